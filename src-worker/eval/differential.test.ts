@@ -1,0 +1,107 @@
+/**
+ * The differential test: thousands of random programs over the whole op set run through the
+ * reference interpreter and the WebAssembly engine, which must agree bit for bit on the state after
+ * Setup and after training, on early stopping, and on every validation count.
+ */
+import { describe, expect, it } from 'vitest';
+import { NUM_OPS } from '../../shared/algorithm/ops';
+import { DEFAULT_MEMORY, type MemoryShape, type Program } from '../../shared/algorithm/program';
+import { randomProgram } from '../../shared/algorithm/generate';
+import { Rng } from '../../shared/random/rng';
+import type { Split, TaskData } from '../../shared/task/types';
+import type { Engine } from './engine';
+import { evaluateProgram } from './evaluate';
+import { InterpreterEngine } from './interpreter';
+import { WasmEngine } from './wasm/engine';
+
+/** A small synthetic task whose features include large and tiny magnitudes, to reach NaN/Inf paths. */
+function syntheticTask(F: number, seed: number, train = 40, valid = 16): TaskData {
+  const rng = new Rng(seed);
+  const split = (n: number): Split => {
+    const x = new Float64Array(n * F);
+    const y = new Float64Array(n);
+    for (let i = 0; i < x.length; i++) {
+      const scale = [1, 1, 1, 30, 1e-3][rng.int(5)]!;
+      x[i] = rng.gaussian(0, scale);
+    }
+    for (let i = 0; i < n; i++) y[i] = rng.int(2);
+    return { n, x, y };
+  };
+  return { id: { positive: 0, negative: 1, seed }, features: F, train: split(train), valid: split(valid), test: split(valid) };
+}
+
+/** Bitwise equality of two state arrays, where any NaN equals any NaN (WebAssembly may change NaN payloads). */
+function firstDifference(a: Float64Array, b: Float64Array): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (Number.isNaN(x) && Number.isNaN(y)) continue;
+    if (!Object.is(x, y)) return i;
+  }
+  return -1;
+}
+
+const ALL_OPS = Array.from({ length: NUM_OPS }, (_, i) => i);
+
+function compareRun(program: Program, task: TaskData, engines: [Engine, Engine], seed: number): string | null {
+  const results = engines.map((engine) => {
+    engine.state.fill(0);
+    engine.rng.reseed(seed);
+    const runner = engine.prepare(program);
+    runner.setup();
+    const afterSetup = engine.state.slice(0, engine.layout.stateLength);
+    const trained = runner.train(task.train, task.train.n);
+    const afterTrain = engine.state.slice(0, engine.layout.stateLength);
+    const correct = runner.countCorrect(task.valid);
+    return { afterSetup, trained, afterTrain, correct, rng: engine.rng.state.slice() };
+  });
+  const [a, b] = results as [(typeof results)[0], (typeof results)[0]];
+  let i = firstDifference(a.afterSetup, b.afterSetup);
+  if (i >= 0) return `state after setup differs at ${i}: ${a.afterSetup[i]} vs ${b.afterSetup[i]}`;
+  if (a.trained !== b.trained) return `train returned ${a.trained} vs ${b.trained}`;
+  i = firstDifference(a.afterTrain, b.afterTrain);
+  if (i >= 0) return `state after train differs at ${i}: ${a.afterTrain[i]} vs ${b.afterTrain[i]}`;
+  if (a.correct !== b.correct) return `valid correct ${a.correct} vs ${b.correct}`;
+  if (a.rng.join() !== b.rng.join()) return 'random streams diverged';
+  return null;
+}
+
+describe('interpreter and WebAssembly agree bit for bit', () => {
+  const cases: Array<{ F: number; shape: MemoryShape; programs: number }> = [
+    { F: 16, shape: DEFAULT_MEMORY, programs: 2500 },
+    { F: 4, shape: { scalars: 4, vectors: 3, matrices: 2 }, programs: 500 },
+    { F: 2, shape: { scalars: 6, vectors: 4, matrices: 3 }, programs: 300 },
+  ];
+  for (const { F, shape, programs } of cases) {
+    it(`on ${programs} random programs with F=${F}`, () => {
+      const engines: [Engine, Engine] = [new InterpreterEngine(shape, F, new Rng(0)), new WasmEngine(shape, F, new Rng(0))];
+      const tasks = [syntheticTask(F, 1), syntheticTask(F, 2)];
+      const rng = new Rng(20261122 + F);
+      const opsSeen = new Set<number>();
+      let trainedFully = 0;
+      for (let p = 0; p < programs; p++) {
+        const sizes = { setup: rng.int(6), predict: 1 + rng.int(8), learn: rng.int(10) };
+        const program = randomProgram(rng, shape, sizes, { setup: ALL_OPS, predict: ALL_OPS, learn: ALL_OPS });
+        for (const c of ['setup', 'predict', 'learn'] as const) for (const ins of program[c]) opsSeen.add(ins.op);
+        const task = tasks[p % tasks.length]!;
+        const problem = compareRun(program, task, engines, p);
+        if (problem) expect.fail(`program ${p}: ${problem}\n${JSON.stringify(program)}`);
+        if (engines[0].state.some((x) => Number.isFinite(x) && x !== 0)) trainedFully++;
+      }
+      expect(opsSeen.size).toBe(NUM_OPS);
+      expect(trainedFully).toBeGreaterThan(programs / 4);
+    }, 120_000);
+  }
+
+  it('gives identical evaluation results across epochs, including test accuracy', () => {
+    const F = 16;
+    const engines = [new InterpreterEngine(DEFAULT_MEMORY, F, new Rng(0)), new WasmEngine(DEFAULT_MEMORY, F, new Rng(0))];
+    const tasks = [syntheticTask(F, 5, 64, 32), syntheticTask(F, 6, 64, 32)];
+    const rng = new Rng(99);
+    for (let p = 0; p < 200; p++) {
+      const program = randomProgram(rng, DEFAULT_MEMORY, { setup: 4, predict: 6, learn: 8 });
+      const [a, b] = engines.map((e) => evaluateProgram(e, program, tasks, { seed: p, epochs: 3, test: true }));
+      expect(b).toEqual(a);
+    }
+  }, 120_000);
+});

@@ -1,0 +1,44 @@
+/**
+ * What an execution engine offers the evaluator. Two engines implement it and must agree bit for
+ * bit: the reference interpreter (the executable specification of every op) and the WebAssembly
+ * compiler (the fast path).
+ */
+import type { Program } from '../../shared/algorithm/program';
+import type { Rng } from '../../shared/random/rng';
+import type { Split } from '../../shared/task/types';
+import type { Layout } from './layout';
+
+/** A program made ready to run against one engine's memory. */
+export interface Runner {
+  /** Runs Setup on the current state. */
+  setup(): void;
+  /**
+   * Runs Predict, the sigmoid, the early-stop check and Learn for the first n examples of the
+   * split, in order. Returns n, or -(k + 1) when example k's error was NaN or above the bound.
+   */
+  train(split: Split, n: number): number;
+  /** Runs Predict on every example of the split and counts the correct 0/1 predictions. */
+  countCorrect(split: Split): number;
+}
+
+export interface Engine {
+  readonly name: string;
+  readonly layout: Layout;
+  /** The engine's state (scalars, vectors, matrices), zeroed, snapshotted and restored by the evaluator. */
+  readonly state: Float64Array;
+  /** The random stream the next runner calls draw from; the evaluator sets it per task. */
+  rng: Rng;
+  prepare(program: Program): Runner;
+}
+
+/** AutoML-Zero's bound on |label − prediction| during training (kMaxAbsError). */
+export const MAX_ABS_ERROR = 100;
+
+export function sigmoid(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}
+
+/** The accuracy check of AutoML-Zero's ProbAccuracyLossAccumulator; a NaN logit counts as class 0. */
+export function isCorrect(label: number, logit: number): boolean {
+  return label > 0.5 === sigmoid(logit) > 0.5;
+}

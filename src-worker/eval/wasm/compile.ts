@@ -1,0 +1,609 @@
+/**
+ * Compiles a program to a WebAssembly module with f64x2 SIMD, one module per program.
+ *
+ * Scalars live in f64 locals and vectors in F/2 v128 locals each for the whole training loop;
+ * matrices stay in linear memory. Setup, the training loop (Predict, sigmoid, early-stop check,
+ * Learn) and the validation loop are the three exported functions; the loops run entirely inside
+ * WebAssembly. Every op reproduces the reference interpreter's arithmetic in the same order
+ * (see interpreter.ts), so both give bit-identical results.
+ *
+ * Module interface (all imports under "e"):
+ *   mem: the shared memory (state at `stateBytes`, datasets elsewhere)
+ *   sin cos tan asin acos atan exp log: Math functions (f64) -> f64
+ *   uniform gaussian: (a, b) -> f64 from the evaluation's random stream
+ *   fillUniform fillGaussian: (byteOffset, count, a, b) -> () fill memory from the stream
+ * Exports: setup, train(xPtr, yPtr, n) -> n or -(k+1), correct(xPtr, yPtr, n) -> count.
+ */
+import { floatToIndex } from '../../../shared/algorithm/ops';
+import type { Instruction, Program } from '../../../shared/algorithm/program';
+import { MAX_ABS_ERROR } from '../engine';
+import type { Layout } from '../layout';
+import { ByteWriter, F64, I32, OP, SIMD, V128, VOID_BLOCK } from './bytes';
+
+export const IMPORTED_FUNCTIONS = [
+  'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'exp', 'log',
+  'uniform', 'gaussian', 'fillUniform', 'fillGaussian',
+] as const;
+const fn = Object.fromEntries(IMPORTED_FUNCTIONS.map((n, i) => [n, i])) as Record<
+  (typeof IMPORTED_FUNCTIONS)[number],
+  number
+>;
+const MATH_BY_OP: Record<number, number> = {
+  7: fn.sin, 8: fn.cos, 9: fn.tan, 10: fn.asin, 11: fn.acos, 12: fn.atan, 13: fn.exp, 14: fn.log,
+};
+
+// Types: 0 (f64)->f64, 1 (f64,f64)->f64, 2 (i32,i32,f64,f64)->(), 3 (i32,i32,i32)->i32
+const TYPES: ReadonlyArray<readonly [number[], number[]]> = [
+  [[F64], [F64]],
+  [[F64, F64], [F64]],
+  [[I32, I32, F64, F64], []],
+  [[I32, I32, I32], [I32]],
+];
+const TYPE_OF_IMPORT = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 2, 2];
+
+/** Shuffle masks combining two f64x2 (A, B) into (A.lane0, B.lane0) and (A.lane1, B.lane1). */
+const LOW_LANES = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
+const HIGH_LANES = [8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31];
+
+// Parameters of the exported functions.
+const P_X = 0;
+const P_Y = 1;
+const P_N = 2;
+
+/** One function body under construction, with the program's memory mapped to locals. */
+class FunctionCode {
+  readonly w = new ByteWriter();
+  private readonly F: number;
+  private readonly H: number;
+  // Local indices.
+  readonly iCount: number;
+  readonly iRow: number;
+  readonly iCorrect: number;
+  private readonly sBase: number;
+  readonly fTmp: number;
+  private readonly vBase: number;
+  private readonly vTmp: number;
+  private readonly localDecls: Array<[number, number]>;
+  private readonly stateBytes: number;
+
+  constructor(
+    private readonly layout: Layout,
+    stateBytes: number,
+  ) {
+    const { F, shape } = layout;
+    this.F = F;
+    this.H = F / 2;
+    this.stateBytes = stateBytes;
+    let next = 3; // after the three i32 params
+    this.iCount = next++;
+    this.iRow = next++;
+    this.iCorrect = next++;
+    this.sBase = next;
+    next += shape.scalars;
+    this.fTmp = next;
+    next += 2;
+    this.vBase = next;
+    next += shape.vectors * this.H;
+    this.vTmp = next;
+    const vTmpCount = this.H + 4;
+    this.localDecls = [
+      [3, I32],
+      [shape.scalars + 2, F64],
+      [shape.vectors * this.H + vTmpCount, V128],
+    ];
+  }
+
+  // --- addresses -------------------------------------------------------------------------------
+  private vecBytes(v: number): number {
+    return this.stateBytes + 8 * (this.layout.vectorBase + v * this.F);
+  }
+  matBytes(m: number): number {
+    return this.stateBytes + 8 * (this.layout.matrixBase + m * this.F * this.F);
+  }
+  private scratchBytes(): number {
+    return this.stateBytes + 8 * this.layout.scratch;
+  }
+
+  // --- emit helpers ------------------------------------------------------------------------------
+  op(...codes: number[]): this {
+    this.w.bytes(codes);
+    return this;
+  }
+  simd(code: number): this {
+    this.w.byte(0xfd).u32(code);
+    return this;
+  }
+  get(local: number): this {
+    this.w.byte(OP.localGet).u32(local);
+    return this;
+  }
+  set(local: number): this {
+    this.w.byte(OP.localSet).u32(local);
+    return this;
+  }
+  tee(local: number): this {
+    this.w.byte(OP.localTee).u32(local);
+    return this;
+  }
+  i32c(v: number): this {
+    this.w.byte(OP.i32Const).i32(v);
+    return this;
+  }
+  f64c(v: number): this {
+    this.w.byte(OP.f64Const).f64(v);
+    return this;
+  }
+  call(index: number): this {
+    this.w.byte(OP.call).u32(index);
+    return this;
+  }
+  s(i: number): number {
+    return this.sBase + i;
+  }
+  v(i: number, k: number): number {
+    return this.vBase + i * this.H + k;
+  }
+  t(k: number): number {
+    return this.vTmp + k;
+  }
+  /** v128.load at base (stack i32) + offset. */
+  loadV(offset: number): this {
+    this.simd(SIMD.v128Load);
+    this.w.u32(4).u32(offset);
+    return this;
+  }
+  storeV(offset: number): this {
+    this.simd(SIMD.v128Store);
+    this.w.u32(4).u32(offset);
+    return this;
+  }
+  loadAbsV(bytes: number): this {
+    return this.i32c(0).loadV(bytes);
+  }
+  loadF(offset: number): this {
+    this.w.byte(OP.f64Load).u32(3).u32(offset);
+    return this;
+  }
+  storeF(offset: number): this {
+    this.w.byte(OP.f64Store).u32(3).u32(offset);
+    return this;
+  }
+  splat(): this {
+    return this.simd(SIMD.f64x2Splat);
+  }
+  lane(extract: 0 | 1): this {
+    this.simd(SIMD.f64x2ExtractLane);
+    this.w.byte(extract);
+    return this;
+  }
+  shuffle(mask: readonly number[]): this {
+    this.simd(SIMD.i8x16Shuffle);
+    this.w.bytes(mask);
+    return this;
+  }
+  constV(a: number, b: number): this {
+    this.simd(SIMD.v128Const);
+    this.w.f64(a).f64(b);
+    return this;
+  }
+
+  /** Element i of vector v as an f64 on the stack. */
+  vElem(vec: number, i: number): this {
+    return this.get(this.v(vec, i >> 1)).lane((i & 1) as 0 | 1);
+  }
+
+  /**
+   * Runs `body` once per matrix row with the row's byte offset (from the matrix start) in iRow,
+   * so row-wise code can use constant memarg offsets plus a dynamic base.
+   */
+  rowLoop(body: () => void): void {
+    const rowBytes = this.F * 8;
+    this.i32c(0).set(this.iRow);
+    this.op(OP.loop, VOID_BLOCK);
+    body();
+    this.get(this.iRow).i32c(rowBytes).op(OP.i32Add).tee(this.iRow);
+    this.i32c(rowBytes * this.F).op(OP.i32LtU).op(OP.brIf, 0);
+    this.op(OP.end);
+  }
+
+  /** Elementwise matrix op: out[chunk] = f(in1[chunk], in2[chunk]) for every chunk. */
+  matrixMap(out: number, ins: number[], f: () => void): void {
+    this.rowLoop(() => {
+      for (let k = 0; k < this.H; k++) {
+        this.get(this.iRow);
+        for (const m of ins) this.get(this.iRow).loadV(this.matBytes(m) + 16 * k);
+        f();
+        this.storeV(this.matBytes(out) + 16 * k);
+      }
+    });
+  }
+
+  /** Pushes the canonical lane sum of `chunks` f64x2 terms pushed by term(k), as one f64. */
+  laneSum(chunks: number, term: (k: number) => void): this {
+    term(0);
+    for (let k = 1; k < chunks; k++) {
+      term(k);
+      this.simd(SIMD.f64x2Add);
+    }
+    return this.tee(this.t(0)).lane(0).get(this.t(0)).lane(1).op(OP.f64Add);
+  }
+
+  /**
+   * For each pair of rows (2j, 2j+1) of matrix m, pushes chunk j of the vector whose element r is
+   * the lane sum of row r's terms, then calls store(j). Uses temps t(1), t(2).
+   */
+  rowPairs(m: number, term: (rowBytes: number, k: number) => void, store: (j: number) => void): void {
+    const rowBytes = this.F * 8;
+    for (let j = 0; j < this.H; j++) {
+      for (const [half, tmp] of [[0, 1], [1, 2]] as const) {
+        const row = this.matBytes(m) + (2 * j + half) * rowBytes;
+        term(row, 0);
+        for (let k = 1; k < this.H; k++) {
+          term(row, k);
+          this.simd(SIMD.f64x2Add);
+        }
+        this.set(this.t(tmp));
+      }
+      this.get(this.t(1)).get(this.t(2)).shuffle(LOW_LANES);
+      this.get(this.t(1)).get(this.t(2)).shuffle(HIGH_LANES);
+      this.simd(SIMD.f64x2Add);
+      store(j);
+    }
+  }
+
+  copyMatrix(fromBytes: number, toBytes: number): void {
+    this.rowLoop(() => {
+      for (let k = 0; k < this.H; k++) {
+        this.get(this.iRow).get(this.iRow).loadV(fromBytes + 16 * k).storeV(toBytes + 16 * k);
+      }
+    });
+  }
+
+  // --- state ---------------------------------------------------------------------------------------
+  loadState(): void {
+    const { shape } = this.layout;
+    for (let i = 0; i < shape.scalars; i++) this.i32c(0).loadF(this.stateBytes + 8 * i).set(this.s(i));
+    for (let v = 0; v < shape.vectors; v++) {
+      for (let k = 0; k < this.H; k++) this.loadAbsV(this.vecBytes(v) + 16 * k).set(this.v(v, k));
+    }
+  }
+
+  storeState(): void {
+    const { shape } = this.layout;
+    for (let i = 0; i < shape.scalars; i++) this.i32c(0).get(this.s(i)).storeF(this.stateBytes + 8 * i);
+    for (let v = 0; v < shape.vectors; v++) {
+      for (let k = 0; k < this.H; k++) this.i32c(0).get(this.v(v, k)).storeV(this.vecBytes(v) + 16 * k);
+    }
+  }
+
+  /** v0 = features at xPtr, s0 = 0: the start of every Predict. */
+  loadExample(): void {
+    for (let k = 0; k < this.H; k++) this.get(P_X).loadV(16 * k).set(this.v(0, k));
+    this.f64c(0).set(this.s(0));
+  }
+
+  /** Advances xPtr, yPtr and the example counter by one example. */
+  nextExample(): void {
+    this.get(P_X).i32c(this.F * 8).op(OP.i32Add).set(P_X);
+    this.get(P_Y).i32c(8).op(OP.i32Add).set(P_Y);
+    this.get(this.iCount).i32c(1).op(OP.i32Add).set(this.iCount);
+  }
+
+  /** Pushes sigmoid(s1) = 1 / (1 + exp(-s1)), the same expression as the interpreter's. */
+  pushSigmoid(): this {
+    return this.f64c(1).f64c(1).get(this.s(1)).op(OP.f64Neg).call(fn.exp).op(OP.f64Add).op(OP.f64Div);
+  }
+
+  // --- ops --------------------------------------------------------------------------------------------
+  instruction(ins: Instruction): void {
+    const { F, H } = this;
+    const FF = F * F;
+    const { in1: a, in2: b, out: o } = ins;
+    const [d0, d1, d2] = ins.data;
+    const scalar2 = (code: number) => this.get(this.s(a)).get(this.s(b)).op(code).set(this.s(o));
+    const vector1 = (f: (k: number) => void) => {
+      for (let k = 0; k < H; k++) {
+        f(k);
+        this.set(this.v(o, k));
+      }
+    };
+    const vector2 = (code: number) =>
+      vector1((k) => this.get(this.v(a, k)).get(this.v(b, k)).simd(code));
+    const matrix2 = (code: number) => this.matrixMap(o, [a, b], () => this.simd(code));
+    const heavisideV = () => this.constV(0, 0).simd(SIMD.f64x2Gt).constV(1, 1).simd(SIMD.v128And);
+    const vecSum = (vec: number, sq: boolean) =>
+      this.laneSum(H, (k) => {
+        this.get(this.v(vec, k));
+        if (sq) this.get(this.v(vec, k)).simd(SIMD.f64x2Mul);
+      });
+    const flatSum = (m: number, sq: boolean) =>
+      this.laneSum(FF / 2, (k) => {
+        this.loadAbsV(this.matBytes(m) + 16 * k);
+        if (sq) this.loadAbsV(this.matBytes(m) + 16 * k).simd(SIMD.f64x2Mul);
+      });
+    const rowTerm = (sq: boolean) => (row: number, k: number) => {
+      this.loadAbsV(row + 16 * k);
+      if (sq) this.loadAbsV(row + 16 * k).simd(SIMD.f64x2Mul);
+    };
+    const setOut = (j: number) => this.set(this.v(o, j));
+    const divF = (n: number) => this.constV(n, n).simd(SIMD.f64x2Div);
+
+    switch (ins.op) {
+      case 0: return;
+      case 1: scalar2(OP.f64Add); return;
+      case 2: scalar2(OP.f64Sub); return;
+      case 3: scalar2(OP.f64Mul); return;
+      case 4: scalar2(OP.f64Div); return;
+      case 5: this.get(this.s(a)).op(OP.f64Abs).set(this.s(o)); return;
+      case 6: this.f64c(1).get(this.s(a)).op(OP.f64Div).set(this.s(o)); return;
+      case 7: case 8: case 9: case 10: case 11: case 12: case 13: case 14:
+        this.get(this.s(a)).call(MATH_BY_OP[ins.op]!).set(this.s(o));
+        return;
+      case 15:
+        this.get(this.s(a)).f64c(0).op(OP.f64Ge, OP.f64ConvertI32U).set(this.s(o));
+        return;
+      case 16: vector1((k) => { this.get(this.v(a, k)); heavisideV(); }); return;
+      case 17: this.matrixMap(o, [a], heavisideV); return;
+      case 18:
+        this.get(this.s(a)).splat().set(this.t(0));
+        vector1((k) => this.get(this.t(0)).get(this.v(b, k)).simd(SIMD.f64x2Mul));
+        return;
+      case 19:
+        this.get(this.s(a)).splat().set(this.t(0));
+        vector1(() => this.get(this.t(0)));
+        return;
+      case 20: vector1((k) => this.constV(1, 1).get(this.v(a, k)).simd(SIMD.f64x2Div)); return;
+      case 21: vecSum(a, true).op(OP.f64Sqrt).set(this.s(o)); return;
+      case 22: vector1((k) => this.get(this.v(a, k)).simd(SIMD.f64x2Abs)); return;
+      case 23: vector2(SIMD.f64x2Add); return;
+      case 24: vector2(SIMD.f64x2Sub); return;
+      case 25: vector2(SIMD.f64x2Mul); return;
+      case 26: vector2(SIMD.f64x2Div); return;
+      case 27:
+        this.laneSum(H, (k) => this.get(this.v(a, k)).get(this.v(b, k)).simd(SIMD.f64x2Mul));
+        this.set(this.s(o));
+        return;
+      case 28: // outer: row r = splat(a[r]) * b
+        for (let r = 0; r < F; r++) {
+          this.vElem(a, r).splat().set(this.t(0));
+          for (let k = 0; k < H; k++) {
+            this.i32c(0).get(this.t(0)).get(this.v(b, k)).simd(SIMD.f64x2Mul);
+            this.storeV(this.matBytes(o) + r * F * 8 + 16 * k);
+          }
+        }
+        return;
+      case 29:
+        this.get(this.s(a)).splat().set(this.t(0));
+        this.matrixMap(o, [b], () => this.get(this.t(0)).simd(SIMD.f64x2Mul));
+        return;
+      case 30: this.matrixMap(o, [a], () => {
+        this.set(this.t(0)).constV(1, 1).get(this.t(0)).simd(SIMD.f64x2Div);
+      }); return;
+      case 31: // dot(M, x): results in temps t(4..), then copied (out may be x)
+        this.rowPairs(
+          a,
+          (row, k) => this.loadAbsV(row + 16 * k).get(this.v(b, k)).simd(SIMD.f64x2Mul),
+          (j) => this.set(this.t(4 + j)),
+        );
+        for (let j = 0; j < H; j++) this.get(this.t(4 + j)).set(this.v(o, j));
+        return;
+      case 32: // column broadcast: M[r][c] = x[r]
+        for (let r = 0; r < F; r++) {
+          this.vElem(a, r).splat().set(this.t(0));
+          for (let k = 0; k < H; k++) this.i32c(0).get(this.t(0)).storeV(this.matBytes(o) + r * F * 8 + 16 * k);
+        }
+        return;
+      case 33: // row broadcast: M[r][c] = x[c]
+        for (let r = 0; r < F; r++) {
+          for (let k = 0; k < H; k++) this.i32c(0).get(this.v(a, k)).storeV(this.matBytes(o) + r * F * 8 + 16 * k);
+        }
+        return;
+      case 34: flatSum(a, true).op(OP.f64Sqrt).set(this.s(o)); return;
+      case 35: { // column norms: rows accumulated in order, per column
+        const rowBytes = F * 8;
+        for (let k = 0; k < H; k++) {
+          for (let r = 0; r < F; r++) {
+            const at = this.matBytes(a) + r * rowBytes + 16 * k;
+            this.loadAbsV(at).loadAbsV(at).simd(SIMD.f64x2Mul);
+            if (r > 0) this.simd(SIMD.f64x2Add);
+          }
+          this.simd(SIMD.f64x2Sqrt).set(this.v(o, k));
+        }
+        return;
+      }
+      case 36: this.rowPairs(a, rowTerm(true), (j) => { this.simd(SIMD.f64x2Sqrt); setOut(j); }); return;
+      case 37: { // transpose by 2×2 blocks, through scratch when in place
+        const target = o === a ? this.scratchBytes() : this.matBytes(o);
+        const rowBytes = F * 8;
+        for (let i = 0; i < H; i++) {
+          for (let j = 0; j < H; j++) {
+            // out rows 2i, 2i+1, chunk j  <-  in rows 2j, 2j+1, chunk i
+            const in0 = this.matBytes(a) + 2 * j * rowBytes + 16 * i;
+            const in1 = in0 + rowBytes;
+            const out0 = target + 2 * i * rowBytes + 16 * j;
+            this.i32c(0).loadAbsV(in0).loadAbsV(in1).shuffle(LOW_LANES).storeV(out0);
+            this.i32c(0).loadAbsV(in0).loadAbsV(in1).shuffle(HIGH_LANES).storeV(out0 + rowBytes);
+          }
+        }
+        if (o === a) this.copyMatrix(target, this.matBytes(o));
+        return;
+      }
+      case 38: this.matrixMap(o, [a], () => this.simd(SIMD.f64x2Abs)); return;
+      case 39: matrix2(SIMD.f64x2Add); return;
+      case 40: matrix2(SIMD.f64x2Sub); return;
+      case 41: matrix2(SIMD.f64x2Mul); return;
+      case 42: matrix2(SIMD.f64x2Div); return;
+      case 43: { // matmul: out row r = sum over k in order of A[r][k] * B row k
+        const target = o === a || o === b ? this.scratchBytes() : this.matBytes(o);
+        const rowBytes = F * 8;
+        this.rowLoop(() => {
+          for (let k = 0; k < F; k++) {
+            this.get(this.iRow).loadF(this.matBytes(a) + 8 * k).splat().set(this.t(0));
+            for (let j = 0; j < H; j++) {
+              if (k > 0) this.get(this.t(4 + j));
+              this.get(this.t(0)).loadAbsV(this.matBytes(b) + k * rowBytes + 16 * j).simd(SIMD.f64x2Mul);
+              if (k > 0) this.simd(SIMD.f64x2Add);
+              this.set(this.t(4 + j));
+            }
+          }
+          for (let j = 0; j < H; j++) this.get(this.iRow).get(this.t(4 + j)).storeV(target + 16 * j);
+        });
+        if (target !== this.matBytes(o)) this.copyMatrix(target, this.matBytes(o));
+        return;
+      }
+      case 44: scalar2(OP.f64Min); return;
+      case 45: vector2(SIMD.f64x2Min); return;
+      case 46: matrix2(SIMD.f64x2Min); return;
+      case 47: scalar2(OP.f64Max); return;
+      case 48: vector2(SIMD.f64x2Max); return;
+      case 49: matrix2(SIMD.f64x2Max); return;
+      case 50: vecSum(a, false).f64c(F).op(OP.f64Div).set(this.s(o)); return;
+      case 51: flatSum(a, false).f64c(FF).op(OP.f64Div).set(this.s(o)); return;
+      case 52: this.rowPairs(a, rowTerm(false), (j) => { divF(F); setOut(j); }); return;
+      case 53: // row std: sqrt(sumsq/F - mean*mean) per row, sums into temps first
+        this.rowPairs(a, rowTerm(false), (j) => { divF(F); this.set(this.t(4 + j)); });
+        this.rowPairs(a, rowTerm(true), (j) => {
+          divF(F);
+          this.get(this.t(4 + j)).get(this.t(4 + j)).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Sub);
+          this.simd(SIMD.f64x2Sqrt);
+          setOut(j);
+        });
+        return;
+      case 54:
+        vecSum(a, false).f64c(F).op(OP.f64Div).set(this.fTmp);
+        vecSum(a, true).f64c(F).op(OP.f64Div);
+        this.get(this.fTmp).get(this.fTmp).op(OP.f64Mul).op(OP.f64Sub).op(OP.f64Sqrt).set(this.s(o));
+        return;
+      case 55:
+        flatSum(a, false).f64c(FF).op(OP.f64Div).set(this.fTmp);
+        flatSum(a, true).f64c(FF).op(OP.f64Div);
+        this.get(this.fTmp).get(this.fTmp).op(OP.f64Mul).op(OP.f64Sub).op(OP.f64Sqrt).set(this.s(o));
+        return;
+      case 56: this.f64c(d0).set(this.s(o)); return;
+      case 57: {
+        const i = floatToIndex(d0, F);
+        this.get(this.v(o, i >> 1)).f64c(d1).simd(SIMD.f64x2ReplaceLane);
+        this.w.byte(i & 1);
+        this.set(this.v(o, i >> 1));
+        return;
+      }
+      case 58:
+        this.i32c(0).f64c(d2).storeF(this.matBytes(o) + 8 * (floatToIndex(d0, F) * F + floatToIndex(d1, F)));
+        return;
+      case 59: this.f64c(d0).f64c(d1).call(fn.uniform).set(this.s(o)); return;
+      case 62: this.f64c(d0).f64c(d1).call(fn.gaussian).set(this.s(o)); return;
+      case 60: case 63: {
+        const fill = ins.op === 60 ? fn.fillUniform : fn.fillGaussian;
+        this.i32c(this.scratchBytes()).i32c(F).f64c(d0).f64c(d1).call(fill);
+        vector1((k) => this.loadAbsV(this.scratchBytes() + 16 * k));
+        return;
+      }
+      case 61: case 64: {
+        const fill = ins.op === 61 ? fn.fillUniform : fn.fillGaussian;
+        this.i32c(this.matBytes(o)).i32c(FF).f64c(d0).f64c(d1).call(fill);
+        return;
+      }
+      default:
+        throw new RangeError(`unknown op ${ins.op}`);
+    }
+  }
+
+  finish(): ByteWriter {
+    const body = new ByteWriter();
+    body.u32(this.localDecls.length);
+    for (const [count, type] of this.localDecls) body.u32(count).byte(type);
+    body.bytes(this.w.finish());
+    body.byte(OP.end);
+    return body;
+  }
+}
+
+function setupFunction(p: Program, layout: Layout, stateBytes: number): ByteWriter {
+  const f = new FunctionCode(layout, stateBytes);
+  f.loadState();
+  for (const ins of p.setup) f.instruction(ins);
+  f.storeState();
+  f.i32c(0);
+  return f.finish();
+}
+
+function trainFunction(p: Program, layout: Layout, stateBytes: number): ByteWriter {
+  const f = new FunctionCode(layout, stateBytes);
+  f.loadState();
+  f.i32c(0).set(f.iCount);
+  f.op(OP.block, VOID_BLOCK, OP.loop, VOID_BLOCK);
+  f.get(f.iCount).get(P_N).op(OP.i32GeU).op(OP.brIf, 1);
+  f.loadExample();
+  for (const ins of p.predict) f.instruction(ins);
+  f.pushSigmoid().set(f.s(1));
+  // Early stop when |label - prediction| is NaN or above the bound: keep the state, return -(k+1).
+  const err = f.fTmp;
+  f.get(P_Y).loadF(0).get(f.s(1)).op(OP.f64Sub, OP.f64Abs).tee(err);
+  f.get(err).op(OP.f64Ne).get(err).f64c(MAX_ABS_ERROR).op(OP.f64Gt, OP.i32Or);
+  f.op(OP.if, VOID_BLOCK);
+  f.storeState();
+  f.i32c(-1).get(f.iCount).op(OP.i32Sub, OP.return);
+  f.op(OP.end);
+  f.get(P_Y).loadF(0).set(f.s(0));
+  for (const ins of p.learn) f.instruction(ins);
+  f.nextExample();
+  f.op(OP.br, 0, OP.end, OP.end);
+  f.storeState();
+  f.get(P_N);
+  return f.finish();
+}
+
+function correctFunction(p: Program, layout: Layout, stateBytes: number): ByteWriter {
+  const f = new FunctionCode(layout, stateBytes);
+  f.loadState();
+  f.i32c(0).set(f.iCount);
+  f.i32c(0).set(f.iCorrect);
+  f.op(OP.block, VOID_BLOCK, OP.loop, VOID_BLOCK);
+  f.get(f.iCount).get(P_N).op(OP.i32GeU).op(OP.brIf, 1);
+  f.loadExample();
+  for (const ins of p.predict) f.instruction(ins);
+  // correct += (label > 0.5) == (sigmoid(s1) > 0.5)
+  f.get(f.iCorrect);
+  f.get(P_Y).loadF(0).f64c(0.5).op(OP.f64Gt);
+  // The sigmoid is not stored: validation must not change s1 for the next example's Predict.
+  f.pushSigmoid().f64c(0.5).op(OP.f64Gt, OP.i32Eq, OP.i32Add).set(f.iCorrect);
+  f.nextExample();
+  f.op(OP.br, 0, OP.end, OP.end);
+  f.get(f.iCorrect);
+  return f.finish();
+}
+
+/** The module's bytes for a program, for memory laid out as `layout` starting at `stateBytes`. */
+export function compileProgram(p: Program, layout: Layout, stateBytes: number): Uint8Array {
+  const m = new ByteWriter();
+  m.bytes([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
+  const section = (id: number, fill: (s: ByteWriter) => void) => {
+    const s = new ByteWriter();
+    fill(s);
+    m.byte(id).sized(s);
+  };
+  section(1, (s) => {
+    s.u32(TYPES.length);
+    for (const [params, results] of TYPES) {
+      s.byte(0x60).u32(params.length).bytes(params).u32(results.length).bytes(results);
+    }
+  });
+  section(2, (s) => {
+    s.u32(IMPORTED_FUNCTIONS.length + 1);
+    IMPORTED_FUNCTIONS.forEach((name, i) => s.name('e').name(name).byte(0x00).u32(TYPE_OF_IMPORT[i]!));
+    s.name('e').name('mem').byte(0x02).byte(0x00).u32(1);
+  });
+  section(3, (s) => s.u32(3).u32(3).u32(3).u32(3));
+  section(7, (s) => {
+    const base = IMPORTED_FUNCTIONS.length;
+    s.u32(3);
+    ['setup', 'train', 'correct'].forEach((name, i) => s.name(name).byte(0x00).u32(base + i));
+  });
+  section(10, (s) => {
+    s.u32(3);
+    s.sized(setupFunction(p, layout, stateBytes));
+    s.sized(trainFunction(p, layout, stateBytes));
+    s.sized(correctFunction(p, layout, stateBytes));
+  });
+  return m.finish();
+}
