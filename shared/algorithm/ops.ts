@@ -39,20 +39,22 @@ export interface OpSpec {
   readonly random: boolean;
 }
 
-function op(
+// Generic in the name so that OpName below is the union of the 65 literal names and `Op.X` is a
+// plain number under noUncheckedIndexedAccess (a typo in an op name is a compile error).
+function op<const N extends string>(
   code: number,
-  name: string,
+  name: N,
   out: Kind | null,
   in1: Kind | null,
   in2: Kind | null,
   text: string,
   data: DataKind = 'none',
-): OpSpec {
+): OpSpec & { readonly name: N } {
   return { code, name, out, in1, in2, text, data, random: data === 'uniform' || data === 'gaussian' };
 }
 
 /** Indexed by op code. */
-export const OPS: readonly OpSpec[] = [
+export const OPS = [
   op(0, 'NO_OP', null, null, null, 'NoOp()'),
   op(1, 'SCALAR_SUM_OP', 's', 's', 's', '{a} + {b}'),
   op(2, 'SCALAR_DIFF_OP', 's', 's', 's', '{a} - {b}'),
@@ -118,9 +120,9 @@ export const OPS: readonly OpSpec[] = [
   op(62, 'SCALAR_GAUSSIAN_SET_OP', 's', null, null, 'gaussian({0}, {1})', 'gaussian'),
   op(63, 'VECTOR_GAUSSIAN_SET_OP', 'v', null, null, 'gaussian({0}, {1}, n_features)', 'gaussian'),
   op(64, 'MATRIX_GAUSSIAN_SET_OP', 'm', null, null, 'gaussian({0}, {1}, (n_features, n_features))', 'gaussian'),
-];
+] as const satisfies readonly OpSpec[];
 
-export const NUM_OPS = OPS.length; // 65
+export const NUM_OPS: number = OPS.length; // 65
 
 /** Named op codes, for code that builds programs by hand (baselines, tests). */
 export const Op = Object.freeze(
@@ -128,7 +130,7 @@ export const Op = Object.freeze(
 ) as Readonly<Record<OpName, number>>;
 export type OpName = (typeof OPS)[number]['name'] & string;
 
-const byName = new Map(OPS.map((o) => [o.name, o]));
+const byName = new Map<string, OpSpec>(OPS.map((o) => [o.name, o]));
 
 export function opByName(name: string): OpSpec | undefined {
   return byName.get(name);
