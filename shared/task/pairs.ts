@@ -1,0 +1,103 @@
+/**
+ * The CIFAR-10 class pairs that binary tasks are built from, and the split of those pairs into the
+ * ones the search may look at and the ones kept back for final evaluation.
+ *
+ * AutoML-Zero (Real et al. 2020, section 4) searches on 36 of the 45 pairs and reports results on the
+ * 9 it never searched on, so an algorithm cannot win by overfitting to particular classes. We keep
+ * the same 9 held-out pairs so our numbers stay comparable with the paper's.
+ *
+ * As in AutoML-Zero's generate_datasets.py, the smaller class id of a pair is the positive class
+ * (label 1) and the larger one the negative class (label 0).
+ */
+
+import type { TaskId } from './types';
+
+export const CIFAR10_CLASS_COUNT = 10;
+
+export const CIFAR10_CLASS_NAMES: readonly string[] = [
+  'airplane',
+  'automobile',
+  'bird',
+  'cat',
+  'deer',
+  'dog',
+  'frog',
+  'horse',
+  'ship',
+  'truck',
+];
+
+/** A class pair; `positive < negative` always. */
+export interface ClassPair {
+  readonly positive: number;
+  readonly negative: number;
+}
+
+function pair(positive: number, negative: number): ClassPair {
+  return Object.freeze({ positive, negative });
+}
+
+/** All 45 pairs (i, j) with i < j, in lexicographic order. */
+export const ALL_PAIRS: readonly ClassPair[] = Object.freeze(
+  (() => {
+    const out: ClassPair[] = [];
+    for (let i = 0; i < CIFAR10_CLASS_COUNT; i++) {
+      for (let j = i + 1; j < CIFAR10_CLASS_COUNT; j++) out.push(pair(i, j));
+    }
+    return out;
+  })(),
+);
+
+/** The 9 pairs reserved for final evaluation (AutoML-Zero's held-out pairs), lexicographic order. */
+export const HELDOUT_PAIRS: readonly ClassPair[] = Object.freeze([
+  pair(0, 5),
+  pair(0, 9),
+  pair(1, 8),
+  pair(2, 9),
+  pair(3, 5),
+  pair(3, 6),
+  pair(3, 8),
+  pair(4, 6),
+  pair(8, 9),
+]);
+
+export function isHeldoutPair(positive: number, negative: number): boolean {
+  const lo = Math.min(positive, negative);
+  const hi = Math.max(positive, negative);
+  return HELDOUT_PAIRS.some((p) => p.positive === lo && p.negative === hi);
+}
+
+/** The other 36 pairs: the only ones a search may see. Lexicographic order. */
+export const SEARCH_PAIRS: readonly ClassPair[] = Object.freeze(
+  ALL_PAIRS.filter((p) => !isHeldoutPair(p.positive, p.negative)),
+);
+
+function checkSeed(seed: number, what: string): void {
+  if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`${what} must be a non-negative safe integer, got ${seed}`);
+}
+
+/**
+ * `count` search tasks: task k uses pair SEARCH_PAIRS[k mod 36] and seed firstSeed + k. Every task
+ * gets its own seed (so its own projection and split) while the pairs cycle evenly; a window
+ * [firstSeed, firstSeed + count) of seeds names the task set.
+ */
+export function searchTaskIds(count: number, firstSeed = 0): TaskId[] {
+  checkSeed(count, 'count');
+  checkSeed(firstSeed, 'firstSeed');
+  const out: TaskId[] = [];
+  for (let k = 0; k < count; k++) {
+    const p = SEARCH_PAIRS[k % SEARCH_PAIRS.length]!;
+    out.push({ positive: p.positive, negative: p.negative, seed: firstSeed + k });
+  }
+  return out;
+}
+
+/** The held-out evaluation tasks: the 9 held-out pairs × seeds 0..seedsPerPair-1, pair-major. */
+export function heldoutTaskIds(seedsPerPair: number): TaskId[] {
+  checkSeed(seedsPerPair, 'seedsPerPair');
+  const out: TaskId[] = [];
+  for (const p of HELDOUT_PAIRS) {
+    for (let seed = 0; seed < seedsPerPair; seed++) out.push({ positive: p.positive, negative: p.negative, seed });
+  }
+  return out;
+}
