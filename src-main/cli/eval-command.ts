@@ -1,0 +1,84 @@
+/**
+ * `sota-miner eval`: scores one program on many tasks, the way AutoML-Zero reports final results
+ * (mean validation and test accuracy over held-out tasks).
+ */
+import { programDigest } from '../../shared/algorithm/canonical';
+import { DEFAULT_MEMORY } from '../../shared/algorithm/program';
+import type { TaskId } from '../../shared/task/types';
+import { loadTasks } from '../dataset/tasks';
+import { createEngine, evaluateProgram, type EngineKind, type TaskScore } from '../../src-worker/eval/index';
+import { readProgramFile } from './program-file';
+import { selectTasks } from './task-selection';
+
+export interface EvalCommandOptions {
+  readonly program: string;
+  readonly pairs: string;
+  readonly seeds: number;
+  readonly firstSeed: number;
+  readonly epochs: number;
+  readonly seed: number;
+  readonly engine: EngineKind;
+  readonly cifarDir?: string;
+  readonly json: boolean;
+}
+
+export interface EvalReport {
+  readonly program: string;
+  readonly digest: string;
+  readonly pairs: string;
+  readonly seeds: number;
+  readonly tasks: number;
+  readonly epochs: number;
+  readonly engine: string;
+  readonly validAccuracy: number;
+  readonly testAccuracy: number;
+  readonly stoppedEarly: number;
+  readonly trainSteps: number;
+  readonly seconds: number;
+}
+
+const F = 16;
+/** Tasks built and evaluated at a time: bounds memory to a few tens of MB whatever the count. */
+const BATCH = 10;
+
+export async function runEval(opts: EvalCommandOptions, log: (line: string) => void): Promise<EvalReport> {
+  const started = performance.now();
+  const program = await readProgramFile(opts.program);
+  const ids = selectTasks(opts.pairs, opts.seeds, opts.firstSeed);
+  const scores: TaskScore[] = [];
+  for (let i = 0; i < ids.length; i += BATCH) {
+    const batch: TaskId[] = ids.slice(i, i + BATCH);
+    const tasks = await loadTasks(batch, { dir: opts.cifarDir });
+    // A fresh engine per batch releases the previous batch's datasets with it.
+    const engine = createEngine(opts.engine, DEFAULT_MEMORY, F);
+    const result = evaluateProgram(engine, program, tasks, { seed: opts.seed, epochs: opts.epochs, test: true });
+    scores.push(...result.tasks);
+    if (!opts.json) log(`  ${Math.min(i + BATCH, ids.length)}/${ids.length} tasks`);
+  }
+  const mean = (f: (s: TaskScore) => number) => scores.reduce((a, s) => a + f(s), 0) / scores.length;
+  return {
+    program: opts.program,
+    digest: programDigest(program),
+    pairs: opts.pairs,
+    seeds: opts.seeds,
+    tasks: scores.length,
+    epochs: opts.epochs,
+    engine: opts.engine,
+    validAccuracy: mean((s) => s.fitness),
+    testAccuracy: mean((s) => s.testAccuracy ?? 0),
+    stoppedEarly: scores.filter((s) => s.stoppedEarly).length,
+    trainSteps: scores.reduce((a, s) => a + s.trainSteps, 0),
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+export function formatEvalReport(r: EvalReport): string {
+  return [
+    `program        ${r.program} (${r.digest.slice(0, 16)}…)`,
+    `tasks          ${r.tasks} (${r.pairs} pairs × ${r.seeds} seeds), ${r.epochs} epoch(s), ${r.engine}`,
+    `valid accuracy ${r.validAccuracy.toFixed(4)}`,
+    `test accuracy  ${r.testAccuracy.toFixed(4)}`,
+    `stopped early  ${r.stoppedEarly} task(s)`,
+    `time           ${r.seconds.toFixed(1)} s`,
+  ].join('\n');
+}

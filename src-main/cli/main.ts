@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+/**
+ * The `sota-miner` command line: the same node the desktop app runs, headless.
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { ENGINE_KINDS, type EngineKind } from '../../src-worker/eval/index';
+import { formatEvalReport, runEval } from './eval-command';
+
+function wholeNumber(min: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`expected a whole number ≥ ${min}`);
+    return n;
+  };
+}
+
+export function buildCli(): Command {
+  const program = new Command('sota-miner')
+    .description('AutoML-Zero miner, validator and pool node for the sota subnet')
+    .showHelpAfterError();
+
+  program
+    .command('eval')
+    .description('score a program (DSL file) on projected binary CIFAR-10 tasks')
+    .requiredOption('--program <file>', 'program in the AutoML-Zero text format')
+    .option('--pairs <which>', 'heldout, search, all, or a list like 0-5,1-8', 'heldout')
+    .option('--seeds <n>', 'projection seeds per pair', wholeNumber(1), 10)
+    .option('--first-seed <n>', 'first projection seed', wholeNumber(0), 0)
+    .option('--epochs <n>', 'training epochs', wholeNumber(1), 1)
+    .option('--seed <n>', "seed of the program's random ops", wholeNumber(0), 0)
+    .addOption(new Option('--engine <kind>', 'evaluation engine').choices(ENGINE_KINDS).default('wasm'))
+    .option('--cifar-dir <dir>', 'cifar-10-batches-bin folder (default: found or downloaded)')
+    .option('--json', 'print one JSON line')
+    .action(async (o: { program: string; pairs: string; seeds: number; firstSeed: number; epochs: number; seed: number; engine: EngineKind; cifarDir?: string; json?: boolean }) => {
+      const log = (line: string) => process.stderr.write(`${line}\n`);
+      const report = await runEval({ ...o, json: Boolean(o.json) }, log);
+      process.stdout.write(o.json ? `${JSON.stringify(report)}\n` : `${formatEvalReport(report)}\n`);
+    });
+
+  return program;
+}
+
+async function main(): Promise<void> {
+  try {
+    await buildCli().parseAsync(process.argv);
+  } catch (err) {
+    // Known failures (bad program file, missing dataset, bad option) print one clear line.
+    process.stderr.write(`sota-miner: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  }
+}
+
+void main();
