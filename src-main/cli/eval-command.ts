@@ -32,6 +32,8 @@ export interface EvalReport {
   readonly engine: string;
   readonly validAccuracy: number;
   readonly testAccuracy: number;
+  /** Mean over tasks of the best test accuracy over epochs (how the C++ scores the test split). */
+  readonly bestEpochTestAccuracy: number;
   readonly stoppedEarly: number;
   readonly trainSteps: number;
   readonly seconds: number;
@@ -66,6 +68,7 @@ export async function runEval(opts: EvalCommandOptions, log: (line: string) => v
     engine: opts.engine,
     validAccuracy: mean((s) => s.fitness),
     testAccuracy: mean((s) => s.testAccuracy ?? 0),
+    bestEpochTestAccuracy: mean((s) => s.bestTestAccuracy ?? 0),
     stoppedEarly: scores.filter((s) => s.stoppedEarly).length,
     trainSteps: scores.reduce((a, s) => a + s.trainSteps, 0),
     seconds: (performance.now() - started) / 1000,
@@ -77,7 +80,7 @@ export function formatEvalReport(r: EvalReport): string {
     `program        ${r.program} (${r.digest.slice(0, 16)}…)`,
     `tasks          ${r.tasks} (${r.pairs} pairs × ${r.seeds} seeds), ${r.epochs} epoch(s), ${r.engine}`,
     `valid accuracy ${r.validAccuracy.toFixed(4)}`,
-    `test accuracy  ${r.testAccuracy.toFixed(4)}`,
+    `test accuracy  ${r.testAccuracy.toFixed(4)} (best epoch on test: ${r.bestEpochTestAccuracy.toFixed(4)})`,
     `stopped early  ${r.stoppedEarly} task(s)`,
     `time           ${r.seconds.toFixed(1)} s`,
   ].join('\n');

@@ -212,7 +212,7 @@ describe('evaluation loop', () => {
       learn: [],
     };
     const score = evaluateOnTask(engine, engine.prepare(program), task, { seed: 0 });
-    expect(score).toEqual({ fitness: 0, testAccuracy: null, trainSteps: 1, stoppedEarly: true });
+    expect(score).toEqual({ fitness: 0, testAccuracy: null, bestTestAccuracy: null, trainSteps: 1, stoppedEarly: true });
   });
 
   it('a no-op program predicts probability 0.5, i.e. class 0', () => {
