@@ -6,6 +6,7 @@
 import type { Program } from '../../shared/algorithm/program';
 import type { Rng } from '../../shared/random/rng';
 import type { Split } from '../../shared/task/types';
+import { exp } from './exp';
 import type { Layout } from './layout';
 
 /** A program made ready to run against one engine's memory. */
@@ -35,7 +36,7 @@ export interface Engine {
 export const MAX_ABS_ERROR = 100;
 
 export function sigmoid(x: number): number {
-  return 1 / (1 + Math.exp(-x));
+  return 1 / (1 + exp(-x));
 }
 
 /** The accuracy check of AutoML-Zero's ProbAccuracyLossAccumulator; a NaN logit counts as class 0. */

@@ -18,6 +18,7 @@ import type { Instruction, Program } from '../../shared/algorithm/program';
 import type { Rng } from '../../shared/random/rng';
 import type { Split } from '../../shared/task/types';
 import { MAX_ABS_ERROR, sigmoid, isCorrect, type Engine, type Runner } from './engine';
+import { exp } from './exp';
 import { makeLayout, type Layout } from './layout';
 import type { MemoryShape } from '../../shared/algorithm/program';
 
@@ -133,7 +134,7 @@ class InterpretedRunner implements Runner {
       case 10: m[s(out)] = Math.asin(m[s(in1)]!); return;
       case 11: m[s(out)] = Math.acos(m[s(in1)]!); return;
       case 12: m[s(out)] = Math.atan(m[s(in1)]!); return;
-      case 13: m[s(out)] = Math.exp(m[s(in1)]!); return;
+      case 13: m[s(out)] = exp(m[s(in1)]!); return;
       case 14: m[s(out)] = Math.log(m[s(in1)]!); return;
       case 15: m[s(out)] = m[s(in1)]! >= 0 ? 1 : 0; return;
       case 16: map1(v(out), v(in1), F, (x) => (x > 0 ? 1 : 0)); return;

@@ -9,7 +9,7 @@
  *
  * Module interface (all imports under "e"):
  *   mem: the shared memory (state at `stateBytes`, datasets elsewhere)
- *   sin cos tan asin acos atan exp log: Math functions (f64) -> f64
+ *   sin cos tan asin acos atan log: Math functions (f64) -> f64 (exp is compiled in: see exp.ts)
  *   uniform gaussian: (a, b) -> f64 from the evaluation's random stream
  *   fillUniform fillGaussian: (byteOffset, count, a, b) -> () fill memory from the stream
  * Exports: setup, train(xPtr, yPtr, n) -> n or -(k+1), correct(xPtr, yPtr, n) -> count.
@@ -17,17 +17,19 @@
 import { floatToIndex } from '../../../shared/algorithm/ops';
 import type { Instruction, Program } from '../../../shared/algorithm/program';
 import { MAX_ABS_ERROR } from '../engine';
+import { EXP_COEFFICIENTS, EXP_MAX, EXP_MIN, INV_LN2, LN2_HI, LN2_LO } from '../exp';
 import type { Layout } from '../layout';
 import { ByteWriter, F64, I32, OP, SIMD, V128, VOID_BLOCK } from './bytes';
 
 export const IMPORTED_FUNCTIONS = [
-  'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'exp', 'log',
+  'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'log',
   'uniform', 'gaussian', 'fillUniform', 'fillGaussian',
 ] as const;
-const fn = Object.fromEntries(IMPORTED_FUNCTIONS.map((n, i) => [n, i])) as Record<
-  (typeof IMPORTED_FUNCTIONS)[number],
-  number
->;
+/** Function indices: the imports, then setup, train, correct (exported) and exp (internal). */
+const fn = {
+  ...(Object.fromEntries(IMPORTED_FUNCTIONS.map((n, i) => [n, i])) as Record<(typeof IMPORTED_FUNCTIONS)[number], number>),
+  exp: IMPORTED_FUNCTIONS.length + 3,
+};
 const MATH_BY_OP: Record<number, number> = {
   7: fn.sin, 8: fn.cos, 9: fn.tan, 10: fn.asin, 11: fn.acos, 12: fn.atan, 13: fn.exp, 14: fn.log,
 };
@@ -39,7 +41,7 @@ const TYPES: ReadonlyArray<readonly [number[], number[]]> = [
   [[I32, I32, F64, F64], []],
   [[I32, I32, I32], [I32]],
 ];
-const TYPE_OF_IMPORT = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 2, 2];
+const TYPE_OF_IMPORT = [0, 0, 0, 0, 0, 0, 0, 1, 1, 2, 2];
 
 /** Shuffle masks combining two f64x2 (A, B) into (A.lane0, B.lane0) and (A.lane1, B.lane1). */
 const LOW_LANES = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
@@ -573,6 +575,56 @@ function correctFunction(p: Program, layout: Layout, stateBytes: number): ByteWr
   return f.finish();
 }
 
+/**
+ * exp(x) exactly as exp.ts computes it. Locals: 0 x (param), 1 k, 2 r, 3 p (f64), 4 ki (i32).
+ */
+const EXP_FUNCTION: ByteWriter = (() => {
+  const w = new ByteWriter();
+  // Locals: 0 x (param); 1 k, 2 r, 3 r2, 4 r4, 5 r8 (f64); 6 ki (i32).
+  const [X, K, R, R2, R4, R8, KI] = [0, 1, 2, 3, 4, 5, 6];
+  w.u32(2).u32(5).byte(F64).u32(1).byte(I32);
+  const get = (i: number) => w.byte(OP.localGet).u32(i);
+  const set = (i: number) => w.byte(OP.localSet).u32(i);
+  const f64c = (v: number) => w.byte(OP.f64Const).f64(v);
+  const op = (...codes: number[]) => w.bytes(codes);
+  const returnIf = (cond: () => void, value: () => void) => {
+    cond();
+    op(OP.if, VOID_BLOCK);
+    value();
+    op(OP.return, OP.end);
+  };
+  const c = EXP_COEFFICIENTS;
+  /** Pushes c[i] + c[i+1]·r. */
+  const pair = (i: number) => { f64c(c[i]!); f64c(c[i + 1]!); get(R); op(OP.f64Mul, OP.f64Add); };
+  /** Pushes pair(i) + pair(i+2)·r². */
+  const quad = (i: number) => { pair(i); pair(i + 2); get(R2); op(OP.f64Mul, OP.f64Add); };
+
+  returnIf(() => { get(X); f64c(EXP_MAX); op(OP.f64Gt); }, () => f64c(Infinity));
+  returnIf(() => { get(X); get(X); op(OP.f64Ne); }, () => get(X));
+  returnIf(() => { get(X); f64c(EXP_MIN); op(OP.f64Lt); }, () => f64c(0));
+  get(X); f64c(INV_LN2); op(OP.f64Mul); f64c(0.5); op(OP.f64Add, OP.f64Floor); set(K);
+  get(X); get(K); f64c(LN2_HI); op(OP.f64Mul, OP.f64Sub);
+  get(K); f64c(LN2_LO); op(OP.f64Mul, OP.f64Sub); set(R);
+  get(R); get(R); op(OP.f64Mul); set(R2);
+  get(R2); get(R2); op(OP.f64Mul); set(R4);
+  get(R4); get(R4); op(OP.f64Mul); set(R8);
+  // s0 + s1·r4 + (s2 + s3·r4)·r8, as expPolynomial.
+  quad(0); quad(4); get(R4); op(OP.f64Mul, OP.f64Add);
+  quad(8); pair(12); get(R4); op(OP.f64Mul, OP.f64Add); get(R8); op(OP.f64Mul, OP.f64Add);
+  // · 2^(k >> 1) · 2^(k - (k >> 1)), each power built from its exponent bits.
+  get(K); op(OP.i32TruncF64S); set(KI);
+  const pow2 = (exponent: () => void) => {
+    exponent();
+    op(OP.i64ExtendI32S, OP.i64Const); w.i32(1023); op(OP.i64Add, OP.i64Const); w.i32(52);
+    op(OP.i64Shl, OP.f64ReinterpretI64);
+  };
+  pow2(() => { get(KI); op(OP.i32Const); w.i32(1); op(OP.i32ShrS); });
+  op(OP.f64Mul);
+  pow2(() => { get(KI); get(KI); op(OP.i32Const); w.i32(1); op(OP.i32ShrS, OP.i32Sub); });
+  op(OP.f64Mul, OP.end);
+  return w;
+})();
+
 /** The module's bytes for a program, for memory laid out as `layout` starting at `stateBytes`. */
 export function compileProgram(p: Program, layout: Layout, stateBytes: number): Uint8Array {
   const m = new ByteWriter();
@@ -593,17 +645,18 @@ export function compileProgram(p: Program, layout: Layout, stateBytes: number): 
     IMPORTED_FUNCTIONS.forEach((name, i) => s.name('e').name(name).byte(0x00).u32(TYPE_OF_IMPORT[i]!));
     s.name('e').name('mem').byte(0x02).byte(0x00).u32(1);
   });
-  section(3, (s) => s.u32(3).u32(3).u32(3).u32(3));
+  section(3, (s) => s.u32(4).u32(3).u32(3).u32(3).u32(0));
   section(7, (s) => {
     const base = IMPORTED_FUNCTIONS.length;
     s.u32(3);
     ['setup', 'train', 'correct'].forEach((name, i) => s.name(name).byte(0x00).u32(base + i));
   });
   section(10, (s) => {
-    s.u32(3);
+    s.u32(4);
     s.sized(setupFunction(p, layout, stateBytes));
     s.sized(trainFunction(p, layout, stateBytes));
     s.sized(correctFunction(p, layout, stateBytes));
+    s.sized(EXP_FUNCTION);
   });
   return m.finish();
 }

@@ -52,7 +52,7 @@ export class WasmEngine implements Engine {
         mem: this.memory,
         sin: Math.sin, cos: Math.cos, tan: Math.tan,
         asin: Math.asin, acos: Math.acos, atan: Math.atan,
-        exp: Math.exp, log: Math.log,
+        log: Math.log,
         uniform, gaussian,
         fillUniform: fill(uniform),
         fillGaussian: fill(gaussian),
