@@ -8,6 +8,7 @@ import type { TaskId } from '../../shared/task/types';
 import { loadTasks } from '../dataset/tasks';
 import { createEngine, evaluateProgram, type EngineKind, type TaskScore } from '../../src-worker/eval/index';
 import { readProgramFile } from './program-file';
+import { formatDownloadProgress } from './progress';
 import { selectTasks } from './task-selection';
 
 export interface EvalCommandOptions {
@@ -50,7 +51,12 @@ export async function runEval(opts: EvalCommandOptions, log: (line: string) => v
   const scores: TaskScore[] = [];
   for (let i = 0; i < ids.length; i += BATCH) {
     const batch: TaskId[] = ids.slice(i, i + BATCH);
-    const tasks = await loadTasks(batch, { dir: opts.cifarDir });
+    // On a machine without CIFAR-10 the first batch downloads it into the cache (checksummed).
+    const tasks = await loadTasks(batch, {
+      dir: opts.cifarDir,
+      download: true,
+      onProgress: (p) => log(formatDownloadProgress(p)),
+    });
     // A fresh engine per batch releases the previous batch's datasets with it.
     const engine = createEngine(opts.engine, DEFAULT_MEMORY, F);
     const result = evaluateProgram(engine, program, tasks, { seed: opts.seed, epochs: opts.epochs, test: true });
