@@ -32,16 +32,23 @@ const seconds = Number(values.seconds);
 const taskCount = Number(values.tasks);
 
 function example(name: string): Program {
-  return parseProgramOrThrow(readFileSync(new URL(`../examples/${name}.dsl`, import.meta.url), 'latin1'));
+  return parseProgramOrThrow(
+    readFileSync(new URL(`../examples/${name}.dsl`, import.meta.url), 'latin1'),
+  );
 }
 
 /** Full evaluations (all tasks) repeated for about `budget` seconds after one warm-up round. */
-function stepsPerSecond(kind: EngineKind, program: Program, tasks: TaskData[], budget: number): number {
+function stepsPerSecond(
+  kind: EngineKind,
+  program: Program,
+  tasks: TaskData[],
+  budget: number,
+): number {
   const engine = createEngine(kind, DEFAULT_MEMORY, 16);
   evaluateProgram(engine, program, tasks, { seed: 0 }); // copies datasets in, warms up
   let steps = 0;
   const start = performance.now();
-  let elapsed = 0;
+  let elapsed: number;
   let round = 0;
   do {
     steps += evaluateProgram(engine, program, tasks, { seed: ++round }).trainSteps;
@@ -68,7 +75,12 @@ async function main(): Promise<void> {
   const linear = example('linear_regression');
   const nnSteps = stepsPerSecond('wasm', nn, tasks, seconds);
   const linearSteps = stepsPerSecond('wasm', linear, tasks, seconds);
-  const interpreterSteps = stepsPerSecond('interpreter', nn, tasks.slice(0, 1), Number(values['interpreter-seconds']));
+  const interpreterSteps = stepsPerSecond(
+    'interpreter',
+    nn,
+    tasks.slice(0, 1),
+    Number(values['interpreter-seconds']),
+  );
   const compile = compileMs(nn);
   const result = {
     bench: 'eval',
@@ -84,7 +96,7 @@ async function main(): Promise<void> {
     interpreterNnTrainStepsPerSec: Math.round(interpreterSteps),
     nnCompileMs: +compile.total.toFixed(3),
     nnEmitMs: +compile.emit.toFixed(3),
-    nnEvaluationMs: +((tasks.length * (tasks[0]!.train.n) / nnSteps) * 1000).toFixed(2),
+    nnEvaluationMs: +(((tasks.length * tasks[0]!.train.n) / nnSteps) * 1000).toFixed(2),
     node: process.version,
   };
   if (values.json) {

@@ -1,10 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../random/rng';
-import { CanonicalError, canonicalBytes, decodeCanonical, programDigest, programDigestBytes } from './canonical';
+import {
+  CanonicalError,
+  canonicalBytes,
+  decodeCanonical,
+  programDigest,
+  programDigestBytes,
+} from './canonical';
 import { parseProgramOrThrow, printProgram } from './dsl';
 import { randomProgram } from './generate';
 import { Op } from './ops';
-import { DEFAULT_MEMORY, instruction, programsEqual, type Instruction, type MemoryShape, type Program } from './program';
+import {
+  DEFAULT_MEMORY,
+  instruction,
+  programsEqual,
+  type Instruction,
+  type MemoryShape,
+  type Program,
+} from './program';
 
 function hex(bytes: Uint8Array): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
@@ -32,11 +45,22 @@ describe('canonical bytes', () => {
     // every published digest changes: bump CANONICAL_VERSION instead.
     expect(hex(canonicalBytes(p))).toBe(
       '415a5001' +
-        '0200' + '3803' + '7b14ae47e17a843f' + '3901' + '000000000000e03f' + '000000000000f0bf' +
-        '0100' + '1b000101' +
-        '0300' + '02000104' + '12040002' + '17010201',
+        '0200' +
+        '3803' +
+        '7b14ae47e17a843f' +
+        '3901' +
+        '000000000000e03f' +
+        '000000000000f0bf' +
+        '0100' +
+        '1b000101' +
+        '0300' +
+        '02000104' +
+        '12040002' +
+        '17010201',
     );
-    expect(programDigest(p)).toBe('df0b76f310634ca230ccfb0474d57900a8624036a9a1a5bc7eb8eadcab1bb699');
+    expect(programDigest(p)).toBe(
+      'df0b76f310634ca230ccfb0474d57900a8624036a9a1a5bc7eb8eadcab1bb699',
+    );
     expect(hex(programDigestBytes(p))).toBe(programDigest(p));
   });
 
@@ -79,7 +103,11 @@ describe('canonical bytes', () => {
     }
     expect(seen.size).toBe(edits.length + 1);
     // Moving an instruction between functions changes the program too.
-    const moved: Program = { setup: base.setup, predict: [], learn: [...base.predict, ...base.learn] };
+    const moved: Program = {
+      setup: base.setup,
+      predict: [],
+      learn: [...base.predict, ...base.learn],
+    };
     expect(programDigest(moved)).not.toBe(digest);
   });
 
@@ -95,7 +123,11 @@ describe('canonical bytes', () => {
   it('decodes what it encodes, for random programs', () => {
     const rng = new Rng(11);
     for (let i = 0; i < 2000; i++) {
-      const p = randomProgram(rng, DEFAULT_MEMORY, { setup: rng.int(5), predict: rng.int(8), learn: rng.int(8) });
+      const p = randomProgram(rng, DEFAULT_MEMORY, {
+        setup: rng.int(5),
+        predict: rng.int(8),
+        learn: rng.int(8),
+      });
       const back = decodeCanonical(canonicalBytes(p));
       expect(programsEqual(back, p)).toBe(true);
       // The text form and the binary form agree on identity.
@@ -156,11 +188,19 @@ describe('decodeCanonical: malformed bytes', () => {
   it('bad addresses', () => {
     const readOnly = good.slice();
     readOnly[7] = 0; // s3 = 0.01 → s0 = 0.01
-    expect(decodeError(readOnly)).toContain('setup instruction 0 (op at byte 6): out address s0 is outside s1..s4');
-    const outOfRange = canonicalBytes({ setup: [], predict: [instruction(Op.VECTOR_INNER_PRODUCT_OP, { in1: 0, in2: 12, out: 1 })], learn: [] });
+    expect(decodeError(readOnly)).toContain(
+      'setup instruction 0 (op at byte 6): out address s0 is outside s1..s4',
+    );
+    const outOfRange = canonicalBytes({
+      setup: [],
+      predict: [instruction(Op.VECTOR_INNER_PRODUCT_OP, { in1: 0, in2: 12, out: 1 })],
+      learn: [],
+    });
     expect(decodeError(outOfRange)).toContain('in2 address v12 is outside v0..v8');
     // The same bytes are fine for a larger memory.
-    expect(decodeCanonical(outOfRange, { scalars: 5, vectors: 16, matrices: 2 }).predict).toHaveLength(1);
+    expect(
+      decodeCanonical(outOfRange, { scalars: 5, vectors: 16, matrices: 2 }).predict,
+    ).toHaveLength(1);
   });
 
   it('bad constants', () => {
@@ -186,7 +226,9 @@ describe('decodeCanonical: malformed bytes', () => {
   });
 
   it('round-trips the pinned hex', () => {
-    expect(programsEqual(decodeCanonical(fromHex(hex(good))), parseProgramOrThrow(SMALL_TEXT))).toBe(true);
+    expect(
+      programsEqual(decodeCanonical(fromHex(hex(good))), parseProgramOrThrow(SMALL_TEXT)),
+    ).toBe(true);
   });
 });
 

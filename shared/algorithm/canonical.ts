@@ -59,7 +59,8 @@ export function canonicalBytes(p: Program): Uint8Array {
   let size = 4;
   for (const c of COMPONENTS) {
     const list = p[c];
-    if (list.length > 0xffff) throw new CanonicalError(`${c} has ${list.length} instructions, more than 65535`);
+    if (list.length > 0xffff)
+      throw new CanonicalError(`${c} has ${list.length} instructions, more than 65535`);
     size += 2;
     list.forEach((ins, i) => {
       const issue = instructionIssue(ins, BYTE_SHAPE);
@@ -98,27 +99,38 @@ export function decodeCanonical(
   shape: MemoryShape = DEFAULT_MEMORY,
   limits: ProgramLimits = MAX_PROGRAM_LIMITS,
 ): Program {
-  if (!(bytes instanceof Uint8Array)) throw new CanonicalError('canonical program must be a Uint8Array');
+  if (!(bytes instanceof Uint8Array))
+    throw new CanonicalError('canonical program must be a Uint8Array');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = 0;
   const need = (n: number, what: string): void => {
     if (at + n > bytes.length) {
-      throw new CanonicalError(`truncated at byte ${at}: ${what} needs ${n} bytes, ${bytes.length - at} left`);
+      throw new CanonicalError(
+        `truncated at byte ${at}: ${what} needs ${n} bytes, ${bytes.length - at} left`,
+      );
     }
   };
   need(4, 'the header');
   for (let i = 0; i < 3; i++) {
-    if (bytes[i] !== CANONICAL_MAGIC[i]) throw new CanonicalError('not a canonical program: bad magic (expected "AZP")');
+    if (bytes[i] !== CANONICAL_MAGIC[i])
+      throw new CanonicalError('not a canonical program: bad magic (expected "AZP")');
   }
   if (bytes[3] !== CANONICAL_VERSION) {
-    throw new CanonicalError(`unsupported canonical version ${bytes[3]!} (this build reads ${CANONICAL_VERSION})`);
+    throw new CanonicalError(
+      `unsupported canonical version ${bytes[3]!} (this build reads ${CANONICAL_VERSION})`,
+    );
   }
   at = 4;
-  const program: Record<(typeof COMPONENTS)[number], Instruction[]> = { setup: [], predict: [], learn: [] };
+  const program: Record<(typeof COMPONENTS)[number], Instruction[]> = {
+    setup: [],
+    predict: [],
+    learn: [],
+  };
   for (const c of COMPONENTS) {
     need(2, `the ${c} instruction count`);
     const count = view.getUint16(at, true);
-    if (count > limits[c]) throw new CanonicalError(`${c} has ${count} instructions, the limit is ${limits[c]}`);
+    if (count > limits[c])
+      throw new CanonicalError(`${c} has ${count} instructions, the limit is ${limits[c]}`);
     at += 2;
     for (let i = 0; i < count; i++) {
       const where = `${c} instruction ${i}`;
@@ -143,7 +155,8 @@ export function decodeCanonical(
       program[c].push(ins);
     }
   }
-  if (at !== bytes.length) throw new CanonicalError(`${bytes.length - at} trailing bytes after the program at byte ${at}`);
+  if (at !== bytes.length)
+    throw new CanonicalError(`${bytes.length - at} trailing bytes after the program at byte ${at}`);
   return program;
 }
 

@@ -33,7 +33,13 @@ function errorsOf(text: string, opts?: ParseOptions): readonly ParseError[] {
 }
 
 /** One error, on the given line and column, whose message contains `reason`. */
-function expectError(text: string, line: number, column: number, reason: string, opts?: ParseOptions): void {
+function expectError(
+  text: string,
+  line: number,
+  column: number,
+  reason: string,
+  opts?: ParseOptions,
+): void {
   const errors = errorsOf(text, opts);
   expect(errors).toHaveLength(1);
   expect(errors[0]).toMatchObject({ line, column });
@@ -111,7 +117,9 @@ describe('printProgram', () => {
   });
 
   it('rejects an unknown op', () => {
-    expect(() => formatInstruction({ op: 65, in1: 0, in2: 0, out: 0, data: [0, 0, 0] })).toThrow(RangeError);
+    expect(() => formatInstruction({ op: 65, in1: 0, in2: 0, out: 0, data: [0, 0, 0] })).toThrow(
+      RangeError,
+    );
   });
 });
 
@@ -148,7 +156,11 @@ describe('round trip', () => {
     const rng = new Rng(20240601);
     const seen = new Set<number>();
     for (let i = 0; i < 5000; i++) {
-      const p = randomProgram(rng, DEFAULT_MEMORY, { setup: rng.int(6), predict: rng.int(8), learn: rng.int(8) });
+      const p = randomProgram(rng, DEFAULT_MEMORY, {
+        setup: rng.int(6),
+        predict: rng.int(8),
+        learn: rng.int(8),
+      });
       for (const ins of [...p.setup, ...p.predict, ...p.learn]) seen.add(ins.op);
       roundTrip(p);
     }
@@ -158,12 +170,25 @@ describe('round trip', () => {
   it('round-trips multi-digit addresses in a larger memory', () => {
     const shape: MemoryShape = { scalars: 12, vectors: 30, matrices: 11 };
     const rng = new Rng(99);
-    for (let i = 0; i < 500; i++) roundTrip(randomProgram(rng, shape, { setup: 3, predict: 5, learn: 5 }), shape);
+    for (let i = 0; i < 500; i++)
+      roundTrip(randomProgram(rng, shape, { setup: 3, predict: 5, learn: 5 }), shape);
   });
 
   it('round-trips edge constants exactly', () => {
-    const f64 = [-0, 0, 1e-300, 5e-324, -5e-324, 1.7976931348623157e308, -1.7976931348623157e308, -2.5e-7, 0.1, 1e21, 123456789.125];
-    const f32 = [-0, 0, 2 ** -149, -(2 ** -149), 3.4028234663852886e38, Math.fround(-2.5e-7), Math.fround(0.1), Math.fround(1e-7)];
+    const f64 = [
+      -0, 0, 1e-300, 5e-324, -5e-324, 1.7976931348623157e308, -1.7976931348623157e308, -2.5e-7, 0.1,
+      1e21, 123456789.125,
+    ];
+    const f32 = [
+      -0,
+      0,
+      2 ** -149,
+      -(2 ** -149),
+      3.4028234663852886e38,
+      Math.fround(-2.5e-7),
+      Math.fround(0.1),
+      Math.fround(1e-7),
+    ];
     const fractions = [0, -0, 2 ** -149, 0.5, 1 - 2 ** -24];
     const setup: Instruction[] = [];
     for (const c of f64) setup.push(instruction(Op.SCALAR_CONST_SET_OP, { out: 2, data: [c] }));
@@ -217,11 +242,19 @@ describe('parseProgram: accepted input', () => {
       '  v1 = s0 * v0',
     ].join('\n');
     const p = parseProgramOrThrow(text);
-    expect(p.setup).toEqual([instruction(Op.VECTOR_UNIFORM_SET_OP, { out: 5, data: [-0.894356, -0.22167] })]);
+    expect(p.setup).toEqual([
+      instruction(Op.VECTOR_UNIFORM_SET_OP, { out: 5, data: [-0.894356, -0.22167] }),
+    ]);
     expect(p.setup[0]!.data[0]).toBe(Math.fround(-0.894356));
     expect(p.predict.map((i) => i.op)).toEqual([Op.VECTOR_INNER_PRODUCT_OP, Op.VECTOR_MAX_OP]);
-    expect(p.learn.map((i) => i.op)).toEqual([Op.VECTOR_OUTER_PRODUCT_OP, Op.VECTOR_HEAVYSIDE_OP, Op.SCALAR_VECTOR_PRODUCT_OP]);
-    expect(p.learn[2]).toEqual(instruction(Op.SCALAR_VECTOR_PRODUCT_OP, { in1: 0, in2: 0, out: 1 }));
+    expect(p.learn.map((i) => i.op)).toEqual([
+      Op.VECTOR_OUTER_PRODUCT_OP,
+      Op.VECTOR_HEAVYSIDE_OP,
+      Op.SCALAR_VECTOR_PRODUCT_OP,
+    ]);
+    expect(p.learn[2]).toEqual(
+      instruction(Op.SCALAR_VECTOR_PRODUCT_OP, { in1: 0, in2: 0, out: 1 }),
+    );
   });
 
   it('tells ops apart by output and input kinds', () => {
@@ -276,12 +309,20 @@ describe('parseProgram: accepted input', () => {
       const p = parseProgramOrThrow(inPredict(`s3 = ${text}`));
       expect(Object.is(p.predict[0]!.data[0], value)).toBe(true);
     }
-    const p = parseProgramOrThrow(inPredict('v1 = heaviside(v3, 1)', 's2 = heaviside(s1, 1e0)', 'm1 = bcast(v1, axis=0.0)'));
-    expect(p.predict.map((i) => i.op)).toEqual([Op.VECTOR_HEAVYSIDE_OP, Op.SCALAR_HEAVYSIDE_OP, Op.VECTOR_COLUMN_BROADCAST_OP]);
+    const p = parseProgramOrThrow(
+      inPredict('v1 = heaviside(v3, 1)', 's2 = heaviside(s1, 1e0)', 'm1 = bcast(v1, axis=0.0)'),
+    );
+    expect(p.predict.map((i) => i.op)).toEqual([
+      Op.VECTOR_HEAVYSIDE_OP,
+      Op.SCALAR_HEAVYSIDE_OP,
+      Op.VECTOR_COLUMN_BROADCAST_OP,
+    ]);
   });
 
   it('rounds float32 fields with Math.fround', () => {
-    const p = parseProgramOrThrow(inPredict('v2 = gaussian(0.1, 0.333333333333, n_features)', 'v1[0.3] = 0.7'));
+    const p = parseProgramOrThrow(
+      inPredict('v2 = gaussian(0.1, 0.333333333333, n_features)', 'v1[0.3] = 0.7'),
+    );
     expect(p.predict[0]!.data).toEqual([Math.fround(0.1), Math.fround(0.333333333333), 0]);
     expect(p.predict[1]!.data).toEqual([Math.fround(0.3), Math.fround(0.7), 0]);
     // float64 constants stay exact.
@@ -325,7 +366,9 @@ describe('parseProgram: accepted input', () => {
     expect(p.setup).toEqual([]);
     expect(p.predict).toEqual([]);
     expect(p.learn).toHaveLength(1);
-    expect(parseProgramOrThrow('def Setup():\ndef Learn():\n  NoOp()').learn).toEqual([instruction(Op.NO_OP)]);
+    expect(parseProgramOrThrow('def Setup():\ndef Learn():\n  NoOp()').learn).toEqual([
+      instruction(Op.NO_OP),
+    ]);
   });
 
   it('checks addresses against the given memory shape', () => {
@@ -369,7 +412,12 @@ describe('parseProgram: rejected input', () => {
     expectError(inPredict('  s9 = s1 + s2'), 2, 3, "'s9' is out of range: this memory has s0..s4");
     expectError(inPredict('  s2 = s1 + s5'), 2, 13, "'s5' is out of range");
     expectError(inPredict('  v1 = v9 + v2'), 2, 8, "'v9' is out of range");
-    expectError(inPredict('  m2 = transpose(m0)'), 2, 3, "'m2' is out of range: this memory has m0..m1");
+    expectError(
+      inPredict('  m2 = transpose(m0)'),
+      2,
+      3,
+      "'m2' is out of range: this memory has m0..m1",
+    );
     expectError(inPredict('  s0 = s1 + s2'), 2, 3, 's0 is read-only (it holds the label)');
     expectError(inPredict('  v0 = v1 + v2'), 2, 3, 'v0 is read-only (it holds the features)');
     expectError(inPredict('  v0[0.5] = 1'), 2, 3, 'v0 is read-only');
@@ -386,7 +434,12 @@ describe('parseProgram: rejected input', () => {
     expectError(inPredict('  s1 = nan'), 2, 8, 'finite');
     expectError(inPredict('  s1 = 1e999'), 2, 8, "constant '1e999' is not a finite number");
     expectError(inPredict('  v1 = uniform(-1e999, 1, n_features)'), 2, 16, 'not a finite number');
-    expectError(inPredict('  v1 = uniform(1e39, 1, n_features)'), 2, 16, 'too large for a float32 field');
+    expectError(
+      inPredict('  v1 = uniform(1e39, 1, n_features)'),
+      2,
+      16,
+      'too large for a float32 field',
+    );
   });
 
   it('index fractions outside [0, 1)', () => {
@@ -404,7 +457,12 @@ describe('parseProgram: rejected input', () => {
   });
 
   it('trailing garbage and incomplete lines', () => {
-    expectError(inPredict('  s1 = s2 + s3 s4'), 2, 16, "unexpected 's4' after the end of the instruction");
+    expectError(
+      inPredict('  s1 = s2 + s3 s4'),
+      2,
+      16,
+      "unexpected 's4' after the end of the instruction",
+    );
     expectError(inPredict('  NoOp() x'), 2, 10, 'after the end of the instruction');
     expectError(inPredict('  s1 = s2 +'), 2, 12, 'incomplete instruction');
     expectError(inPredict('  s1 = s2'), 2, 10, "expected '+', '-', '*' or '/'");
@@ -424,11 +482,21 @@ describe('parseProgram: rejected input', () => {
 
   it('headers: unknown, duplicated, out of order, malformed; instructions before any header', () => {
     expectError('  s1 = s2 + s3\ndef Setup():', 1, 3, 'instruction outside a function');
-    expectError('  s1 = s2 + s3\n  s2 = s1 + s1\ndef Setup():', 1, 3, 'instruction outside a function');
+    expectError(
+      '  s1 = s2 + s3\n  s2 = s1 + s1\ndef Setup():',
+      1,
+      3,
+      'instruction outside a function',
+    );
     expectError('defSetup():\n  s1 = s2 + s3\n', 1, 1, "unknown function 'defSetup'");
     expectError('def Setup():\ndef Train():', 2, 5, "unknown component function 'Train'");
     expectError('def Setup():\ndef Setup():', 2, 5, 'Setup is defined twice');
-    expectError('def Learn():\ndef Predict():', 2, 5, 'def Predict(): must come before def Learn():');
+    expectError(
+      'def Learn():\ndef Predict():',
+      2,
+      5,
+      'def Predict(): must come before def Learn():',
+    );
     expectError('def Setup()', 1, 12, "expected ':'");
     expectError('def Setup():  x', 1, 15, "unexpected 'x' after the header");
     expectError('def', 1, 4, 'incomplete header');
@@ -517,7 +585,8 @@ describe('hostile input', () => {
           break;
         }
         default:
-          t = t.slice(0, at) + t.slice(at, at + 1 + rng.int(20)).repeat(1 + rng.int(3)) + t.slice(at);
+          t =
+            t.slice(0, at) + t.slice(at, at + 1 + rng.int(20)).repeat(1 + rng.int(3)) + t.slice(at);
       }
     }
     return t;
@@ -528,7 +597,10 @@ describe('hostile input', () => {
     let accepted = 0;
     const started = performance.now();
     for (let i = 0; i < 2000; i++) {
-      const base = i % 2 === 0 ? NN_TEXT : printProgram(randomProgram(rng, DEFAULT_MEMORY, { setup: 3, predict: 5, learn: 5 }));
+      const base =
+        i % 2 === 0
+          ? NN_TEXT
+          : printProgram(randomProgram(rng, DEFAULT_MEMORY, { setup: 3, predict: 5, learn: 5 }));
       const text = mutate(rng, base);
       const r = parseProgram(text);
       if (r.ok) {
@@ -563,7 +635,8 @@ describe('hostile input', () => {
       tokens: (n) => `def Predict():\n  s1 = ${'s2 + '.repeat(Math.floor(n / 5))}`,
       valid: (n) => `def Predict():\n${'  s1 = dot(v1, v2)\n'.repeat(Math.floor(n / 19))}`,
       lines: (n) => `def Predict():\n${'  s1 = dot(m1, v2)\n'.repeat(Math.floor(n / 19))}`,
-      garbage: (n) => `def Predict():\n${'v1[0.5 = dot(m1, v2, n_features)\n'.repeat(Math.floor(n / 34))}`,
+      garbage: (n) =>
+        `def Predict():\n${'v1[0.5 = dot(m1, v2, n_features)\n'.repeat(Math.floor(n / 34))}`,
       comment: (n) => `# ${'x'.repeat(n)}`,
       operators: (n) => `def Predict():\n  s1 = s2 ${'-'.repeat(n)} s3`,
       deflines: (n) => 'def Setup():\n'.repeat(Math.floor(n / 13)),
@@ -587,7 +660,8 @@ describe('hostile input', () => {
       expect([name, tl < 500]).toEqual([name, true]);
       // 8x the input: linear is ~8x, quadratic would be ~64x. Small absolute times are noise.
       const ratio = tl / Math.max(ts, 0.5);
-      if (tl > 20 && ratio >= 24) throw new Error(`${name}: 8x the input took ${ratio.toFixed(1)}x the time`);
+      if (tl > 20 && ratio >= 24)
+        throw new Error(`${name}: 8x the input took ${ratio.toFixed(1)}x the time`);
     }
   });
 
@@ -609,7 +683,8 @@ describe('table-driven parsing', () => {
         const p = parseProgramOrThrow(inPredict(formatInstruction(ins)));
         expect(p.predict).toHaveLength(1);
         expect(p.predict[0]).toEqual(ins);
-        if (isFloat32Data(spec.data)) for (const d of p.predict[0]!.data) expect(Math.fround(d)).toBe(d);
+        if (isFloat32Data(spec.data))
+          for (const d of p.predict[0]!.data) expect(Math.fround(d)).toBe(d);
       }
     }
   });

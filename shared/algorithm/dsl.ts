@@ -222,10 +222,14 @@ function lexLine(line: string, tokens: Token[]): LexError | null {
   let comment = false;
   while (i < n) {
     const c = line.charCodeAt(i);
-    if ((c < 32 && c !== C_TAB) || c === 127) return { col: i + 1, message: `control character ${describeChar(c)}` };
+    if ((c < 32 && c !== C_TAB) || c === 127)
+      return { col: i + 1, message: `control character ${describeChar(c)}` };
     if (c > 127) {
       const cp = line.codePointAt(i) ?? c;
-      return { col: i + 1, message: `non-ASCII character ${describeChar(cp)}: the format is ASCII only` };
+      return {
+        col: i + 1,
+        message: `non-ASCII character ${describeChar(cp)}: the format is ASCII only`,
+      };
     }
     if (comment || c === C_SPACE || c === C_TAB) {
       i++;
@@ -278,7 +282,13 @@ function lexLine(line: string, tokens: Token[]): LexError | null {
       tokens.push({ kind: 'sym', text: ch, col: start + 1, value: 0, addrKind: null });
     } else if (OPERATOR_CHARS.has(ch)) {
       while (i < n && OPERATOR_CHARS.has(line[i]!)) i++;
-      tokens.push({ kind: 'sym', text: line.slice(start, i), col: start + 1, value: 0, addrKind: null });
+      tokens.push({
+        kind: 'sym',
+        text: line.slice(start, i),
+        col: start + 1,
+        value: 0,
+        addrKind: null,
+      });
     } else {
       return { col: start + 1, message: `unexpected character '${ch}'` };
     }
@@ -334,7 +344,8 @@ function compilePattern(spec: OpSpec): Pattern {
   for (const m of template.matchAll(PLACEHOLDER)) {
     literal(template.slice(last, m.index));
     const key = m[1]!;
-    const role: Role | null = key === 'o' ? 'out' : key === 'a' ? 'in1' : key === 'b' ? 'in2' : null;
+    const role: Role | null =
+      key === 'o' ? 'out' : key === 'a' ? 'in1' : key === 'b' ? 'in2' : null;
     if (role) {
       const kind = spec[role];
       if (!kind) throw new Error(`op table: ${spec.name} prints ${role} but has none`);
@@ -367,7 +378,15 @@ for (const p of PATTERNS) {
   const seen = new Map<string, string>();
   for (const p of PATTERNS) {
     const key = p.elems
-      .map((e) => (e.t === 'addr' ? `@${e.kind}` : e.t === 'num' ? '#' : e.t === 'lit' ? `=${e.value}` : e.text))
+      .map((e) =>
+        e.t === 'addr'
+          ? `@${e.kind}`
+          : e.t === 'num'
+            ? '#'
+            : e.t === 'lit'
+              ? `=${e.value}`
+              : e.text,
+      )
       .join(' ');
     const other = seen.get(key);
     if (other) throw new Error(`op table: ${other} and ${p.spec.name} print alike`);
@@ -444,15 +463,18 @@ function matchPattern(p: Pattern, toks: readonly Token[]): MatchResult {
         break;
       }
       case 'lit':
-        if (tok.kind !== 'num' || tok.value !== e.value) return { ok: false, at: i, expected: `'${e.text}'` };
+        if (tok.kind !== 'num' || tok.value !== e.value)
+          return { ok: false, at: i, expected: `'${e.text}'` };
         i++;
         break;
       case 'word':
-        if (tok.kind !== 'word' || tok.text !== e.text) return { ok: false, at: i, expected: `'${e.text}'` };
+        if (tok.kind !== 'word' || tok.text !== e.text)
+          return { ok: false, at: i, expected: `'${e.text}'` };
         i++;
         break;
       case 'sym':
-        if (tok.kind !== 'sym' || tok.text !== e.text) return { ok: false, at: i, expected: `'${e.text}'` };
+        if (tok.kind !== 'sym' || tok.text !== e.text)
+          return { ok: false, at: i, expected: `'${e.text}'` };
         i++;
         break;
     }
@@ -474,13 +496,23 @@ function syntaxMessage(toks: readonly Token[], at: number, expected: ReadonlySet
   const next = toks[at + 1];
   // Only where a call could start: `s1 = s2 foo(s3)` is trailing garbage, not an unknown function.
   const wantsCall = [...FUNCTION_NAMES].some((name) => expected.has(`'${name}'`));
-  if (tok.kind === 'word' && next?.kind === 'sym' && next.text === '(' && wantsCall && !FUNCTION_NAMES.has(tok.text)) {
+  if (
+    tok.kind === 'word' &&
+    next?.kind === 'sym' &&
+    next.text === '(' &&
+    wantsCall &&
+    !FUNCTION_NAMES.has(tok.text)
+  ) {
     return `unknown function ${quote(tok.text)}`;
   }
   if (tok.kind === 'sym' && OPERATOR_CHARS.has(tok.text[0]!) && !OPERATORS.has(tok.text)) {
     return `unknown operator ${quote(tok.text)}`;
   }
-  if (tok.kind === 'word' && NON_FINITE_WORDS.has(tok.text.toLowerCase()) && expected.has('a number')) {
+  if (
+    tok.kind === 'word' &&
+    NON_FINITE_WORDS.has(tok.text.toLowerCase()) &&
+    expected.has('a number')
+  ) {
     return `constants must be finite numbers, found ${quote(tok.text)}`;
   }
   const want = expected.size > 5 ? 'an expression' : listOr([...expected]);
@@ -503,8 +535,16 @@ function addressProblem(a: BoundAddr, shape: MemoryShape): string | null {
   }
   const first = a.role === 'out' ? FIRST_OUT[k] : 0;
   if (index < first) {
-    const why = k === 's' && index === 0 ? ' (it holds the label)' : k === 'v' && index === 0 ? ' (it holds the features)' : '';
-    const range = first < count ? `writable ${KIND_NAMES[k]} are ${k}${first}..${k}${count - 1}` : `no ${KIND_NAMES[k]} are writable`;
+    const why =
+      k === 's' && index === 0
+        ? ' (it holds the label)'
+        : k === 'v' && index === 0
+          ? ' (it holds the features)'
+          : '';
+    const range =
+      first < count
+        ? `writable ${KIND_NAMES[k]} are ${k}${first}..${k}${count - 1}`
+        : `no ${KIND_NAMES[k]} are writable`;
     return `${a.tok.text} is read-only${why}: ${range}`;
   }
   return null;
@@ -521,7 +561,8 @@ function dataProblem(spec: OpSpec, field: number, num: BoundNum): string | null 
     const rounded = num.value < 1 && v >= 1 ? ' (it rounds to 1 as float32)' : '';
     return `index fraction ${shown} is outside [0, 1)${rounded}`;
   }
-  if (spec.data === 'gaussian' && field === 1 && v < 0) return `gaussian standard deviation ${shown} is negative`;
+  if (spec.data === 'gaussian' && field === 1 && v < 0)
+    return `gaussian standard deviation ${shown} is negative`;
   return null;
 }
 
@@ -622,21 +663,29 @@ function parseHeader(
   seen: ReadonlySet<ComponentName>,
 ): ComponentName | LineProblem {
   const name = toks[1]!;
-  if (name.kind === 'end') return { col: name.col, message: 'incomplete header: expected Setup, Predict or Learn' };
+  if (name.kind === 'end')
+    return { col: name.col, message: 'incomplete header: expected Setup, Predict or Learn' };
   const component = name.kind === 'word' ? TITLE_TO_COMPONENT.get(name.text) : undefined;
   if (!component) {
-    return { col: name.col, message: `unknown component function ${quote(name.text)}: expected Setup, Predict or Learn` };
+    return {
+      col: name.col,
+      message: `unknown component function ${quote(name.text)}: expected Setup, Predict or Learn`,
+    };
   }
   const shape = ['(', ')', ':'];
   for (let i = 0; i < shape.length; i++) {
     const tok = toks[i + 2]!;
     if (tok.kind !== 'sym' || tok.text !== shape[i]) {
       const found = tok.kind === 'end' ? 'end of line' : quote(tok.text);
-      return { col: tok.col, message: `expected '${shape[i]!}' in 'def ${name.text}():', found ${found}` };
+      return {
+        col: tok.col,
+        message: `expected '${shape[i]!}' in 'def ${name.text}():', found ${found}`,
+      };
     }
   }
   const tail = toks[5]!;
-  if (tail.kind !== 'end') return { col: tail.col, message: `unexpected ${quote(tail.text)} after the header` };
+  if (tail.kind !== 'end')
+    return { col: tail.col, message: `unexpected ${quote(tail.text)} after the header` };
   if (seen.has(component)) return { col: name.col, message: `${name.text} is defined twice` };
   if (current && COMPONENTS.indexOf(component) < COMPONENTS.indexOf(current)) {
     return {
@@ -652,13 +701,19 @@ function parseText(text: unknown, opts: ParseOptions): ParseResult {
   const limits = opts.limits ?? MAX_PROGRAM_LIMITS;
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_DSL_BYTES;
   if (typeof text !== 'string') {
-    return { ok: false, errors: [{ line: 1, column: 1, message: 'program text must be a string' }] };
+    return {
+      ok: false,
+      errors: [{ line: 1, column: 1, message: 'program text must be a string' }],
+    };
   }
   // UTF-16 length never exceeds UTF-8 length, so this bound is safe; any non-ASCII text that
   // passes it is rejected below anyway, making length and byte count the same for accepted text.
   if (text.length > maxBytes) {
     const at = positionOf(text, maxBytes);
-    return { ok: false, errors: [{ ...at, message: `program text is longer than ${maxBytes} bytes` }] };
+    return {
+      ok: false,
+      errors: [{ ...at, message: `program text is longer than ${maxBytes} bytes` }],
+    };
   }
 
   const errors: ParseError[] = [];
@@ -673,7 +728,8 @@ function parseText(text: unknown, opts: ParseOptions): ParseResult {
   let start = 0;
   const add = (line: number, column: number, message: string): void => {
     if (errors.length < MAX_ERRORS) errors.push({ line, column, message });
-    else if (errors.length === MAX_ERRORS) errors.push({ line, column, message: 'too many errors, stopped here' });
+    else if (errors.length === MAX_ERRORS)
+      errors.push({ line, column, message: 'too many errors, stopped here' });
   };
 
   while (start <= text.length && errors.length <= MAX_ERRORS) {
@@ -715,7 +771,11 @@ function parseText(text: unknown, opts: ParseOptions): ParseResult {
     }
     if (current === null && !lostSection) {
       // Reported once: the lines that follow would only repeat it.
-      add(lineNo, first.col, "instruction outside a function: start with 'def Setup():', 'def Predict():' or 'def Learn():'");
+      add(
+        lineNo,
+        first.col,
+        "instruction outside a function: start with 'def Setup():', 'def Predict():' or 'def Learn():'",
+      );
       lostSection = true;
       continue;
     }
@@ -724,7 +784,11 @@ function parseText(text: unknown, opts: ParseOptions): ParseResult {
     list.push(r);
     if (list.length > limits[current] && !limitReported.has(current)) {
       limitReported.add(current);
-      add(lineNo, first.col, `too many instructions in ${COMPONENT_TITLES[current]}: the limit is ${limits[current]}`);
+      add(
+        lineNo,
+        first.col,
+        `too many instructions in ${COMPONENT_TITLES[current]}: the limit is ${limits[current]}`,
+      );
     }
   }
 
@@ -740,7 +804,10 @@ export function parseProgram(text: string, opts: ParseOptions = {}): ParseResult
   try {
     return parseText(text, opts);
   } catch (e) {
-    return { ok: false, errors: [{ line: 1, column: 1, message: `internal parser error: ${String(e)}` }] };
+    return {
+      ok: false,
+      errors: [{ line: 1, column: 1, message: `internal parser error: ${String(e)}` }],
+    };
   }
 }
 

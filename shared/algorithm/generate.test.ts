@@ -1,8 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../random/rng';
-import { ALL_OPS, randomData, randomInAddress, randomInstruction, randomOutAddress, randomProgram } from './generate';
+import {
+  ALL_OPS,
+  randomData,
+  randomInAddress,
+  randomInstruction,
+  randomOutAddress,
+  randomProgram,
+} from './generate';
 import { NUM_OPS, OPS, Op, isFloat32Data } from './ops';
-import { DEFAULT_MEMORY, checkProgram, instructionIssue, programsEqual, type MemoryShape } from './program';
+import {
+  DEFAULT_MEMORY,
+  checkProgram,
+  instructionIssue,
+  programsEqual,
+  type MemoryShape,
+} from './program';
 
 const SIZES = { setup: 5, predict: 10, learn: 10 };
 
@@ -16,7 +29,11 @@ describe('randomProgram', () => {
   });
 
   it('makes valid programs of the requested sizes, for several memory shapes', () => {
-    const shapes: MemoryShape[] = [DEFAULT_MEMORY, { scalars: 2, vectors: 2, matrices: 1 }, { scalars: 20, vectors: 20, matrices: 20 }];
+    const shapes: MemoryShape[] = [
+      DEFAULT_MEMORY,
+      { scalars: 2, vectors: 2, matrices: 1 },
+      { scalars: 20, vectors: 20, matrices: 20 },
+    ];
     const rng = new Rng(5);
     for (const shape of shapes) {
       for (let i = 0; i < 500; i++) {
@@ -57,13 +74,29 @@ describe('randomProgram', () => {
 
   it('refuses impossible requests', () => {
     const rng = new Rng(1);
-    expect(() => randomProgram(rng, DEFAULT_MEMORY, SIZES, { setup: [], predict: [0], learn: [0] })).toThrow(RangeError);
-    expect(() => randomProgram(rng, DEFAULT_MEMORY, { setup: 0, predict: 1, learn: 0 }, { setup: [], predict: [65], learn: [] })).toThrow(
+    expect(() =>
+      randomProgram(rng, DEFAULT_MEMORY, SIZES, { setup: [], predict: [0], learn: [0] }),
+    ).toThrow(RangeError);
+    expect(() =>
+      randomProgram(
+        rng,
+        DEFAULT_MEMORY,
+        { setup: 0, predict: 1, learn: 0 },
+        { setup: [], predict: [65], learn: [] },
+      ),
+    ).toThrow(RangeError);
+    expect(() => randomProgram(rng, DEFAULT_MEMORY, { setup: -1, predict: 0, learn: 0 })).toThrow(
       RangeError,
     );
-    expect(() => randomProgram(rng, DEFAULT_MEMORY, { setup: -1, predict: 0, learn: 0 })).toThrow(RangeError);
     // An empty op list is fine for an empty function.
-    expect(randomProgram(rng, DEFAULT_MEMORY, { setup: 0, predict: 1, learn: 0 }, { setup: [], predict: [0], learn: [] }).predict).toHaveLength(1);
+    expect(
+      randomProgram(
+        rng,
+        DEFAULT_MEMORY,
+        { setup: 0, predict: 1, learn: 0 },
+        { setup: [], predict: [0], learn: [] },
+      ).predict,
+    ).toHaveLength(1);
     const noMatrices: MemoryShape = { scalars: 5, vectors: 9, matrices: 0 };
     expect(() => randomInstruction(rng, Op.MATRIX_TRANSPOSE_OP, noMatrices)).toThrow(RangeError);
     expect(() => randomInstruction(rng, 65, DEFAULT_MEMORY)).toThrow(RangeError);
@@ -84,9 +117,16 @@ describe('randomInstruction parameter distributions', () => {
 
   it('reads any address and writes only FIRST_OUT..count-1, uniformly', () => {
     const list = draws(Op.SCALAR_SUM_OP);
-    const histogram = (xs: number[], n: number) => xs.reduce((h, x) => (h[x]!++, h), new Array<number>(n).fill(0));
-    const in1 = histogram(list.map((i) => i.in1), 5);
-    const out = histogram(list.map((i) => i.out), 5);
+    const histogram = (xs: number[], n: number) =>
+      xs.reduce((h, x) => (h[x]!++, h), new Array<number>(n).fill(0));
+    const in1 = histogram(
+      list.map((i) => i.in1),
+      5,
+    );
+    const out = histogram(
+      list.map((i) => i.out),
+      5,
+    );
     for (const c of in1) expect(Math.abs(c - N / 5)).toBeLessThan(N / 5 / 5);
     expect(out[0]).toBe(0);
     for (const c of out.slice(1)) expect(Math.abs(c - N / 4)).toBeLessThan(N / 4 / 5);
@@ -126,7 +166,11 @@ describe('randomInstruction parameter distributions', () => {
   });
 
   it('GAUSSIAN: mean in U(-1, 1), stdev in U(0, 1)', () => {
-    for (const op of [Op.SCALAR_GAUSSIAN_SET_OP, Op.VECTOR_GAUSSIAN_SET_OP, Op.MATRIX_GAUSSIAN_SET_OP]) {
+    for (const op of [
+      Op.SCALAR_GAUSSIAN_SET_OP,
+      Op.VECTOR_GAUSSIAN_SET_OP,
+      Op.MATRIX_GAUSSIAN_SET_OP,
+    ]) {
       const list = draws(op);
       for (const i of list) {
         expect(i.data[0] >= -1 && i.data[0] <= 1).toBe(true);
@@ -138,9 +182,14 @@ describe('randomInstruction parameter distributions', () => {
   });
 
   it('UNIFORM: low and high each in U(-1, 1), not sorted', () => {
-    for (const op of [Op.SCALAR_UNIFORM_SET_OP, Op.VECTOR_UNIFORM_SET_OP, Op.MATRIX_UNIFORM_SET_OP]) {
+    for (const op of [
+      Op.SCALAR_UNIFORM_SET_OP,
+      Op.VECTOR_UNIFORM_SET_OP,
+      Op.MATRIX_UNIFORM_SET_OP,
+    ]) {
       const list = draws(op);
-      for (const i of list) for (const d of i.data.slice(0, 2)) expect(d >= -1 && d <= 1).toBe(true);
+      for (const i of list)
+        for (const d of i.data.slice(0, 2)) expect(d >= -1 && d <= 1).toBe(true);
       const inverted = list.filter((i) => i.data[0] > i.data[1]).length;
       expect(Math.abs(inverted / N - 0.5)).toBeLessThan(0.05);
     }
@@ -177,7 +226,9 @@ describe('randomInstruction parameter distributions', () => {
       expect(randomOutAddress(rng, 's', DEFAULT_MEMORY)).toBeGreaterThanOrEqual(1);
       expect(randomInAddress(rng, 'm', DEFAULT_MEMORY)).toBeLessThan(2);
     }
-    expect(() => randomOutAddress(rng, 's', { scalars: 1, vectors: 1, matrices: 1 })).toThrow(RangeError);
+    expect(() => randomOutAddress(rng, 's', { scalars: 1, vectors: 1, matrices: 1 })).toThrow(
+      RangeError,
+    );
   });
 });
 

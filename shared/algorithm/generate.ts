@@ -5,7 +5,15 @@
  * of the seed. The mutation operators of the search build on the pieces exported here.
  */
 import { NUM_OPS, OPS, type Kind, type OpSpec } from './ops';
-import { COMPONENTS, FIRST_OUT, instruction, kindCount, type Instruction, type MemoryShape, type Program } from './program';
+import {
+  COMPONENTS,
+  FIRST_OUT,
+  instruction,
+  kindCount,
+  type Instruction,
+  type MemoryShape,
+  type Program,
+} from './program';
 import type { Rng } from '../random/rng';
 
 export interface ComponentSizes {
@@ -104,14 +112,20 @@ export function randomProgram(
   sizes: ComponentSizes,
   ops: ComponentOps = ALL_COMPONENT_OPS,
 ): Program {
-  const program: Record<(typeof COMPONENTS)[number], Instruction[]> = { setup: [], predict: [], learn: [] };
+  const program: Record<(typeof COMPONENTS)[number], Instruction[]> = {
+    setup: [],
+    predict: [],
+    learn: [],
+  };
   for (const c of COMPONENTS) {
     const size = sizes[c];
     const choices = ops[c];
     if (!Number.isInteger(size) || size < 0) throw new RangeError(`bad ${c} size ${size}`);
-    if (size > 0 && choices.length === 0) throw new RangeError(`no ops to draw ${c} instructions from`);
+    if (size > 0 && choices.length === 0)
+      throw new RangeError(`no ops to draw ${c} instructions from`);
     for (const code of choices) {
-      if (!Number.isInteger(code) || code < 0 || code >= NUM_OPS) throw new RangeError(`unknown op code ${code}`);
+      if (!Number.isInteger(code) || code < 0 || code >= NUM_OPS)
+        throw new RangeError(`unknown op code ${code}`);
     }
     for (let i = 0; i < size; i++) {
       const op = choices[rng.int(choices.length)]!;

@@ -50,7 +50,16 @@ function op<const N extends string>(
   text: string,
   data: DataKind = 'none',
 ): OpSpec & { readonly name: N } {
-  return { code, name, out, in1, in2, text, data, random: data === 'uniform' || data === 'gaussian' };
+  return {
+    code,
+    name,
+    out,
+    in1,
+    in2,
+    text,
+    data,
+    random: data === 'uniform' || data === 'gaussian',
+  };
 }
 
 /** Indexed by op code. */
@@ -116,10 +125,26 @@ export const OPS = [
   op(58, 'MATRIX_CONST_SET_OP', 'm', null, null, '{2}', 'mset'),
   op(59, 'SCALAR_UNIFORM_SET_OP', 's', null, null, 'uniform({0}, {1})', 'uniform'),
   op(60, 'VECTOR_UNIFORM_SET_OP', 'v', null, null, 'uniform({0}, {1}, n_features)', 'uniform'),
-  op(61, 'MATRIX_UNIFORM_SET_OP', 'm', null, null, 'uniform({0}, {1}, (n_features, n_features))', 'uniform'),
+  op(
+    61,
+    'MATRIX_UNIFORM_SET_OP',
+    'm',
+    null,
+    null,
+    'uniform({0}, {1}, (n_features, n_features))',
+    'uniform',
+  ),
   op(62, 'SCALAR_GAUSSIAN_SET_OP', 's', null, null, 'gaussian({0}, {1})', 'gaussian'),
   op(63, 'VECTOR_GAUSSIAN_SET_OP', 'v', null, null, 'gaussian({0}, {1}, n_features)', 'gaussian'),
-  op(64, 'MATRIX_GAUSSIAN_SET_OP', 'm', null, null, 'gaussian({0}, {1}, (n_features, n_features))', 'gaussian'),
+  op(
+    64,
+    'MATRIX_GAUSSIAN_SET_OP',
+    'm',
+    null,
+    null,
+    'gaussian({0}, {1}, (n_features, n_features))',
+    'gaussian',
+  ),
 ] as const satisfies readonly OpSpec[];
 
 export const NUM_OPS: number = OPS.length; // 65

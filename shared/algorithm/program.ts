@@ -145,7 +145,8 @@ export function instructionIssue(ins: Instruction, shape: MemoryShape): string |
   for (let i = 0; i < 3; i++) {
     const v = ins.data[i]!;
     if (typeof v !== 'number' || !Number.isFinite(v)) return `constant ${i} is not a finite number`;
-    if (i >= used && !Object.is(v, 0)) return `constant ${i} is unused by ${spec.name} and must be 0`;
+    if (i >= used && !Object.is(v, 0))
+      return `constant ${i} is unused by ${spec.name} and must be 0`;
     if (i < used && isFloat32Data(spec.data) && Math.fround(v) !== v) {
       return `constant ${i} is not a float32 value`;
     }

@@ -50,13 +50,17 @@ export class Rng {
       this.state[i] = splitmix32(x);
     }
     // xoshiro must not start from the all-zero state.
-    if ((this.state[0]! | this.state[1]! | this.state[2]! | this.state[3]!) === 0) this.state[0] = 1;
+    if ((this.state[0]! | this.state[1]! | this.state[2]! | this.state[3]!) === 0)
+      this.state[0] = 1;
   }
 
   /** Next uniform 32-bit unsigned integer. */
   nextU32(): number {
     const s = this.state;
-    const s0 = s[0]!, s1 = s[1]!, s2 = s[2]!, s3 = s[3]!;
+    const s0 = s[0]!,
+      s1 = s[1]!,
+      s2 = s[2]!,
+      s3 = s[3]!;
     const m = Math.imul(s1, 5);
     const result = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
     const t = s1 << 9;
@@ -90,7 +94,8 @@ export class Rng {
 
   /** Uniform integer in [0, n), unbiased (rejection sampling). n must be in [1, 2^32]. */
   int(n: number): number {
-    if (!(n >= 1 && n <= 4294967296) || !Number.isInteger(n)) throw new RangeError(`bad range ${n}`);
+    if (!(n >= 1 && n <= 4294967296) || !Number.isInteger(n))
+      throw new RangeError(`bad range ${n}`);
     const limit = 4294967296 - (4294967296 % n);
     for (;;) {
       const x = this.nextU32();

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 
-import { ALL_PAIRS, HELDOUT_PAIRS, SEARCH_PAIRS, heldoutTaskIds, isHeldoutPair, searchTaskIds } from './pairs';
+import {
+  ALL_PAIRS,
+  HELDOUT_PAIRS,
+  SEARCH_PAIRS,
+  heldoutTaskIds,
+  isHeldoutPair,
+  searchTaskIds,
+} from './pairs';
 
 const key = (p: { positive: number; negative: number }) => `${p.positive}-${p.negative}`;
 
@@ -12,7 +19,17 @@ describe('class pairs', () => {
   });
 
   it("holds back AutoML-Zero's 9 pairs and searches on the other 36", () => {
-    expect(HELDOUT_PAIRS.map(key)).toEqual(['0-5', '0-9', '1-8', '2-9', '3-5', '3-6', '3-8', '4-6', '8-9']);
+    expect(HELDOUT_PAIRS.map(key)).toEqual([
+      '0-5',
+      '0-9',
+      '1-8',
+      '2-9',
+      '3-5',
+      '3-6',
+      '3-8',
+      '4-6',
+      '8-9',
+    ]);
     expect(SEARCH_PAIRS).toHaveLength(36);
     const held = new Set(HELDOUT_PAIRS.map(key));
     for (const p of SEARCH_PAIRS) expect(held.has(key(p))).toBe(false);
@@ -24,7 +41,11 @@ describe('class pairs', () => {
   it('search task ids cycle the search pairs with one seed per task', () => {
     const ids = searchTaskIds(40, 100);
     expect(ids).toHaveLength(40);
-    expect(ids[0]).toEqual({ positive: SEARCH_PAIRS[0]!.positive, negative: SEARCH_PAIRS[0]!.negative, seed: 100 });
+    expect(ids[0]).toEqual({
+      positive: SEARCH_PAIRS[0]!.positive,
+      negative: SEARCH_PAIRS[0]!.negative,
+      seed: 100,
+    });
     expect(ids[36]).toEqual({ ...ids[0], seed: 136 });
     expect(new Set(ids.map((i) => i.seed)).size).toBe(40);
     for (const id of ids) expect(isHeldoutPair(id.positive, id.negative)).toBe(false);

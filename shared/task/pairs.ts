@@ -73,7 +73,8 @@ export const SEARCH_PAIRS: readonly ClassPair[] = Object.freeze(
 );
 
 function checkSeed(seed: number, what: string): void {
-  if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`${what} must be a non-negative safe integer, got ${seed}`);
+  if (!Number.isSafeInteger(seed) || seed < 0)
+    throw new RangeError(`${what} must be a non-negative safe integer, got ${seed}`);
 }
 
 /**
@@ -97,7 +98,8 @@ export function heldoutTaskIds(seedsPerPair: number): TaskId[] {
   checkSeed(seedsPerPair, 'seedsPerPair');
   const out: TaskId[] = [];
   for (const p of HELDOUT_PAIRS) {
-    for (let seed = 0; seed < seedsPerPair; seed++) out.push({ positive: p.positive, negative: p.negative, seed });
+    for (let seed = 0; seed < seedsPerPair; seed++)
+      out.push({ positive: p.positive, negative: p.negative, seed });
   }
   return out;
 }

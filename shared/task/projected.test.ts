@@ -16,12 +16,16 @@ import {
 import type { TaskData } from './types';
 
 /** A synthetic image set; `value(i, channel, row, col)` gives the byte at that CHW position. */
-function makeImages(labels: number[], value: (i: number, c: number, row: number, col: number) => number): ImageSet {
+function makeImages(
+  labels: number[],
+  value: (i: number, c: number, row: number, col: number) => number,
+): ImageSet {
   const pixels = new Uint8Array(labels.length * CIFAR_IMAGE_BYTES);
   labels.forEach((_, i) => {
     for (let c = 0; c < 3; c++)
       for (let row = 0; row < 32; row++)
-        for (let col = 0; col < 32; col++) pixels[i * 3072 + c * 1024 + row * 32 + col] = value(i, c, row, col) & 255;
+        for (let col = 0; col < 32; col++)
+          pixels[i * 3072 + c * 1024 + row * 32 + col] = value(i, c, row, col) & 255;
   });
   return { labels: Uint8Array.from(labels), pixels };
 }
@@ -37,14 +41,20 @@ function randomImages(perClass = 30, seed = 7): ImageSet {
  * The naive reference: HWC vector written out by its definition (index (row*32+col)*3+channel),
  * projection summed over that index in increasing order. What projectImages must equal bit for bit.
  */
-function referenceProject(images: ImageSet, imageIndex: ArrayLike<number>, w: Float64Array, F: number): Float64Array {
+function referenceProject(
+  images: ImageSet,
+  imageIndex: ArrayLike<number>,
+  w: Float64Array,
+  F: number,
+): Float64Array {
   const out = new Float64Array(imageIndex.length * F);
   for (let r = 0; r < imageIndex.length; r++) {
     const base = imageIndex[r]! * 3072;
     const hwc: number[] = [];
     for (let row = 0; row < 32; row++)
       for (let col = 0; col < 32; col++)
-        for (let c = 0; c < 3; c++) hwc[(row * 32 + col) * 3 + c] = images.pixels[base + c * 1024 + row * 32 + col]!;
+        for (let c = 0; c < 3; c++)
+          hwc[(row * 32 + col) * 3 + c] = images.pixels[base + c * 1024 + row * 32 + col]!;
     for (let f = 0; f < F; f++) {
       let s = 0;
       for (let p = 0; p < 3072; p++) s += hwc[p]! * w[p * F + f]!;
@@ -84,7 +94,9 @@ describe('projectImages', () => {
     const w = new Float64Array(3072 * picks.length);
     picks.forEach((p, f) => (w[((p.row * 32 + p.col) * 3 + p.c) * picks.length + f] = 1));
     const out = projectImages(images, [0], w, picks.length);
-    expect(Array.from(out)).toEqual(picks.map((p) => 1 + p.c * 80 + ((p.row * 7 + p.col * 3) % 77)));
+    expect(Array.from(out)).toEqual(
+      picks.map((p) => 1 + p.c * 80 + ((p.row * 7 + p.col * 3) % 77)),
+    );
   });
 
   it('is bit-identical to the naive reference, for the F=16 fast path and the generic loop', () => {
@@ -92,7 +104,9 @@ describe('projectImages', () => {
     const idx = [0, 5, 17, 29, 11];
     for (const F of [16, 5, 1]) {
       const w = projectionMatrix(42, F);
-      expect(sameBits(projectImages(images, idx, w, F), referenceProject(images, idx, w, F))).toBe(true);
+      expect(sameBits(projectImages(images, idx, w, F), referenceProject(images, idx, w, F))).toBe(
+        true,
+      );
     }
   });
 });
@@ -160,7 +174,9 @@ describe('buildProjectedTask', () => {
     expect(new Set(used).size).toBe(28);
     // Images are interleaved i % 10, so class c's first 14 images are c, c+10, …, c+130.
     const firstOf = (c: number) => Array.from({ length: 14 }, (_, k) => c + 10 * k);
-    expect([...used].sort((a, b) => a - b)).toEqual([...firstOf(2), ...firstOf(7)].sort((a, b) => a - b));
+    expect([...used].sort((a, b) => a - b)).toEqual(
+      [...firstOf(2), ...firstOf(7)].sort((a, b) => a - b),
+    );
     for (const s of [plan.train, plan.valid, plan.test]) {
       s.images.forEach((img, r) => expect(s.labels[r]).toBe(images.labels[img] === 2 ? 1 : 0));
     }
@@ -170,7 +186,9 @@ describe('buildProjectedTask', () => {
     const t = buildProjectedTask(images, id, small);
     const plan = planProjectedTask(images, id, small);
     const w = projectionMatrix(id.seed, 4);
-    const raw = [plan.train, plan.valid, plan.test].map((s) => referenceProject(images, s.images, w, 4));
+    const raw = [plan.train, plan.valid, plan.test].map((s) =>
+      referenceProject(images, s.images, w, 4),
+    );
     const tr = raw[0]!;
     const n = plan.train.images.length;
     const mean = [0, 1, 2, 3].map((f) => {
@@ -207,7 +225,9 @@ describe('buildProjectedTask', () => {
     const c = buildProjectedTask(images, { ...id, seed: 6 }, small);
     taskBits(a).forEach((arr, i) => expect(sameBits(arr, taskBits(b)[i]!)).toBe(true));
     expect(sameBits(a.train.x, c.train.x)).toBe(false);
-    expect(planProjectedTask(images, id, small).test.images).not.toEqual(planProjectedTask(images, { ...id, seed: 6 }, small).test.images);
+    expect(planProjectedTask(images, id, small).test.images).not.toEqual(
+      planProjectedTask(images, { ...id, seed: 6 }, small).test.images,
+    );
   });
 
   it('buildTasks gives the same arrays as one-by-one builds', () => {
@@ -229,10 +249,18 @@ describe('buildProjectedTask', () => {
 
   it('rejects impossible requests with clear errors', () => {
     expect(() => buildProjectedTask(images, id, { ...small, test: 7 })).toThrow(/must be even/);
-    expect(() => buildProjectedTask(images, id, { features: 4, train: 42, valid: 10, test: 10 })).toThrow(/class 2 has only 30 images in this image set; the task needs 31/);
-    expect(() => buildProjectedTask(images, { positive: 3, negative: 3, seed: 0 }, small)).toThrow(/both 3/);
-    expect(() => buildProjectedTask(images, { positive: 3, negative: 10, seed: 0 }, small)).toThrow(/0\.\.9/);
+    expect(() =>
+      buildProjectedTask(images, id, { features: 4, train: 42, valid: 10, test: 10 }),
+    ).toThrow(/class 2 has only 30 images in this image set; the task needs 31/);
+    expect(() => buildProjectedTask(images, { positive: 3, negative: 3, seed: 0 }, small)).toThrow(
+      /both 3/,
+    );
+    expect(() => buildProjectedTask(images, { positive: 3, negative: 10, seed: 0 }, small)).toThrow(
+      /0\.\.9/,
+    );
     expect(() => buildProjectedTask(images, { ...id, seed: -1 }, small)).toThrow(/seed/);
-    expect(() => buildProjectedTask({ labels: images.labels, pixels: images.pixels.subarray(5) }, id, small)).toThrow(/pixel bytes/);
+    expect(() =>
+      buildProjectedTask({ labels: images.labels, pixels: images.pixels.subarray(5) }, id, small),
+    ).toThrow(/pixel bytes/);
   });
 });

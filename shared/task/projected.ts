@@ -139,7 +139,9 @@ export function selectPairImages(
   ] as const) {
     const list = lists[cls]!;
     if (list.length < perClass) {
-      throw new RangeError(`class ${cls} has only ${list.length} images in this image set; the task needs ${perClass}`);
+      throw new RangeError(
+        `class ${cls} has only ${list.length} images in this image set; the task needs ${perClass}`,
+      );
     }
     for (let i = 0; i < perClass; i++) {
       imageIndex[k] = list[i]!;
@@ -192,7 +194,9 @@ export function stratifiedSplit(
   rng: Rng,
 ): [number[], number[]] {
   if (firstCount + secondCount > items.length) {
-    throw new RangeError(`cannot split ${items.length} examples into ${firstCount} + ${secondCount}`);
+    throw new RangeError(
+      `cannot split ${items.length} examples into ${firstCount} + ${secondCount}`,
+    );
   }
   const byClass = new Map<number, number[]>();
   for (const it of items) {
@@ -267,8 +271,22 @@ function projectImage(
  * against a naive reference).
  */
 function project16(x: Float64Array, w: Float64Array, out: Float64Array, o: number): void {
-  let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
-  let a8 = 0, a9 = 0, a10 = 0, a11 = 0, a12 = 0, a13 = 0, a14 = 0, a15 = 0;
+  let a0 = 0,
+    a1 = 0,
+    a2 = 0,
+    a3 = 0,
+    a4 = 0,
+    a5 = 0,
+    a6 = 0,
+    a7 = 0;
+  let a8 = 0,
+    a9 = 0,
+    a10 = 0,
+    a11 = 0,
+    a12 = 0,
+    a13 = 0,
+    a14 = 0,
+    a15 = 0;
   for (let p = 0, r = 0; p < CIFAR_IMAGE_BYTES; p++, r += 16) {
     const v = x[p]!;
     a0 += v * w[r]!;
@@ -310,8 +328,14 @@ function project16(x: Float64Array, w: Float64Array, out: Float64Array, o: numbe
  * Projects the images `imageIndex` (indices into `images`) into an n×F matrix, row r for image
  * imageIndex[r]: the raw projection, before standardization.
  */
-export function projectImages(images: ImageSet, imageIndex: ArrayLike<number>, w: Float64Array, features: number): Float64Array {
-  if (w.length !== CIFAR_IMAGE_BYTES * features) throw new RangeError(`projection matrix has ${w.length} entries, expected 3072×${features}`);
+export function projectImages(
+  images: ImageSet,
+  imageIndex: ArrayLike<number>,
+  w: Float64Array,
+  features: number,
+): Float64Array {
+  if (w.length !== CIFAR_IMAGE_BYTES * features)
+    throw new RangeError(`projection matrix has ${w.length} entries, expected 3072×${features}`);
   const out = new Float64Array(imageIndex.length * features);
   const scratch = new Float64Array(CIFAR_IMAGE_BYTES);
   const acc = new Float64Array(features);
@@ -329,7 +353,11 @@ export function projectImages(images: ImageSet, imageIndex: ArrayLike<number>, w
  * two passes so the variance does not lose precision). A zero standard deviation becomes 1, as
  * StandardScaler does, so constant features map to 0 instead of NaN.
  */
-export function fitStandardizer(x: Float64Array, n: number, features: number): { mean: Float64Array; scale: Float64Array } {
+export function fitStandardizer(
+  x: Float64Array,
+  n: number,
+  features: number,
+): { mean: Float64Array; scale: Float64Array } {
   const mean = new Float64Array(features);
   const scale = new Float64Array(features);
   if (n === 0) {
@@ -354,7 +382,12 @@ export function fitStandardizer(x: Float64Array, n: number, features: number): {
 }
 
 /** x ← (x − mean) / scale, in place. */
-export function applyStandardizer(x: Float64Array, features: number, mean: Float64Array, scale: Float64Array): void {
+export function applyStandardizer(
+  x: Float64Array,
+  features: number,
+  mean: Float64Array,
+  scale: Float64Array,
+): void {
   for (let i = 0; i < x.length; i += features) {
     for (let f = 0; f < features; f++) x[i + f] = (x[i + f]! - mean[f]!) / scale[f]!;
   }
@@ -364,15 +397,18 @@ export function applyStandardizer(x: Float64Array, features: number, mean: Float
 // The task
 
 function checkSeed(seed: number): void {
-  if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`task seed must be a non-negative safe integer, got ${seed}`);
+  if (!Number.isSafeInteger(seed) || seed < 0)
+    throw new RangeError(`task seed must be a non-negative safe integer, got ${seed}`);
 }
 
 function checkCount(n: number, what: string, min: number): void {
-  if (!Number.isSafeInteger(n) || n < min) throw new RangeError(`${what} must be an integer >= ${min}, got ${n}`);
+  if (!Number.isSafeInteger(n) || n < min)
+    throw new RangeError(`${what} must be an integer >= ${min}, got ${n}`);
 }
 
 function checkClass(c: number, what: string): void {
-  if (!Number.isInteger(c) || c < 0 || c > 9) throw new RangeError(`${what} class must be 0..9, got ${c}`);
+  if (!Number.isInteger(c) || c < 0 || c > 9)
+    throw new RangeError(`${what} class must be 0..9, got ${c}`);
 }
 
 function resolveOptions(opts: ProjectedTaskOptions | undefined): Required<ProjectedTaskOptions> {
@@ -383,14 +419,17 @@ function resolveOptions(opts: ProjectedTaskOptions | undefined): Required<Projec
   checkCount(o.test, 'test', 0);
   if ((o.train + o.valid + o.test) % 2 !== 0) {
     // generate_datasets.py takes int(total / 2) per class and would then fail to split; say so early.
-    throw new RangeError(`train + valid + test must be even (half from each class), got ${o.train + o.valid + o.test}`);
+    throw new RangeError(
+      `train + valid + test must be even (half from each class), got ${o.train + o.valid + o.test}`,
+    );
   }
   return o;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
   const out: Partial<T> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  for (const [k, v] of Object.entries(o))
+    if (v !== undefined) (out as Record<string, unknown>)[k] = v;
   return out;
 }
 
@@ -417,7 +456,8 @@ export interface TaskPlan {
 function checkId(id: TaskId): void {
   checkClass(id.positive, 'positive');
   checkClass(id.negative, 'negative');
-  if (id.positive === id.negative) throw new RangeError(`positive and negative class are both ${id.positive}`);
+  if (id.positive === id.negative)
+    throw new RangeError(`positive and negative class are both ${id.positive}`);
   checkSeed(id.seed);
 }
 
@@ -441,7 +481,11 @@ function plan(images: ImageSet, id: TaskId, o: Required<ProjectedTaskOptions>): 
  * Which images a task puts in each split, without projecting anything: steps 1 and 3 of the file
  * comment. Cheap; useful to know which CIFAR images a task's test split uses.
  */
-export function planProjectedTask(images: ImageSet, id: TaskId, opts?: ProjectedTaskOptions): TaskPlan {
+export function planProjectedTask(
+  images: ImageSet,
+  id: TaskId,
+  opts?: ProjectedTaskOptions,
+): TaskPlan {
   checkImages(images);
   return plan(images, id, resolveOptions(opts));
 }
@@ -467,7 +511,13 @@ function build(
   const { mean, scale } = fitStandardizer(train.x, train.n, F);
   for (const s of [train, valid, test]) applyStandardizer(s.x, F, mean, scale);
 
-  return { id: { positive: id.positive, negative: id.negative, seed: id.seed }, features: F, train, valid, test };
+  return {
+    id: { positive: id.positive, negative: id.negative, seed: id.seed },
+    features: F,
+    train,
+    valid,
+    test,
+  };
 }
 
 /**
@@ -475,13 +525,21 @@ function build(
  * (data_batch_1..5), which is what AutoML-Zero builds its tasks from; the same id and images give
  * bit-identical arrays on any machine. Smaller `opts` sizes make small synthetic tests possible.
  */
-export function buildProjectedTask(images: ImageSet, id: TaskId, opts?: ProjectedTaskOptions): TaskData {
+export function buildProjectedTask(
+  images: ImageSet,
+  id: TaskId,
+  opts?: ProjectedTaskOptions,
+): TaskData {
   checkImages(images);
   return build(images, id, resolveOptions(opts), projectionMatrix);
 }
 
 /** Many tasks from the same images; tasks that share a seed share one projection matrix. */
-export function buildTasks(images: ImageSet, ids: readonly TaskId[], opts?: ProjectedTaskOptions): TaskData[] {
+export function buildTasks(
+  images: ImageSet,
+  ids: readonly TaskId[],
+  opts?: ProjectedTaskOptions,
+): TaskData[] {
   checkImages(images);
   const o = resolveOptions(opts);
   const matrices = new Map<number, Float64Array>();

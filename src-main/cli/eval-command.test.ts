@@ -20,7 +20,9 @@ describe('task selection', () => {
   });
 
   it('rejects what it cannot read, naming the problem', () => {
-    expect(() => selectTasks('heldot', 1)).toThrow(/'heldot' is not heldout, search, all or a pair/);
+    expect(() => selectTasks('heldot', 1)).toThrow(
+      /'heldot' is not heldout, search, all or a pair/,
+    );
     expect(() => selectTasks('3-3', 1)).toThrow(/same class twice/);
     expect(() => selectTasks('heldout', 0)).toThrow(/--seeds/);
   });
@@ -32,10 +34,21 @@ describe('eval command', () => {
     cifarDir = await realCifar10Dir();
   }, REAL_DATA_TIMEOUT_MS);
 
-  const base = { pairs: '1-8', seeds: 2, firstSeed: 0, epochs: 1, seed: 0, engine: 'wasm' as const, json: true };
+  const base = {
+    pairs: '1-8',
+    seeds: 2,
+    firstSeed: 0,
+    epochs: 1,
+    seed: 0,
+    engine: 'wasm' as const,
+    json: true,
+  };
 
   it('scores a program file and reports its digest and accuracies', async () => {
-    const report = await runEval({ ...base, program: 'examples/linear_regression.dsl', cifarDir }, () => {});
+    const report = await runEval(
+      { ...base, program: 'examples/linear_regression.dsl', cifarDir },
+      () => {},
+    );
     expect(report.tasks).toBe(2);
     expect(report.digest).toMatch(/^[0-9a-f]{64}$/);
     expect(report.validAccuracy).toBeGreaterThan(0.6);
@@ -47,11 +60,11 @@ describe('eval command', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sota-eval-'));
     const file = path.join(dir, 'bad.dsl');
     writeFileSync(file, 'def Setup():\n  s1 = 0.1\ndef Predict():\n  v1 = dot(v2, v3)\n');
-    await expect(runEval({ ...base, program: file, cifarDir: '/nonexistent' }, () => {})).rejects.toThrow(
-      `${file}:4:12: wrong operand kinds`,
-    );
-    await expect(runEval({ ...base, program: path.join(dir, 'missing.dsl') }, () => {})).rejects.toThrow(
-      /no such program file/,
-    );
+    await expect(
+      runEval({ ...base, program: file, cifarDir: '/nonexistent' }, () => {}),
+    ).rejects.toThrow(`${file}:4:12: wrong operand kinds`);
+    await expect(
+      runEval({ ...base, program: path.join(dir, 'missing.dsl') }, () => {}),
+    ).rejects.toThrow(/no such program file/);
   });
 });

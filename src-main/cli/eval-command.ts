@@ -6,7 +6,12 @@ import { programDigest } from '../../shared/algorithm/canonical';
 import { DEFAULT_MEMORY } from '../../shared/algorithm/program';
 import type { TaskId } from '../../shared/task/types';
 import { loadTasks } from '../dataset/tasks';
-import { createEngine, evaluateProgram, type EngineKind, type TaskScore } from '../../src-worker/eval/index';
+import {
+  createEngine,
+  evaluateProgram,
+  type EngineKind,
+  type TaskScore,
+} from '../../src-worker/eval/index';
 import { readProgramFile } from './program-file';
 import { formatDownloadProgress } from './progress';
 import { selectTasks } from './task-selection';
@@ -44,7 +49,10 @@ const F = 16;
 /** Tasks built and evaluated at a time: bounds memory to a few tens of MB whatever the count. */
 const BATCH = 10;
 
-export async function runEval(opts: EvalCommandOptions, log: (line: string) => void): Promise<EvalReport> {
+export async function runEval(
+  opts: EvalCommandOptions,
+  log: (line: string) => void,
+): Promise<EvalReport> {
   const started = performance.now();
   const program = await readProgramFile(opts.program);
   const ids = selectTasks(opts.pairs, opts.seeds, opts.firstSeed);
@@ -59,11 +67,16 @@ export async function runEval(opts: EvalCommandOptions, log: (line: string) => v
     });
     // A fresh engine per batch releases the previous batch's datasets with it.
     const engine = createEngine(opts.engine, DEFAULT_MEMORY, F);
-    const result = evaluateProgram(engine, program, tasks, { seed: opts.seed, epochs: opts.epochs, test: true });
+    const result = evaluateProgram(engine, program, tasks, {
+      seed: opts.seed,
+      epochs: opts.epochs,
+      test: true,
+    });
     scores.push(...result.tasks);
     if (!opts.json) log(`  ${Math.min(i + BATCH, ids.length)}/${ids.length} tasks`);
   }
-  const mean = (f: (s: TaskScore) => number) => scores.reduce((a, s) => a + f(s), 0) / scores.length;
+  const mean = (f: (s: TaskScore) => number) =>
+    scores.reduce((a, s) => a + f(s), 0) / scores.length;
   return {
     program: opts.program,
     digest: programDigest(program),

@@ -9,7 +9,8 @@ import { formatEvalReport, runEval } from './eval-command';
 function wholeNumber(min: number) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`expected a whole number ≥ ${min}`);
+    if (!Number.isSafeInteger(n) || n < min)
+      throw new InvalidArgumentError(`expected a whole number ≥ ${min}`);
     return n;
   };
 }
@@ -28,14 +29,30 @@ export function buildCli(): Command {
     .option('--first-seed <n>', 'first projection seed', wholeNumber(0), 0)
     .option('--epochs <n>', 'training epochs', wholeNumber(1), 1)
     .option('--seed <n>', "seed of the program's random ops", wholeNumber(0), 0)
-    .addOption(new Option('--engine <kind>', 'evaluation engine').choices(ENGINE_KINDS).default('wasm'))
+    .addOption(
+      new Option('--engine <kind>', 'evaluation engine').choices(ENGINE_KINDS).default('wasm'),
+    )
     .option('--cifar-dir <dir>', 'cifar-10-batches-bin folder (default: found or downloaded)')
     .option('--json', 'print one JSON line')
-    .action(async (o: { program: string; pairs: string; seeds: number; firstSeed: number; epochs: number; seed: number; engine: EngineKind; cifarDir?: string; json?: boolean }) => {
-      const log = (line: string) => process.stderr.write(`${line}\n`);
-      const report = await runEval({ ...o, json: Boolean(o.json) }, log);
-      process.stdout.write(o.json ? `${JSON.stringify(report)}\n` : `${formatEvalReport(report)}\n`);
-    });
+    .action(
+      async (o: {
+        program: string;
+        pairs: string;
+        seeds: number;
+        firstSeed: number;
+        epochs: number;
+        seed: number;
+        engine: EngineKind;
+        cifarDir?: string;
+        json?: boolean;
+      }) => {
+        const log = (line: string) => process.stderr.write(`${line}\n`);
+        const report = await runEval({ ...o, json: Boolean(o.json) }, log);
+        process.stdout.write(
+          o.json ? `${JSON.stringify(report)}\n` : `${formatEvalReport(report)}\n`,
+        );
+      },
+    );
 
   return program;
 }

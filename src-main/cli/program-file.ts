@@ -15,7 +15,9 @@ export async function readProgramFile(file: string): Promise<Program> {
     throw new ProgramFileError(`${file}: no such program file`);
   }
   if (size > DEFAULT_MAX_DSL_BYTES) {
-    throw new ProgramFileError(`${file}: ${size} bytes, programs are limited to ${DEFAULT_MAX_DSL_BYTES}`);
+    throw new ProgramFileError(
+      `${file}: ${size} bytes, programs are limited to ${DEFAULT_MAX_DSL_BYTES}`,
+    );
   }
   const result = parseProgram(await readFile(file, 'latin1'));
   if (!result.ok) {

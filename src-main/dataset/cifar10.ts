@@ -88,7 +88,10 @@ function parseInto(
   for (let i = 0, off = 0; i < count; i++, off += CIFAR_RECORD_BYTES) {
     const label = bytes[off]!;
     if (label > 9) {
-      throw new CifarDataError(`${fileName}: record ${i} (byte offset ${off}) has label ${label}, expected 0..9`, fileName);
+      throw new CifarDataError(
+        `${fileName}: record ${i} (byte offset ${off}) has label ${label}, expected 0..9`,
+        fileName,
+      );
     }
     labels[at + i] = label;
   }
@@ -103,7 +106,11 @@ function parseInto(
  * Parses one batch file's bytes. `fileName` only labels errors. Pass `expectedRecords` (10,000 for
  * the official files) to reject a file that is a whole number of records but still short.
  */
-export function parseCifarBatch(bytes: Uint8Array, fileName: string, opts: { expectedRecords?: number } = {}): CifarBatch {
+export function parseCifarBatch(
+  bytes: Uint8Array,
+  fileName: string,
+  opts: { expectedRecords?: number } = {},
+): CifarBatch {
   const count = Math.floor(bytes.length / CIFAR_RECORD_BYTES);
   const labels = new Uint8Array(count);
   const pixels = new Uint8Array(count * CIFAR_IMAGE_BYTES);
@@ -119,11 +126,15 @@ export function md5Hex(bytes: Uint8Array): string {
 export async function checkCifarFolder(dir: string): Promise<void> {
   const st = await stat(dir).catch(() => null);
   if (!st || !st.isDirectory()) {
-    throw new CifarDataError(`CIFAR-10 folder not found: ${dir} (expected the official binary version, ${CIFAR_FOLDER_NAME})`, dir);
+    throw new CifarDataError(
+      `CIFAR-10 folder not found: ${dir} (expected the official binary version, ${CIFAR_FOLDER_NAME})`,
+      dir,
+    );
   }
   for (const f of CIFAR_FILES) {
     const fst = await stat(path.join(dir, f)).catch(() => null);
-    if (!fst || !fst.isFile()) throw new CifarDataError(`CIFAR-10 file ${f} is missing from ${dir}`, path.join(dir, f));
+    if (!fst || !fst.isFile())
+      throw new CifarDataError(`CIFAR-10 file ${f} is missing from ${dir}`, path.join(dir, f));
   }
 }
 
@@ -141,7 +152,10 @@ async function readInto(
     const expected = CIFAR10_MD5[fileName];
     const got = md5Hex(bytes);
     if (expected !== undefined && got !== expected) {
-      throw new CifarDataError(`${fileName}: MD5 mismatch in ${dir}, expected ${expected}, got ${got}`, path.join(dir, fileName));
+      throw new CifarDataError(
+        `${fileName}: MD5 mismatch in ${dir}, expected ${expected}, got ${got}`,
+        path.join(dir, fileName),
+      );
     }
   }
   parseInto(bytes, fileName, labels, pixels, at, CIFAR_RECORDS_PER_FILE);

@@ -53,14 +53,20 @@ beforeAll(async () => {
   await writeFile(path.join(src, 'stray.txt'), 'not part of the dataset');
   const tgz = path.join(tmp, 'cifar.tgz');
   // portable + fixed mtime: the archive bytes do not depend on the machine or the clock.
-  await tar.c({ gzip: true, file: tgz, cwd: src, portable: true, mtime: new Date(0) }, ['cifar-10-batches-bin', 'stray.txt']);
+  await tar.c({ gzip: true, file: tgz, cwd: src, portable: true, mtime: new Date(0) }, [
+    'cifar-10-batches-bin',
+    'stray.txt',
+  ]);
   archive = await readFile(tgz);
 
   server = http.createServer((req, res) => {
     const half = archive.subarray(0, Math.floor(archive.length / 2));
     switch (req.url) {
       case '/ok.tgz':
-        res.writeHead(200, { 'content-type': 'application/x-gzip', 'content-length': archive.length });
+        res.writeHead(200, {
+          'content-type': 'application/x-gzip',
+          'content-length': archive.length,
+        });
         res.end(archive);
         return;
       case '/chunked.tgz': // no Content-Length: total unknown while downloading
@@ -108,7 +114,11 @@ async function existingCache(dest: string): Promise<void> {
   await writeFile(path.join(dest, 'marker.txt'), 'old cache');
 }
 
-async function expectFailure(p: Promise<unknown>, code: string, message: RegExp): Promise<DatasetDownloadError> {
+async function expectFailure(
+  p: Promise<unknown>,
+  code: string,
+  message: RegExp,
+): Promise<DatasetDownloadError> {
   const err = await p.then(
     () => null,
     (e: unknown) => e,
@@ -124,10 +134,19 @@ describe('downloadCifar10', () => {
   it('downloads, extracts, verifies and moves the folder into place, reporting progress', async () => {
     const { parent, dest } = await freshDest();
     const events: DownloadProgress[] = [];
-    const out = await downloadCifar10({ dest, url: `${base}/ok.tgz`, md5, onProgress: (p) => events.push(p), progressIntervalMs: 0 });
+    const out = await downloadCifar10({
+      dest,
+      url: `${base}/ok.tgz`,
+      md5,
+      onProgress: (p) => events.push(p),
+      progressIntervalMs: 0,
+    });
     expect(out).toBe(dest);
-    for (const f of CIFAR_FILES) expect((await readFile(path.join(dest, f))).equals(contents[f]!)).toBe(true);
-    expect(await readFile(path.join(dest, 'batches.meta.txt'), 'utf8')).toBe('airplane\nautomobile\n');
+    for (const f of CIFAR_FILES)
+      expect((await readFile(path.join(dest, f))).equals(contents[f]!)).toBe(true);
+    expect(await readFile(path.join(dest, 'batches.meta.txt'), 'utf8')).toBe(
+      'airplane\nautomobile\n',
+    );
     // Only the dataset folder lands in the cache: no temp folder, no stray archive member.
     expect(await readdir(parent)).toEqual(['cifar-10-batches-bin']);
 
@@ -136,7 +155,8 @@ describe('downloadCifar10', () => {
     for (const phase of ['download', 'extract', 'verify'] as const) {
       const ev = events.filter((e) => e.phase === phase);
       expect(ev[0]!.receivedBytes).toBe(0);
-      for (let i = 1; i < ev.length; i++) expect(ev[i]!.receivedBytes).toBeGreaterThanOrEqual(ev[i - 1]!.receivedBytes);
+      for (let i = 1; i < ev.length; i++)
+        expect(ev[i]!.receivedBytes).toBeGreaterThanOrEqual(ev[i - 1]!.receivedBytes);
       expect(ev.at(-1)!.receivedBytes).toBe(ev.at(-1)!.totalBytes);
     }
     const dl = events.filter((e) => e.phase === 'download');
@@ -149,18 +169,36 @@ describe('downloadCifar10', () => {
     const { parent, dest } = await freshDest();
     await existingCache(dest);
     const events: DownloadProgress[] = [];
-    await downloadCifar10({ dest, url: `${base}/chunked.tgz`, md5, onProgress: (p) => events.push(p), progressIntervalMs: 0 });
+    await downloadCifar10({
+      dest,
+      url: `${base}/chunked.tgz`,
+      md5,
+      onProgress: (p) => events.push(p),
+      progressIntervalMs: 0,
+    });
     const dl = events.filter((e) => e.phase === 'download');
     expect(dl.slice(0, -1).every((e) => e.totalBytes === null)).toBe(true);
-    expect(dl.at(-1)).toEqual({ phase: 'download', receivedBytes: archive.length, totalBytes: archive.length });
-    expect((await readdir(dest)).sort()).toEqual([...CIFAR_FILES, 'batches.meta.txt', 'readme.html'].sort());
+    expect(dl.at(-1)).toEqual({
+      phase: 'download',
+      receivedBytes: archive.length,
+      totalBytes: archive.length,
+    });
+    expect((await readdir(dest)).sort()).toEqual(
+      [...CIFAR_FILES, 'batches.meta.txt', 'readme.html'].sort(),
+    );
     expect(await readdir(parent)).toEqual(['cifar-10-batches-bin']);
   });
 
   it('throttles progress reports but keeps the first and last of each phase', async () => {
     const { dest } = await freshDest();
     const events: DownloadProgress[] = [];
-    await downloadCifar10({ dest, url: `${base}/ok.tgz`, md5, onProgress: (p) => events.push(p), progressIntervalMs: 60_000 });
+    await downloadCifar10({
+      dest,
+      url: `${base}/ok.tgz`,
+      md5,
+      onProgress: (p) => events.push(p),
+      progressIntervalMs: 60_000,
+    });
     expect(events.map((e) => [e.phase, e.receivedBytes === 0 ? 'start' : 'end'])).toEqual([
       ['download', 'start'],
       ['download', 'end'],
@@ -173,7 +211,11 @@ describe('downloadCifar10', () => {
 
   it('fails on HTTP 404, leaving nothing behind', async () => {
     const { parent, dest } = await freshDest();
-    await expectFailure(downloadCifar10({ dest, url: `${base}/missing.tgz`, md5 }), 'HTTP', /HTTP 404 Not Found from http:\/\/127\.0\.0\.1:\d+\/missing\.tgz/);
+    await expectFailure(
+      downloadCifar10({ dest, url: `${base}/missing.tgz`, md5 }),
+      'HTTP',
+      /HTTP 404 Not Found from http:\/\/127\.0\.0\.1:\d+\/missing\.tgz/,
+    );
     expect(await readdir(parent)).toEqual([]);
   });
 
@@ -184,7 +226,9 @@ describe('downloadCifar10', () => {
     await expectFailure(
       downloadCifar10({ dest, url: `${base}/ok.tgz`, md5: wrong }),
       'CHECKSUM',
-      new RegExp(`^data_batch_3\\.bin: MD5 mismatch, expected 0{32}, got ${md5['data_batch_3.bin']}$`),
+      new RegExp(
+        `^data_batch_3\\.bin: MD5 mismatch, expected 0{32}, got ${md5['data_batch_3.bin']}$`,
+      ),
     );
     expect(await readdir(parent)).toEqual(['cifar-10-batches-bin']);
     expect(await readFile(path.join(dest, 'marker.txt'), 'utf8')).toBe('old cache');
@@ -193,7 +237,11 @@ describe('downloadCifar10', () => {
   it('fails when the archive lacks a listed file', async () => {
     const { dest } = await freshDest();
     await expectFailure(
-      downloadCifar10({ dest, url: `${base}/ok.tgz`, md5: { ...md5, 'data_batch_6.bin': '0'.repeat(32) } }),
+      downloadCifar10({
+        dest,
+        url: `${base}/ok.tgz`,
+        md5: { ...md5, 'data_batch_6.bin': '0'.repeat(32) },
+      }),
       'CHECKSUM',
       /lacks cifar-10-batches-bin\/data_batch_6\.bin/,
     );
@@ -202,14 +250,22 @@ describe('downloadCifar10', () => {
   it('fails on a body cut short of its Content-Length', async () => {
     const { parent, dest } = await freshDest();
     await existingCache(dest);
-    await expectFailure(downloadCifar10({ dest, url: `${base}/cut.tgz`, md5 }), 'TRUNCATED', /truncated: .*of \d+ bytes/);
+    await expectFailure(
+      downloadCifar10({ dest, url: `${base}/cut.tgz`, md5 }),
+      'TRUNCATED',
+      /truncated: .*of \d+ bytes/,
+    );
     expect(await readdir(parent)).toEqual(['cifar-10-batches-bin']);
     expect(await readFile(path.join(dest, 'marker.txt'), 'utf8')).toBe('old cache');
   });
 
   it('fails on a truncated gzip stream', async () => {
     const { parent, dest } = await freshDest();
-    await expectFailure(downloadCifar10({ dest, url: `${base}/cut-gzip.tgz`, md5 }), 'EXTRACT', /archive is damaged or truncated/);
+    await expectFailure(
+      downloadCifar10({ dest, url: `${base}/cut-gzip.tgz`, md5 }),
+      'EXTRACT',
+      /archive is damaged or truncated/,
+    );
     expect(await readdir(parent)).toEqual([]);
   });
 
@@ -220,7 +276,11 @@ describe('downloadCifar10', () => {
     await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
     const port = (probe.address() as AddressInfo).port;
     await new Promise<void>((r) => probe.close(() => r()));
-    await expectFailure(downloadCifar10({ dest, url: `http://127.0.0.1:${port}/x.tgz`, md5 }), 'NETWORK', /network error/);
+    await expectFailure(
+      downloadCifar10({ dest, url: `http://127.0.0.1:${port}/x.tgz`, md5 }),
+      'NETWORK',
+      /network error/,
+    );
   });
 
   it('stops on abort and cleans up', async () => {
@@ -246,7 +306,11 @@ describe('downloadCifar10', () => {
     expect(await readdir(parent)).toEqual(['cifar-10-batches-bin']);
     expect(await readFile(path.join(dest, 'marker.txt'), 'utf8')).toBe('old cache');
     // An already-aborted signal fails at once.
-    await expectFailure(downloadCifar10({ dest, url: `${base}/ok.tgz`, md5, signal: AbortSignal.abort() }), 'ABORTED', /aborted/);
+    await expectFailure(
+      downloadCifar10({ dest, url: `${base}/ok.tgz`, md5, signal: AbortSignal.abort() }),
+      'ABORTED',
+      /aborted/,
+    );
   });
 });
 
@@ -257,8 +321,16 @@ describe('ensureCifar10', () => {
     await mkdir(project, { recursive: true });
     await writeFile(path.join(project, 'package.json'), '{}');
     const dataDir = path.join(root, 'data');
-    const dir = await ensureCifar10({ env: {}, dataDir, projectRoot: project, url: `${base}/ok.tgz`, md5 });
+    const dir = await ensureCifar10({
+      env: {},
+      dataDir,
+      projectRoot: project,
+      url: `${base}/ok.tgz`,
+      md5,
+    });
     expect(dir).toBe(path.join(dataDir, 'datasets', 'cifar-10-batches-bin'));
-    expect((await readFile(path.join(dir, 'test_batch.bin'))).equals(contents['test_batch.bin']!)).toBe(true);
+    expect(
+      (await readFile(path.join(dir, 'test_batch.bin'))).equals(contents['test_batch.bin']!),
+    ).toBe(true);
   });
 });

@@ -30,7 +30,8 @@ export interface DownloadProgress {
   readonly totalBytes: number | null;
 }
 
-export type DownloadErrorCode = 'HTTP' | 'NETWORK' | 'TRUNCATED' | 'EXTRACT' | 'CHECKSUM' | 'DISK' | 'ABORTED' | 'OTHER';
+export type DownloadErrorCode =
+  'HTTP' | 'NETWORK' | 'TRUNCATED' | 'EXTRACT' | 'CHECKSUM' | 'DISK' | 'ABORTED' | 'OTHER';
 
 export class DatasetDownloadError extends Error {
   constructor(
@@ -95,17 +96,30 @@ function describe(err: unknown): string {
 
 function isDiskError(err: unknown): boolean {
   const c = errorCode(err);
-  return c === 'ENOSPC' || c === 'EDQUOT' || c === 'EROFS' || c === 'EACCES' || c === 'EPERM' || c === 'EIO';
+  return (
+    c === 'ENOSPC' ||
+    c === 'EDQUOT' ||
+    c === 'EROFS' ||
+    c === 'EACCES' ||
+    c === 'EPERM' ||
+    c === 'EIO'
+  );
 }
 
 function diskError(err: unknown, what: string): DatasetDownloadError {
   const c = errorCode(err);
   const why = c === 'ENOSPC' || c === 'EDQUOT' ? 'no space left on device' : describe(err);
-  return new DatasetDownloadError(`CIFAR-10 download failed while ${what}: ${why}${c ? ` (${c})` : ''}`, 'DISK', { cause: err });
+  return new DatasetDownloadError(
+    `CIFAR-10 download failed while ${what}: ${why}${c ? ` (${c})` : ''}`,
+    'DISK',
+    { cause: err },
+  );
 }
 
 function abortError(signal: AbortSignal | undefined): DatasetDownloadError {
-  return new DatasetDownloadError('CIFAR-10 download aborted', 'ABORTED', { cause: signal?.reason });
+  return new DatasetDownloadError('CIFAR-10 download aborted', 'ABORTED', {
+    cause: signal?.reason,
+  });
 }
 
 /** Counts bytes flowing through, for extract progress. */
@@ -126,7 +140,8 @@ async function sweepStaleTemps(parent: string, prefix: string): Promise<void> {
     if (!name.startsWith(prefix)) continue;
     const full = path.join(parent, name);
     const st = await stat(full).catch(() => null);
-    if (st && now - st.mtimeMs > STALE_TEMP_MS) await rm(full, { recursive: true, force: true }).catch(() => {});
+    if (st && now - st.mtimeMs > STALE_TEMP_MS)
+      await rm(full, { recursive: true, force: true }).catch(() => {});
   }
 }
 
@@ -142,15 +157,25 @@ async function fetchToFile(
     res = await fetch(url, { signal, redirect: 'follow' });
   } catch (err) {
     if (signal?.aborted) throw abortError(signal);
-    throw new DatasetDownloadError(`CIFAR-10 download failed: network error fetching ${url}: ${describe(err)}`, 'NETWORK', { cause: err });
+    throw new DatasetDownloadError(
+      `CIFAR-10 download failed: network error fetching ${url}: ${describe(err)}`,
+      'NETWORK',
+      { cause: err },
+    );
   }
   if (!res.ok || !res.body) {
     await res.body?.cancel().catch(() => {});
-    throw new DatasetDownloadError(`CIFAR-10 download failed: HTTP ${res.status} ${res.statusText} from ${url}`, 'HTTP');
+    throw new DatasetDownloadError(
+      `CIFAR-10 download failed: HTTP ${res.status} ${res.statusText} from ${url}`,
+      'HTTP',
+    );
   }
   // With a Content-Encoding, fetch decodes the body and Content-Length no longer counts what we get.
   const lengthHeader = res.headers.get('content-length');
-  const totalBytes = lengthHeader !== null && !res.headers.get('content-encoding') && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : null;
+  const totalBytes =
+    lengthHeader !== null && !res.headers.get('content-encoding') && /^\d+$/.test(lengthHeader)
+      ? Number(lengthHeader)
+      : null;
 
   let received = 0;
   progress.report({ phase: 'download', receivedBytes: 0, totalBytes }, true);
@@ -172,7 +197,11 @@ async function fetchToFile(
             { cause: err },
           );
         }
-        throw new DatasetDownloadError(`CIFAR-10 download failed: network error after ${received} bytes: ${describe(err)}`, 'NETWORK', { cause: err });
+        throw new DatasetDownloadError(
+          `CIFAR-10 download failed: network error after ${received} bytes: ${describe(err)}`,
+          'NETWORK',
+          { cause: err },
+        );
       }
       if (chunk.done) break;
       try {
@@ -191,9 +220,15 @@ async function fetchToFile(
     await fh.close().catch(() => {});
   }
   if (totalBytes !== null && received !== totalBytes) {
-    throw new DatasetDownloadError(`CIFAR-10 download truncated: received ${received} of ${totalBytes} bytes`, 'TRUNCATED');
+    throw new DatasetDownloadError(
+      `CIFAR-10 download truncated: received ${received} of ${totalBytes} bytes`,
+      'TRUNCATED',
+    );
   }
-  progress.report({ phase: 'download', receivedBytes: received, totalBytes: totalBytes ?? received }, true);
+  progress.report(
+    { phase: 'download', receivedBytes: received, totalBytes: totalBytes ?? received },
+    true,
+  );
   return received;
 }
 
@@ -209,7 +244,11 @@ async function extract(
   progress.report({ phase: 'extract', receivedBytes: 0, totalBytes: archiveBytes }, true);
   const inFolder = (p: string): boolean => {
     const rel = p.replace(/^\.\//, '');
-    return rel === CIFAR_FOLDER_NAME || rel === `${CIFAR_FOLDER_NAME}/` || rel.startsWith(`${CIFAR_FOLDER_NAME}/`);
+    return (
+      rel === CIFAR_FOLDER_NAME ||
+      rel === `${CIFAR_FOLDER_NAME}/` ||
+      rel.startsWith(`${CIFAR_FOLDER_NAME}/`)
+    );
   };
   try {
     await pipeline(
@@ -225,12 +264,23 @@ async function extract(
   } catch (err) {
     if (signal?.aborted) throw abortError(signal);
     if (isDiskError(err)) throw diskError(err, 'extracting the archive');
-    throw new DatasetDownloadError(`CIFAR-10 archive is damaged or truncated: ${describe(err)}`, 'EXTRACT', { cause: err });
+    throw new DatasetDownloadError(
+      `CIFAR-10 archive is damaged or truncated: ${describe(err)}`,
+      'EXTRACT',
+      { cause: err },
+    );
   }
-  progress.report({ phase: 'extract', receivedBytes: archiveBytes, totalBytes: archiveBytes }, true);
+  progress.report(
+    { phase: 'extract', receivedBytes: archiveBytes, totalBytes: archiveBytes },
+    true,
+  );
 }
 
-async function md5File(file: string, signal: AbortSignal | undefined, onBytes: (n: number) => void): Promise<string> {
+async function md5File(
+  file: string,
+  signal: AbortSignal | undefined,
+  onBytes: (n: number) => void,
+): Promise<string> {
   const hash = createHash('md5');
   for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
     if (signal?.aborted) throw abortError(signal);
@@ -247,14 +297,20 @@ async function verify(
   signal: AbortSignal | undefined,
   progress: ProgressThrottle,
 ): Promise<void> {
-  const present = new Set((await readdir(folder).catch(() => [] as string[])).filter((n) => n.endsWith('.bin')));
+  const present = new Set(
+    (await readdir(folder).catch(() => [] as string[])).filter((n) => n.endsWith('.bin')),
+  );
   for (const name of Object.keys(md5)) {
     if (!present.has(name)) {
-      throw new DatasetDownloadError(`CIFAR-10 archive lacks ${CIFAR_FOLDER_NAME}/${name}`, 'CHECKSUM');
+      throw new DatasetDownloadError(
+        `CIFAR-10 archive lacks ${CIFAR_FOLDER_NAME}/${name}`,
+        'CHECKSUM',
+      );
     }
   }
   for (const name of present) {
-    if (md5[name] === undefined) throw new DatasetDownloadError(`CIFAR-10 archive holds unexpected file ${name}`, 'CHECKSUM');
+    if (md5[name] === undefined)
+      throw new DatasetDownloadError(`CIFAR-10 archive holds unexpected file ${name}`, 'CHECKSUM');
   }
   const names = Object.keys(md5).sort();
   let total = 0;
@@ -267,7 +323,11 @@ async function verify(
       done += n;
       progress.report({ phase: 'verify', receivedBytes: done, totalBytes: total });
     });
-    if (got !== expected) throw new DatasetDownloadError(`${name}: MD5 mismatch, expected ${expected}, got ${got}`, 'CHECKSUM');
+    if (got !== expected)
+      throw new DatasetDownloadError(
+        `${name}: MD5 mismatch, expected ${expected}, got ${got}`,
+        'CHECKSUM',
+      );
   }
   progress.report({ phase: 'verify', receivedBytes: total, totalBytes: total }, true);
 }
@@ -339,7 +399,9 @@ export async function downloadCifar10(opts: DownloadCifar10Options): Promise<str
     if (err instanceof DatasetDownloadError) throw err;
     if (signal?.aborted) throw abortError(signal);
     if (isDiskError(err)) throw diskError(err, 'preparing the cache');
-    throw new DatasetDownloadError(`CIFAR-10 download failed: ${describe(err)}`, 'OTHER', { cause: err });
+    throw new DatasetDownloadError(`CIFAR-10 download failed: ${describe(err)}`, 'OTHER', {
+      cause: err,
+    });
   } finally {
     await rm(tmp, { recursive: true, force: true }).catch(() => {});
   }

@@ -6,7 +6,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { CIFAR_FILES } from './cifar10';
-import { cifar10CacheDir, defaultDataDir, findSharedCifar10, locateCifar10, projectRootDir } from './locate';
+import {
+  cifar10CacheDir,
+  defaultDataDir,
+  findSharedCifar10,
+  locateCifar10,
+  projectRootDir,
+} from './locate';
 
 let tmp = '';
 
@@ -37,7 +43,9 @@ async function layout(name: string, withShared: boolean) {
   const project = path.join(base, 'a', 'project');
   await mkdir(path.join(project, 'src-main'), { recursive: true });
   await writeFile(path.join(project, 'package.json'), '{}');
-  const shared = withShared ? await fakeCifar(path.join(base, 'shared', 'datasets', 'cifar-10-batches-bin')) : null;
+  const shared = withShared
+    ? await fakeCifar(path.join(base, 'shared', 'datasets', 'cifar-10-batches-bin'))
+    : null;
   const dataDir = path.join(base, 'data');
   return { base, project, shared, dataDir };
 }
@@ -53,7 +61,9 @@ describe('locateCifar10', () => {
     // Start the package.json search from a subfolder, as the code does from its own folder.
     const projectRoot = path.join(l.project, 'src-main');
 
-    expect(locateCifar10({ offlinePath: offline, env, dataDir: l.dataDir, projectRoot })).toBe(offline);
+    expect(locateCifar10({ offlinePath: offline, env, dataDir: l.dataDir, projectRoot })).toBe(
+      offline,
+    );
     expect(locateCifar10({ env, dataDir: l.dataDir, projectRoot })).toBe(fromEnv);
     expect(locateCifar10({ env: {}, dataDir: l.dataDir, projectRoot })).toBe(l.shared);
     await rm(l.shared!, { recursive: true });
@@ -72,9 +82,9 @@ describe('locateCifar10', () => {
     );
     const partial = await fakeCifar(path.join(l.base, 'partial'));
     await rm(path.join(partial, 'data_batch_3.bin'));
-    expect(() => locateCifar10({ env: { SOTA_CIFAR10_DIR: partial }, projectRoot: l.project })).toThrow(
-      /SOTA_CIFAR10_DIR points to .*partial.*data_batch_3\.bin is missing/,
-    );
+    expect(() =>
+      locateCifar10({ env: { SOTA_CIFAR10_DIR: partial }, projectRoot: l.project }),
+    ).toThrow(/SOTA_CIFAR10_DIR points to .*partial.*data_batch_3\.bin is missing/);
     // An empty variable counts as unset.
     expect(locateCifar10({ env: { SOTA_CIFAR10_DIR: '' }, projectRoot: l.project })).toBe(l.shared);
   });
@@ -103,13 +113,19 @@ describe('defaultDataDir', () => {
   it('follows XDG on Linux', () => {
     expect(defaultDataDir({}, 'linux', home)).toBe('/home/u/.local/share/sota-miner');
     expect(defaultDataDir({ XDG_DATA_HOME: '/x/data' }, 'linux', home)).toBe('/x/data/sota-miner');
-    expect(defaultDataDir({ XDG_DATA_HOME: 'relative' }, 'linux', home)).toBe('/home/u/.local/share/sota-miner');
+    expect(defaultDataDir({ XDG_DATA_HOME: 'relative' }, 'linux', home)).toBe(
+      '/home/u/.local/share/sota-miner',
+    );
   });
   it('uses Application Support on macOS and %APPDATA% on Windows', () => {
-    expect(defaultDataDir({}, 'darwin', '/Users/u')).toBe('/Users/u/Library/Application Support/sota-miner');
-    expect(defaultDataDir({ APPDATA: 'C:\\Users\\u\\AppData\\Roaming' }, 'win32', 'C:\\Users\\u')).toBe(
+    expect(defaultDataDir({}, 'darwin', '/Users/u')).toBe(
+      '/Users/u/Library/Application Support/sota-miner',
+    );
+    expect(
+      defaultDataDir({ APPDATA: 'C:\\Users\\u\\AppData\\Roaming' }, 'win32', 'C:\\Users\\u'),
+    ).toBe('C:\\Users\\u\\AppData\\Roaming\\sota-miner');
+    expect(defaultDataDir({}, 'win32', 'C:\\Users\\u')).toBe(
       'C:\\Users\\u\\AppData\\Roaming\\sota-miner',
     );
-    expect(defaultDataDir({}, 'win32', 'C:\\Users\\u')).toBe('C:\\Users\\u\\AppData\\Roaming\\sota-miner');
   });
 });

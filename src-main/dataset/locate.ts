@@ -18,7 +18,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { CIFAR10_MD5, CIFAR_FILES, CIFAR_FOLDER_NAME, CIFAR_RECORDS_PER_FILE, CIFAR_RECORD_BYTES, CifarDataError } from './cifar10';
+import {
+  CIFAR10_MD5,
+  CIFAR_FILES,
+  CIFAR_FOLDER_NAME,
+  CIFAR_RECORDS_PER_FILE,
+  CIFAR_RECORD_BYTES,
+  CifarDataError,
+} from './cifar10';
 import { downloadCifar10, type DownloadProgress } from './download';
 
 export const APP_DIR_NAME = 'sota-miner';
@@ -58,7 +65,8 @@ export function defaultDataDir(
     const appData = envValue(env, 'APPDATA') ?? path.win32.join(home, 'AppData', 'Roaming');
     return path.win32.join(appData, APP_DIR_NAME);
   }
-  if (platform === 'darwin') return path.posix.join(home, 'Library', 'Application Support', APP_DIR_NAME);
+  if (platform === 'darwin')
+    return path.posix.join(home, 'Library', 'Application Support', APP_DIR_NAME);
   const xdg = envValue(env, 'XDG_DATA_HOME');
   // The XDG spec says a relative $XDG_DATA_HOME is invalid and must be ignored.
   const base = xdg && path.posix.isAbsolute(xdg) ? xdg : path.posix.join(home, '.local', 'share');
@@ -89,7 +97,8 @@ export function cifar10FolderProblem(dir: string): string | null {
     }
     if (!fst.isFile()) return `${path.join(dir, f)} is not a file`;
     // A size check is free and catches a truncated copy; the MD5 check is loadCifar10's `verify`.
-    if (fst.size !== EXPECTED_FILE_BYTES) return `${f} in ${dir} has ${fst.size} bytes, expected ${EXPECTED_FILE_BYTES}`;
+    if (fst.size !== EXPECTED_FILE_BYTES)
+      return `${f} in ${dir} has ${fst.size} bytes, expected ${EXPECTED_FILE_BYTES}`;
   }
   return null;
 }
@@ -155,7 +164,11 @@ export function locateCifar10(opts: LocateOptions = {}): string | null {
     if (dir === undefined) continue;
     const resolved = path.resolve(dir);
     const problem = cifar10FolderProblem(resolved);
-    if (problem) throw new CifarDataError(`${what} points to ${resolved}, which is not a CIFAR-10 binary folder: ${problem}`, resolved);
+    if (problem)
+      throw new CifarDataError(
+        `${what} points to ${resolved}, which is not a CIFAR-10 binary folder: ${problem}`,
+        resolved,
+      );
     return resolved;
   }
   const shared = findSharedCifar10(opts.projectRoot);

@@ -68,7 +68,8 @@ describe('real projected CIFAR-10 tasks', () => {
     const plan = planProjectedTask(images, ID);
     const all = [plan.train, plan.valid, plan.test];
     expect(new Set(all.flatMap((s) => [...s.images])).size).toBe(10_000);
-    for (const s of all) s.images.forEach((img, r) => expect(s.labels[r]).toBe(images.labels[img] === 0 ? 1 : 0));
+    for (const s of all)
+      s.images.forEach((img, r) => expect(s.labels[r]).toBe(images.labels[img] === 0 ? 1 : 0));
     // Another seed shuffles differently.
     expect(planProjectedTask(images, { ...ID, seed: 1 }).test.images).not.toEqual(plan.test.images);
   });

@@ -71,7 +71,10 @@ export async function loadImageSet(opts: LoadTasksOptions = {}): Promise<ImageSe
 }
 
 /** Builds the given tasks from CIFAR-10, locating and loading the files on first use. */
-export async function loadTasks(ids: readonly TaskId[], opts: LoadTasksOptions = {}): Promise<TaskData[]> {
+export async function loadTasks(
+  ids: readonly TaskId[],
+  opts: LoadTasksOptions = {},
+): Promise<TaskData[]> {
   const images = await loadImageSet(opts);
   return buildTasks(images, ids, {
     features: opts.features,

@@ -15,7 +15,9 @@ import { REAL_DATA_TIMEOUT_MS, realCifar10Dir } from '../../src-main/dataset/tes
 import { createEngine, evaluateProgram } from './index';
 
 function example(name: string): Program {
-  return parseProgramOrThrow(readFileSync(new URL(`../../examples/${name}.dsl`, import.meta.url), 'latin1'));
+  return parseProgramOrThrow(
+    readFileSync(new URL(`../../examples/${name}.dsl`, import.meta.url), 'latin1'),
+  );
 }
 
 describe('baseline programs on real held-out tasks', () => {
@@ -26,7 +28,11 @@ describe('baseline programs on real held-out tasks', () => {
     tasks = await loadTasks(ids, { dir: await realCifar10Dir() });
   }, REAL_DATA_TIMEOUT_MS);
 
-  const score = (name: string) => evaluateProgram(createEngine('wasm', DEFAULT_MEMORY, 16), example(name), tasks, { seed: 0, test: true });
+  const score = (name: string) =>
+    evaluateProgram(createEngine('wasm', DEFAULT_MEMORY, 16), example(name), tasks, {
+      seed: 0,
+      test: true,
+    });
 
   it('the example files print back to themselves up to comments', () => {
     for (const name of ['nn', 'linear_regression', 'logistic_regression', 'noop']) {
@@ -60,7 +66,12 @@ describe('baseline programs on real held-out tasks', () => {
     const one = tasks.slice(0, 1);
     const settings = { seed: 3, test: true };
     const fast = evaluateProgram(createEngine('wasm', DEFAULT_MEMORY, 16), program, one, settings);
-    const slow = evaluateProgram(createEngine('interpreter', DEFAULT_MEMORY, 16), program, one, settings);
+    const slow = evaluateProgram(
+      createEngine('interpreter', DEFAULT_MEMORY, 16),
+      program,
+      one,
+      settings,
+    );
     expect(slow).toEqual(fast);
   }, 60_000);
 });

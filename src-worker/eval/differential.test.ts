@@ -27,7 +27,13 @@ function syntheticTask(F: number, seed: number, train = 40, valid = 16): TaskDat
     for (let i = 0; i < n; i++) y[i] = rng.int(2);
     return { n, x, y };
   };
-  return { id: { positive: 0, negative: 1, seed }, features: F, train: split(train), valid: split(valid), test: split(valid) };
+  return {
+    id: { positive: 0, negative: 1, seed },
+    features: F,
+    train: split(train),
+    valid: split(valid),
+    test: split(valid),
+  };
 }
 
 /** Bitwise equality of two state arrays, where any NaN equals any NaN (WebAssembly may change NaN payloads). */
@@ -43,7 +49,12 @@ function firstDifference(a: Float64Array, b: Float64Array): number {
 
 const ALL_OPS = Array.from({ length: NUM_OPS }, (_, i) => i);
 
-function compareRun(program: Program, task: TaskData, engines: [Engine, Engine], seed: number): string | null {
+function compareRun(
+  program: Program,
+  task: TaskData,
+  engines: [Engine, Engine],
+  seed: number,
+): string | null {
   const results = engines.map((engine) => {
     engine.state.fill(0);
     engine.rng.reseed(seed);
@@ -74,15 +85,23 @@ describe('interpreter and WebAssembly agree bit for bit', () => {
   ];
   for (const { F, shape, programs } of cases) {
     it(`on ${programs} random programs with F=${F}`, () => {
-      const engines: [Engine, Engine] = [new InterpreterEngine(shape, F, new Rng(0)), new WasmEngine(shape, F, new Rng(0))];
+      const engines: [Engine, Engine] = [
+        new InterpreterEngine(shape, F, new Rng(0)),
+        new WasmEngine(shape, F, new Rng(0)),
+      ];
       const tasks = [syntheticTask(F, 1), syntheticTask(F, 2)];
       const rng = new Rng(20261122 + F);
       const opsSeen = new Set<number>();
       let trainedFully = 0;
       for (let p = 0; p < programs; p++) {
         const sizes = { setup: rng.int(6), predict: 1 + rng.int(8), learn: rng.int(10) };
-        const program = randomProgram(rng, shape, sizes, { setup: ALL_OPS, predict: ALL_OPS, learn: ALL_OPS });
-        for (const c of ['setup', 'predict', 'learn'] as const) for (const ins of program[c]) opsSeen.add(ins.op);
+        const program = randomProgram(rng, shape, sizes, {
+          setup: ALL_OPS,
+          predict: ALL_OPS,
+          learn: ALL_OPS,
+        });
+        for (const c of ['setup', 'predict', 'learn'] as const)
+          for (const ins of program[c]) opsSeen.add(ins.op);
         const task = tasks[p % tasks.length]!;
         const problem = compareRun(program, task, engines, p);
         if (problem) expect.fail(`program ${p}: ${problem}\n${JSON.stringify(program)}`);
@@ -95,12 +114,17 @@ describe('interpreter and WebAssembly agree bit for bit', () => {
 
   it('gives identical evaluation results across epochs, including test accuracy', () => {
     const F = 16;
-    const engines = [new InterpreterEngine(DEFAULT_MEMORY, F, new Rng(0)), new WasmEngine(DEFAULT_MEMORY, F, new Rng(0))];
+    const engines = [
+      new InterpreterEngine(DEFAULT_MEMORY, F, new Rng(0)),
+      new WasmEngine(DEFAULT_MEMORY, F, new Rng(0)),
+    ];
     const tasks = [syntheticTask(F, 5, 64, 32), syntheticTask(F, 6, 64, 32)];
     const rng = new Rng(99);
     for (let p = 0; p < 200; p++) {
       const program = randomProgram(rng, DEFAULT_MEMORY, { setup: 4, predict: 6, learn: 8 });
-      const [a, b] = engines.map((e) => evaluateProgram(e, program, tasks, { seed: p, epochs: 3, test: true }));
+      const [a, b] = engines.map((e) =>
+        evaluateProgram(e, program, tasks, { seed: p, epochs: 3, test: true }),
+      );
       expect(b).toEqual(a);
     }
   }, 120_000);

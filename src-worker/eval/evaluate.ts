@@ -68,8 +68,9 @@ export function epochSplit(task: TaskData, epoch: number): Split {
   if (cached) return cached;
   const { n, x, y } = task.train;
   const F = task.features;
-  const order = new Rng(mixSeeds(0x65706f63, task.id.positive, task.id.negative, task.id.seed, epoch))
-    .shuffle(Array.from({ length: n }, (_, i) => i));
+  const order = new Rng(
+    mixSeeds(0x65706f63, task.id.positive, task.id.negative, task.id.seed, epoch),
+  ).shuffle(Array.from({ length: n }, (_, i) => i));
   const px = new Float64Array(n * F);
   const py = new Float64Array(n);
   order.forEach((from, to) => {
@@ -129,7 +130,13 @@ export function evaluateOnTask(
     const zero = settings.test ? 0 : null;
     return { fitness: 0, testAccuracy: zero, bestTestAccuracy: zero, trainSteps, stoppedEarly };
   }
-  return { fitness: best, testAccuracy: bestTest, bestTestAccuracy: maxTest, trainSteps, stoppedEarly };
+  return {
+    fitness: best,
+    testAccuracy: bestTest,
+    bestTestAccuracy: maxTest,
+    trainSteps,
+    stoppedEarly,
+  };
 }
 
 export function evaluateProgram(
@@ -141,7 +148,8 @@ export function evaluateProgram(
   if (tasks.length === 0) throw new RangeError('no tasks to evaluate on');
   const runner = engine.prepare(program);
   const scores = tasks.map((task) => evaluateOnTask(engine, runner, task, settings));
-  const mean = (f: (s: TaskScore) => number) => scores.reduce((a, s) => a + f(s), 0) / scores.length;
+  const mean = (f: (s: TaskScore) => number) =>
+    scores.reduce((a, s) => a + f(s), 0) / scores.length;
   return {
     fitness: mean((s) => s.fitness),
     testAccuracy: settings.test ? mean((s) => s.testAccuracy ?? 0) : null,

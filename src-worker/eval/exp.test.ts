@@ -15,7 +15,25 @@ function ulps(a: number, b: number): number {
 
 function samples(): number[] {
   const rng = new Rng(7);
-  const xs = [0, -0, 1, -1, 0.5, 1e-300, -1e-300, 709.78, 709.79, 709.8, -708, -745, -745.13, -745.3, Infinity, -Infinity, NaN];
+  const xs = [
+    0,
+    -0,
+    1,
+    -1,
+    0.5,
+    1e-300,
+    -1e-300,
+    709.78,
+    709.79,
+    709.8,
+    -708,
+    -745,
+    -745.13,
+    -745.3,
+    Infinity,
+    -Infinity,
+    NaN,
+  ];
   for (let i = 0; i < 3000; i++) xs.push(rng.uniformIn(-750, 712));
   for (let i = 0; i < 3000; i++) xs.push(rng.uniformIn(-20, 20));
   return xs;
@@ -55,7 +73,10 @@ describe('evaluator exp', () => {
         ...(Number.isFinite(x)
           ? [I(Op.SCALAR_CONST_SET_OP, { out: 2 + 2 * i, data: [x] })]
           : [
-              I(Op.SCALAR_CONST_SET_OP, { out: 2 + 2 * i, data: [Number.isNaN(x) ? 0 : Math.sign(x)] }),
+              I(Op.SCALAR_CONST_SET_OP, {
+                out: 2 + 2 * i,
+                data: [Number.isNaN(x) ? 0 : Math.sign(x)],
+              }),
               I(Op.SCALAR_DIVISION_OP, { in1: 2 + 2 * i, in2: 0, out: 2 + 2 * i }),
             ]),
         I(Op.SCALAR_EXP_OP, { in1: 2 + 2 * i, out: 3 + 2 * i }),
@@ -65,7 +86,9 @@ describe('evaluator exp', () => {
       chunk.forEach((x, i) => {
         const got = engine.state[3 + 2 * i]!;
         const input = engine.state[2 + 2 * i]!;
-        expect(Object.is(got, exp(input)) || (Number.isNaN(got) && Number.isNaN(exp(input)))).toBe(true);
+        expect(Object.is(got, exp(input)) || (Number.isNaN(got) && Number.isNaN(exp(input)))).toBe(
+          true,
+        );
         if (Number.isFinite(x)) expect(input).toBe(x);
       });
     }

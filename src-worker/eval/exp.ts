@@ -30,7 +30,22 @@ export const EXP_COEFFICIENTS: readonly number[] = (() => {
   }
   return out;
 })();
-const C = EXP_COEFFICIENTS as readonly [number, number, number, number, number, number, number, number, number, number, number, number, number, number];
+const C = EXP_COEFFICIENTS as readonly [
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+];
 
 /**
  * Σ c[n]·r^n by Estrin's scheme. The WebAssembly compiler emits this exact tree of operations.

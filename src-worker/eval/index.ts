@@ -10,8 +10,16 @@ export const ENGINE_KINDS: readonly EngineKind[] = ['wasm', 'interpreter'];
 
 /** The WebAssembly engine unless asked for the (much slower) reference interpreter. */
 export function createEngine(kind: EngineKind, shape: MemoryShape, F: number): Engine {
-  return kind === 'interpreter' ? new InterpreterEngine(shape, F, new Rng(0)) : new WasmEngine(shape, F, new Rng(0));
+  return kind === 'interpreter'
+    ? new InterpreterEngine(shape, F, new Rng(0))
+    : new WasmEngine(shape, F, new Rng(0));
 }
 
 export type { Engine, Runner } from './engine';
-export { evaluateOnTask, evaluateProgram, type EvalSettings, type ProgramScore, type TaskScore } from './evaluate';
+export {
+  evaluateOnTask,
+  evaluateProgram,
+  type EvalSettings,
+  type ProgramScore,
+  type TaskScore,
+} from './evaluate';

@@ -4,7 +4,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Op } from '../../shared/algorithm/ops';
-import { instruction as I, type Instruction, type MemoryShape } from '../../shared/algorithm/program';
+import {
+  instruction as I,
+  type Instruction,
+  type MemoryShape,
+} from '../../shared/algorithm/program';
 import { Rng } from '../../shared/random/rng';
 import type { TaskData } from '../../shared/task/types';
 import { evaluateOnTask } from './evaluate';
@@ -37,7 +41,9 @@ class Mem {
   m(i: number, rows?: number[][]): number[][] {
     const at = matrixAt(this.e.layout, i);
     if (rows) this.e.state.set(rows.flat(), at);
-    return Array.from({ length: F }, (_, r) => Array.from(this.e.state.subarray(at + r * F, at + r * F + F)));
+    return Array.from({ length: F }, (_, r) =>
+      Array.from(this.e.state.subarray(at + r * F, at + r * F + F)),
+    );
   }
 }
 
@@ -56,17 +62,26 @@ const B = [
 
 describe('reference interpreter op semantics', () => {
   it('scalar heaviside is x >= 0, vector and matrix heaviside are x > 0', () => {
-    const m = run([I(Op.SCALAR_HEAVYSIDE_OP, { in1: 2, out: 1 }), I(Op.VECTOR_HEAVYSIDE_OP, { in1: 1, out: 2 })], (e) => {
-      e.s(2, 0);
-      e.v(1, [0, -0, 2, NaN]);
-    });
+    const m = run(
+      [
+        I(Op.SCALAR_HEAVYSIDE_OP, { in1: 2, out: 1 }),
+        I(Op.VECTOR_HEAVYSIDE_OP, { in1: 1, out: 2 }),
+      ],
+      (e) => {
+        e.s(2, 0);
+        e.v(1, [0, -0, 2, NaN]);
+      },
+    );
     expect(m.s(1)).toBe(1);
     expect(m.v(2)).toEqual([0, 0, 1, 0]);
   });
 
   it('min and max propagate NaN and order -0 below +0', () => {
     const m = run(
-      [I(Op.VECTOR_MIN_OP, { in1: 1, in2: 2, out: 3 }), I(Op.SCALAR_MAX_OP, { in1: 2, in2: 3, out: 1 })],
+      [
+        I(Op.VECTOR_MIN_OP, { in1: 1, in2: 2, out: 3 }),
+        I(Op.SCALAR_MAX_OP, { in1: 2, in2: 3, out: 1 }),
+      ],
       (e) => {
         e.v(1, [1, NaN, 0, 5]);
         e.v(2, [2, 3, -0, -5]);
@@ -178,7 +193,11 @@ describe('evaluation loop', () => {
   const task: TaskData = {
     id: { positive: 0, negative: 1, seed: 0 },
     features: F,
-    train: { n: 3, x: new Float64Array([1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0]), y: new Float64Array([1, 0, 1]) },
+    train: {
+      n: 3,
+      x: new Float64Array([1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0]),
+      y: new Float64Array([1, 0, 1]),
+    },
     valid: { n: 2, x: new Float64Array([1, 0, 0, 0, -1, 0, 0, 0]), y: new Float64Array([1, 0]) },
     test: { n: 2, x: new Float64Array([1, 0, 0, 0, -1, 0, 0, 0]), y: new Float64Array([0, 0]) },
   };
@@ -189,14 +208,22 @@ describe('evaluation loop', () => {
     // Predict also does s3 = s3 + s0, which must stay 0: s0 is zeroed before every Predict.
     const program = {
       setup: [],
-      predict: [I(Op.VECTOR_INNER_PRODUCT_OP, { in1: 0, in2: 1, out: 1 }), I(Op.SCALAR_SUM_OP, { in1: 3, in2: 0, out: 3 })],
-      learn: [I(Op.SCALAR_SUM_OP, { in1: 2, in2: 0, out: 2 }), I(Op.VECTOR_SUM_OP, { in1: 1, in2: 0, out: 1 })],
+      predict: [
+        I(Op.VECTOR_INNER_PRODUCT_OP, { in1: 0, in2: 1, out: 1 }),
+        I(Op.SCALAR_SUM_OP, { in1: 3, in2: 0, out: 3 }),
+      ],
+      learn: [
+        I(Op.SCALAR_SUM_OP, { in1: 2, in2: 0, out: 2 }),
+        I(Op.VECTOR_SUM_OP, { in1: 1, in2: 0, out: 1 }),
+      ],
     };
     const score = evaluateOnTask(engine, engine.prepare(program), task, { seed: 0, test: true });
     expect(engine.state[2]).toBe(2);
     expect(engine.state[3]).toBe(0);
     expect(vectorAt(engine.layout, 1)).toBeGreaterThan(0);
-    expect(Array.from(engine.state.subarray(vectorAt(engine.layout, 1), vectorAt(engine.layout, 1) + F))).toEqual([6, 0, 0, 0]);
+    expect(
+      Array.from(engine.state.subarray(vectorAt(engine.layout, 1), vectorAt(engine.layout, 1) + F)),
+    ).toEqual([6, 0, 0, 0]);
     // w = (6,0,0,0): valid x=(1,..) → positive, correct; x=(-1,..) → negative, correct.
     expect(score.fitness).toBe(1);
     expect(score.testAccuracy).toBe(0.5);
@@ -212,12 +239,23 @@ describe('evaluation loop', () => {
       learn: [],
     };
     const score = evaluateOnTask(engine, engine.prepare(program), task, { seed: 0 });
-    expect(score).toEqual({ fitness: 0, testAccuracy: null, bestTestAccuracy: null, trainSteps: 1, stoppedEarly: true });
+    expect(score).toEqual({
+      fitness: 0,
+      testAccuracy: null,
+      bestTestAccuracy: null,
+      trainSteps: 1,
+      stoppedEarly: true,
+    });
   });
 
   it('a no-op program predicts probability 0.5, i.e. class 0', () => {
     const engine = new InterpreterEngine(shape, F, new Rng(0));
-    const score = evaluateOnTask(engine, engine.prepare({ setup: [], predict: [], learn: [] }), task, { seed: 0 });
+    const score = evaluateOnTask(
+      engine,
+      engine.prepare({ setup: [], predict: [], learn: [] }),
+      task,
+      { seed: 0 },
+    );
     expect(score.fitness).toBe(0.5);
   });
 });

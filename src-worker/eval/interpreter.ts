@@ -108,7 +108,13 @@ class InterpretedRunner implements Runner {
     const map1 = (o: number, a: number, n: number, f: (x: number) => number) => {
       for (let i = 0; i < n; i++) m[o + i] = f(m[a + i]!);
     };
-    const map2 = (o: number, a: number, b: number, n: number, f: (x: number, y: number) => number) => {
+    const map2 = (
+      o: number,
+      a: number,
+      b: number,
+      n: number,
+      f: (x: number, y: number) => number,
+    ) => {
       for (let i = 0; i < n; i++) m[o + i] = f(m[a + i]!, m[b + i]!);
     };
     // Writes n values computed into a temporary first, for ops whose output may alias an input.
@@ -122,49 +128,135 @@ class InterpretedRunner implements Runner {
     switch (ins.op) {
       case 0: // NO_OP
         return;
-      case 1: m[s(out)] = m[s(in1)]! + m[s(in2)]!; return;
-      case 2: m[s(out)] = m[s(in1)]! - m[s(in2)]!; return;
-      case 3: m[s(out)] = m[s(in1)]! * m[s(in2)]!; return;
-      case 4: m[s(out)] = m[s(in1)]! / m[s(in2)]!; return;
-      case 5: m[s(out)] = Math.abs(m[s(in1)]!); return;
-      case 6: m[s(out)] = 1 / m[s(in1)]!; return;
-      case 7: m[s(out)] = Math.sin(m[s(in1)]!); return;
-      case 8: m[s(out)] = Math.cos(m[s(in1)]!); return;
-      case 9: m[s(out)] = Math.tan(m[s(in1)]!); return;
-      case 10: m[s(out)] = Math.asin(m[s(in1)]!); return;
-      case 11: m[s(out)] = Math.acos(m[s(in1)]!); return;
-      case 12: m[s(out)] = Math.atan(m[s(in1)]!); return;
-      case 13: m[s(out)] = exp(m[s(in1)]!); return;
-      case 14: m[s(out)] = Math.log(m[s(in1)]!); return;
-      case 15: m[s(out)] = m[s(in1)]! >= 0 ? 1 : 0; return;
-      case 16: map1(v(out), v(in1), F, (x) => (x > 0 ? 1 : 0)); return;
-      case 17: map1(mx(out), mx(in1), FF, (x) => (x > 0 ? 1 : 0)); return;
-      case 18: { const k = m[s(in1)]!; map1(v(out), v(in2), F, (x) => k * x); return; }
-      case 19: m.fill(m[s(in1)]!, v(out), v(out) + F); return;
-      case 20: map1(v(out), v(in1), F, (x) => 1 / x); return;
-      case 21: m[s(out)] = Math.sqrt(rowSum(v(in1), (x) => x * x)); return;
-      case 22: map1(v(out), v(in1), F, Math.abs); return;
-      case 23: map2(v(out), v(in1), v(in2), F, (x, y) => x + y); return;
-      case 24: map2(v(out), v(in1), v(in2), F, (x, y) => x - y); return;
-      case 25: map2(v(out), v(in1), v(in2), F, (x, y) => x * y); return;
-      case 26: map2(v(out), v(in1), v(in2), F, (x, y) => x / y); return;
-      case 27: { const a = v(in1), b = v(in2); m[s(out)] = laneSum(F, (i) => m[a + i]! * m[b + i]!); return; }
-      case 28: { // outer(a, b)[r][c] = a[r] * b[c]
-        const a = v(in1), b = v(in2), o = mx(out);
-        for (let r = 0; r < F; r++) for (let c = 0; c < F; c++) m[o + r * F + c] = m[a + r]! * m[b + c]!;
+      case 1:
+        m[s(out)] = m[s(in1)]! + m[s(in2)]!;
+        return;
+      case 2:
+        m[s(out)] = m[s(in1)]! - m[s(in2)]!;
+        return;
+      case 3:
+        m[s(out)] = m[s(in1)]! * m[s(in2)]!;
+        return;
+      case 4:
+        m[s(out)] = m[s(in1)]! / m[s(in2)]!;
+        return;
+      case 5:
+        m[s(out)] = Math.abs(m[s(in1)]!);
+        return;
+      case 6:
+        m[s(out)] = 1 / m[s(in1)]!;
+        return;
+      case 7:
+        m[s(out)] = Math.sin(m[s(in1)]!);
+        return;
+      case 8:
+        m[s(out)] = Math.cos(m[s(in1)]!);
+        return;
+      case 9:
+        m[s(out)] = Math.tan(m[s(in1)]!);
+        return;
+      case 10:
+        m[s(out)] = Math.asin(m[s(in1)]!);
+        return;
+      case 11:
+        m[s(out)] = Math.acos(m[s(in1)]!);
+        return;
+      case 12:
+        m[s(out)] = Math.atan(m[s(in1)]!);
+        return;
+      case 13:
+        m[s(out)] = exp(m[s(in1)]!);
+        return;
+      case 14:
+        m[s(out)] = Math.log(m[s(in1)]!);
+        return;
+      case 15:
+        m[s(out)] = m[s(in1)]! >= 0 ? 1 : 0;
+        return;
+      case 16:
+        map1(v(out), v(in1), F, (x) => (x > 0 ? 1 : 0));
+        return;
+      case 17:
+        map1(mx(out), mx(in1), FF, (x) => (x > 0 ? 1 : 0));
+        return;
+      case 18: {
+        const k = m[s(in1)]!;
+        map1(v(out), v(in2), F, (x) => k * x);
         return;
       }
-      case 29: { const k = m[s(in1)]!; map1(mx(out), mx(in2), FF, (x) => k * x); return; }
-      case 30: map1(mx(out), mx(in1), FF, (x) => 1 / x); return;
-      case 31: { // dot(M, x)[r] = laneSum over row r
-        const a = mx(in1), b = v(in2);
+      case 19:
+        m.fill(m[s(in1)]!, v(out), v(out) + F);
+        return;
+      case 20:
+        map1(v(out), v(in1), F, (x) => 1 / x);
+        return;
+      case 21:
+        m[s(out)] = Math.sqrt(rowSum(v(in1), (x) => x * x));
+        return;
+      case 22:
+        map1(v(out), v(in1), F, Math.abs);
+        return;
+      case 23:
+        map2(v(out), v(in1), v(in2), F, (x, y) => x + y);
+        return;
+      case 24:
+        map2(v(out), v(in1), v(in2), F, (x, y) => x - y);
+        return;
+      case 25:
+        map2(v(out), v(in1), v(in2), F, (x, y) => x * y);
+        return;
+      case 26:
+        map2(v(out), v(in1), v(in2), F, (x, y) => x / y);
+        return;
+      case 27: {
+        const a = v(in1),
+          b = v(in2);
+        m[s(out)] = laneSum(F, (i) => m[a + i]! * m[b + i]!);
+        return;
+      }
+      case 28: {
+        // outer(a, b)[r][c] = a[r] * b[c]
+        const a = v(in1),
+          b = v(in2),
+          o = mx(out);
+        for (let r = 0; r < F; r++)
+          for (let c = 0; c < F; c++) m[o + r * F + c] = m[a + r]! * m[b + c]!;
+        return;
+      }
+      case 29: {
+        const k = m[s(in1)]!;
+        map1(mx(out), mx(in2), FF, (x) => k * x);
+        return;
+      }
+      case 30:
+        map1(mx(out), mx(in1), FF, (x) => 1 / x);
+        return;
+      case 31: {
+        // dot(M, x)[r] = laneSum over row r
+        const a = mx(in1),
+          b = v(in2);
         viaTemp(v(out), F, (r) => laneSum(F, (i) => m[a + r * F + i]! * m[b + i]!));
         return;
       }
-      case 32: { const a = v(in1), o = mx(out); for (let r = 0; r < F; r++) m.fill(m[a + r]!, o + r * F, o + r * F + F); return; }
-      case 33: { const a = v(in1), o = mx(out); for (let r = 0; r < F; r++) m.copyWithin(o + r * F, a, a + F); return; }
-      case 34: { const a = mx(in1); m[s(out)] = Math.sqrt(laneSum(FF, (i) => m[a + i]! * m[a + i]!)); return; }
-      case 35: { // column norms: sum over rows in order
+      case 32: {
+        const a = v(in1),
+          o = mx(out);
+        for (let r = 0; r < F; r++) m.fill(m[a + r]!, o + r * F, o + r * F + F);
+        return;
+      }
+      case 33: {
+        const a = v(in1),
+          o = mx(out);
+        for (let r = 0; r < F; r++) m.copyWithin(o + r * F, a, a + F);
+        return;
+      }
+      case 34: {
+        const a = mx(in1);
+        m[s(out)] = Math.sqrt(laneSum(FF, (i) => m[a + i]! * m[a + i]!));
+        return;
+      }
+      case 35: {
+        // column norms: sum over rows in order
         const a = mx(in1);
         viaTemp(v(out), F, (c) => {
           let acc = m[a + c]! * m[a + c]!;
@@ -173,32 +265,73 @@ class InterpretedRunner implements Runner {
         });
         return;
       }
-      case 36: { const a = mx(in1); viaTemp(v(out), F, (r) => Math.sqrt(rowSum(a + r * F, (x) => x * x))); return; }
-      case 37: { const a = mx(in1); viaTemp(mx(out), FF, (i) => m[a + (i % F) * F + Math.floor(i / F)]!); return; }
-      case 38: map1(mx(out), mx(in1), FF, Math.abs); return;
-      case 39: map2(mx(out), mx(in1), mx(in2), FF, (x, y) => x + y); return;
-      case 40: map2(mx(out), mx(in1), mx(in2), FF, (x, y) => x - y); return;
-      case 41: map2(mx(out), mx(in1), mx(in2), FF, (x, y) => x * y); return;
-      case 42: map2(mx(out), mx(in1), mx(in2), FF, (x, y) => x / y); return;
-      case 43: { // matmul: sum over k in order
-        const a = mx(in1), b = mx(in2);
+      case 36: {
+        const a = mx(in1);
+        viaTemp(v(out), F, (r) => Math.sqrt(rowSum(a + r * F, (x) => x * x)));
+        return;
+      }
+      case 37: {
+        const a = mx(in1);
+        viaTemp(mx(out), FF, (i) => m[a + (i % F) * F + Math.floor(i / F)]!);
+        return;
+      }
+      case 38:
+        map1(mx(out), mx(in1), FF, Math.abs);
+        return;
+      case 39:
+        map2(mx(out), mx(in1), mx(in2), FF, (x, y) => x + y);
+        return;
+      case 40:
+        map2(mx(out), mx(in1), mx(in2), FF, (x, y) => x - y);
+        return;
+      case 41:
+        map2(mx(out), mx(in1), mx(in2), FF, (x, y) => x * y);
+        return;
+      case 42:
+        map2(mx(out), mx(in1), mx(in2), FF, (x, y) => x / y);
+        return;
+      case 43: {
+        // matmul: sum over k in order
+        const a = mx(in1),
+          b = mx(in2);
         viaTemp(mx(out), FF, (i) => {
-          const r = Math.floor(i / F), c = i % F;
+          const r = Math.floor(i / F),
+            c = i % F;
           let acc = m[a + r * F]! * m[b + c]!;
           for (let k = 1; k < F; k++) acc += m[a + r * F + k]! * m[b + k * F + c]!;
           return acc;
         });
         return;
       }
-      case 44: m[s(out)] = Math.min(m[s(in1)]!, m[s(in2)]!); return;
-      case 45: map2(v(out), v(in1), v(in2), F, Math.min); return;
-      case 46: map2(mx(out), mx(in1), mx(in2), FF, Math.min); return;
-      case 47: m[s(out)] = Math.max(m[s(in1)]!, m[s(in2)]!); return;
-      case 48: map2(v(out), v(in1), v(in2), F, Math.max); return;
-      case 49: map2(mx(out), mx(in1), mx(in2), FF, Math.max); return;
-      case 50: m[s(out)] = rowSum(v(in1), (x) => x) / F; return;
-      case 51: m[s(out)] = laneSum(FF, (i) => m[mx(in1) + i]!) / FF; return;
-      case 52: { const a = mx(in1); viaTemp(v(out), F, (r) => rowSum(a + r * F, (x) => x) / F); return; }
+      case 44:
+        m[s(out)] = Math.min(m[s(in1)]!, m[s(in2)]!);
+        return;
+      case 45:
+        map2(v(out), v(in1), v(in2), F, Math.min);
+        return;
+      case 46:
+        map2(mx(out), mx(in1), mx(in2), FF, Math.min);
+        return;
+      case 47:
+        m[s(out)] = Math.max(m[s(in1)]!, m[s(in2)]!);
+        return;
+      case 48:
+        map2(v(out), v(in1), v(in2), F, Math.max);
+        return;
+      case 49:
+        map2(mx(out), mx(in1), mx(in2), FF, Math.max);
+        return;
+      case 50:
+        m[s(out)] = rowSum(v(in1), (x) => x) / F;
+        return;
+      case 51:
+        m[s(out)] = laneSum(FF, (i) => m[mx(in1) + i]!) / FF;
+        return;
+      case 52: {
+        const a = mx(in1);
+        viaTemp(v(out), F, (r) => rowSum(a + r * F, (x) => x) / F);
+        return;
+      }
       case 53: {
         const a = mx(in1);
         viaTemp(v(out), F, (r) => {
@@ -218,15 +351,33 @@ class InterpretedRunner implements Runner {
         m[s(out)] = Math.sqrt(laneSum(FF, (i) => m[a + i]! * m[a + i]!) / FF - mean * mean);
         return;
       }
-      case 56: m[s(out)] = d0; return;
-      case 57: m[v(out) + floatToIndex(d0, F)] = d1; return;
-      case 58: m[mx(out) + floatToIndex(d0, F) * F + floatToIndex(d1, F)] = d2; return;
-      case 59: m[s(out)] = rng.uniformIn(d0, d1); return;
-      case 60: for (let i = 0; i < F; i++) m[v(out) + i] = rng.uniformIn(d0, d1); return;
-      case 61: for (let i = 0; i < FF; i++) m[mx(out) + i] = rng.uniformIn(d0, d1); return;
-      case 62: m[s(out)] = rng.gaussian(d0, d1); return;
-      case 63: for (let i = 0; i < F; i++) m[v(out) + i] = rng.gaussian(d0, d1); return;
-      case 64: for (let i = 0; i < FF; i++) m[mx(out) + i] = rng.gaussian(d0, d1); return;
+      case 56:
+        m[s(out)] = d0;
+        return;
+      case 57:
+        m[v(out) + floatToIndex(d0, F)] = d1;
+        return;
+      case 58:
+        m[mx(out) + floatToIndex(d0, F) * F + floatToIndex(d1, F)] = d2;
+        return;
+      case 59:
+        m[s(out)] = rng.uniformIn(d0, d1);
+        return;
+      case 60:
+        for (let i = 0; i < F; i++) m[v(out) + i] = rng.uniformIn(d0, d1);
+        return;
+      case 61:
+        for (let i = 0; i < FF; i++) m[mx(out) + i] = rng.uniformIn(d0, d1);
+        return;
+      case 62:
+        m[s(out)] = rng.gaussian(d0, d1);
+        return;
+      case 63:
+        for (let i = 0; i < F; i++) m[v(out) + i] = rng.gaussian(d0, d1);
+        return;
+      case 64:
+        for (let i = 0; i < FF; i++) m[mx(out) + i] = rng.gaussian(d0, d1);
+        return;
       default:
         throw new RangeError(`unknown op ${ins.op} (${OPS[ins.op]?.name ?? '?'})`);
     }

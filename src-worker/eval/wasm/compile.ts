@@ -22,16 +22,35 @@ import type { Layout } from '../layout';
 import { ByteWriter, F64, I32, OP, SIMD, V128, VOID_BLOCK } from './bytes';
 
 export const IMPORTED_FUNCTIONS = [
-  'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'log',
-  'uniform', 'gaussian', 'fillUniform', 'fillGaussian',
+  'sin',
+  'cos',
+  'tan',
+  'asin',
+  'acos',
+  'atan',
+  'log',
+  'uniform',
+  'gaussian',
+  'fillUniform',
+  'fillGaussian',
 ] as const;
 /** Function indices: the imports, then setup, train, correct (exported) and exp (internal). */
 const fn = {
-  ...(Object.fromEntries(IMPORTED_FUNCTIONS.map((n, i) => [n, i])) as Record<(typeof IMPORTED_FUNCTIONS)[number], number>),
+  ...(Object.fromEntries(IMPORTED_FUNCTIONS.map((n, i) => [n, i])) as Record<
+    (typeof IMPORTED_FUNCTIONS)[number],
+    number
+  >),
   exp: IMPORTED_FUNCTIONS.length + 3,
 };
 const MATH_BY_OP: Record<number, number> = {
-  7: fn.sin, 8: fn.cos, 9: fn.tan, 10: fn.asin, 11: fn.acos, 12: fn.atan, 13: fn.exp, 14: fn.log,
+  7: fn.sin,
+  8: fn.cos,
+  9: fn.tan,
+  10: fn.asin,
+  11: fn.acos,
+  12: fn.atan,
+  13: fn.exp,
+  14: fn.log,
 };
 
 // Types: 0 (f64)->f64, 1 (f64,f64)->f64, 2 (i32,i32,f64,f64)->(), 3 (i32,i32,i32)->i32
@@ -204,7 +223,9 @@ class FunctionCode {
     this.op(OP.loop, VOID_BLOCK);
     body();
     this.get(this.iRow).i32c(rowBytes).op(OP.i32Add).tee(this.iRow);
-    this.i32c(rowBytes * this.F).op(OP.i32LtU).op(OP.brIf, 0);
+    this.i32c(rowBytes * this.F)
+      .op(OP.i32LtU)
+      .op(OP.brIf, 0);
     this.op(OP.end);
   }
 
@@ -234,10 +255,17 @@ class FunctionCode {
    * For each pair of rows (2j, 2j+1) of matrix m, pushes chunk j of the vector whose element r is
    * the lane sum of row r's terms, then calls store(j). Uses temps t(1), t(2).
    */
-  rowPairs(m: number, term: (rowBytes: number, k: number) => void, store: (j: number) => void): void {
+  rowPairs(
+    m: number,
+    term: (rowBytes: number, k: number) => void,
+    store: (j: number) => void,
+  ): void {
     const rowBytes = this.F * 8;
     for (let j = 0; j < this.H; j++) {
-      for (const [half, tmp] of [[0, 1], [1, 2]] as const) {
+      for (const [half, tmp] of [
+        [0, 1],
+        [1, 2],
+      ] as const) {
         const row = this.matBytes(m) + (2 * j + half) * rowBytes;
         term(row, 0);
         for (let k = 1; k < this.H; k++) {
@@ -256,7 +284,10 @@ class FunctionCode {
   copyMatrix(fromBytes: number, toBytes: number): void {
     this.rowLoop(() => {
       for (let k = 0; k < this.H; k++) {
-        this.get(this.iRow).get(this.iRow).loadV(fromBytes + 16 * k).storeV(toBytes + 16 * k);
+        this.get(this.iRow)
+          .get(this.iRow)
+          .loadV(fromBytes + 16 * k)
+          .storeV(toBytes + 16 * k);
       }
     });
   }
@@ -264,7 +295,10 @@ class FunctionCode {
   // --- state ---------------------------------------------------------------------------------------
   loadState(): void {
     const { shape } = this.layout;
-    for (let i = 0; i < shape.scalars; i++) this.i32c(0).loadF(this.stateBytes + 8 * i).set(this.s(i));
+    for (let i = 0; i < shape.scalars; i++)
+      this.i32c(0)
+        .loadF(this.stateBytes + 8 * i)
+        .set(this.s(i));
     for (let v = 0; v < shape.vectors; v++) {
       for (let k = 0; k < this.H; k++) this.loadAbsV(this.vecBytes(v) + 16 * k).set(this.v(v, k));
     }
@@ -272,28 +306,46 @@ class FunctionCode {
 
   storeState(): void {
     const { shape } = this.layout;
-    for (let i = 0; i < shape.scalars; i++) this.i32c(0).get(this.s(i)).storeF(this.stateBytes + 8 * i);
+    for (let i = 0; i < shape.scalars; i++)
+      this.i32c(0)
+        .get(this.s(i))
+        .storeF(this.stateBytes + 8 * i);
     for (let v = 0; v < shape.vectors; v++) {
-      for (let k = 0; k < this.H; k++) this.i32c(0).get(this.v(v, k)).storeV(this.vecBytes(v) + 16 * k);
+      for (let k = 0; k < this.H; k++)
+        this.i32c(0)
+          .get(this.v(v, k))
+          .storeV(this.vecBytes(v) + 16 * k);
     }
   }
 
   /** v0 = features at xPtr, s0 = 0: the start of every Predict. */
   loadExample(): void {
-    for (let k = 0; k < this.H; k++) this.get(P_X).loadV(16 * k).set(this.v(0, k));
+    for (let k = 0; k < this.H; k++)
+      this.get(P_X)
+        .loadV(16 * k)
+        .set(this.v(0, k));
     this.f64c(0).set(this.s(0));
   }
 
   /** Advances xPtr, yPtr and the example counter by one example. */
   nextExample(): void {
-    this.get(P_X).i32c(this.F * 8).op(OP.i32Add).set(P_X);
+    this.get(P_X)
+      .i32c(this.F * 8)
+      .op(OP.i32Add)
+      .set(P_X);
     this.get(P_Y).i32c(8).op(OP.i32Add).set(P_Y);
     this.get(this.iCount).i32c(1).op(OP.i32Add).set(this.iCount);
   }
 
   /** Pushes sigmoid(s1) = 1 / (1 + exp(-s1)), the same expression as the interpreter's. */
   pushSigmoid(): this {
-    return this.f64c(1).f64c(1).get(this.s(1)).op(OP.f64Neg).call(fn.exp).op(OP.f64Add).op(OP.f64Div);
+    return this.f64c(1)
+      .f64c(1)
+      .get(this.s(1))
+      .op(OP.f64Neg)
+      .call(fn.exp)
+      .op(OP.f64Add)
+      .op(OP.f64Div);
   }
 
   // --- ops --------------------------------------------------------------------------------------------
@@ -331,21 +383,48 @@ class FunctionCode {
     const divF = (n: number) => this.constV(n, n).simd(SIMD.f64x2Div);
 
     switch (ins.op) {
-      case 0: return;
-      case 1: scalar2(OP.f64Add); return;
-      case 2: scalar2(OP.f64Sub); return;
-      case 3: scalar2(OP.f64Mul); return;
-      case 4: scalar2(OP.f64Div); return;
-      case 5: this.get(this.s(a)).op(OP.f64Abs).set(this.s(o)); return;
-      case 6: this.f64c(1).get(this.s(a)).op(OP.f64Div).set(this.s(o)); return;
-      case 7: case 8: case 9: case 10: case 11: case 12: case 13: case 14:
+      case 0:
+        return;
+      case 1:
+        scalar2(OP.f64Add);
+        return;
+      case 2:
+        scalar2(OP.f64Sub);
+        return;
+      case 3:
+        scalar2(OP.f64Mul);
+        return;
+      case 4:
+        scalar2(OP.f64Div);
+        return;
+      case 5:
+        this.get(this.s(a)).op(OP.f64Abs).set(this.s(o));
+        return;
+      case 6:
+        this.f64c(1).get(this.s(a)).op(OP.f64Div).set(this.s(o));
+        return;
+      case 7:
+      case 8:
+      case 9:
+      case 10:
+      case 11:
+      case 12:
+      case 13:
+      case 14:
         this.get(this.s(a)).call(MATH_BY_OP[ins.op]!).set(this.s(o));
         return;
       case 15:
         this.get(this.s(a)).f64c(0).op(OP.f64Ge, OP.f64ConvertI32U).set(this.s(o));
         return;
-      case 16: vector1((k) => { this.get(this.v(a, k)); heavisideV(); }); return;
-      case 17: this.matrixMap(o, [a], heavisideV); return;
+      case 16:
+        vector1((k) => {
+          this.get(this.v(a, k));
+          heavisideV();
+        });
+        return;
+      case 17:
+        this.matrixMap(o, [a], heavisideV);
+        return;
       case 18:
         this.get(this.s(a)).splat().set(this.t(0));
         vector1((k) => this.get(this.t(0)).get(this.v(b, k)).simd(SIMD.f64x2Mul));
@@ -354,13 +433,27 @@ class FunctionCode {
         this.get(this.s(a)).splat().set(this.t(0));
         vector1(() => this.get(this.t(0)));
         return;
-      case 20: vector1((k) => this.constV(1, 1).get(this.v(a, k)).simd(SIMD.f64x2Div)); return;
-      case 21: vecSum(a, true).op(OP.f64Sqrt).set(this.s(o)); return;
-      case 22: vector1((k) => this.get(this.v(a, k)).simd(SIMD.f64x2Abs)); return;
-      case 23: vector2(SIMD.f64x2Add); return;
-      case 24: vector2(SIMD.f64x2Sub); return;
-      case 25: vector2(SIMD.f64x2Mul); return;
-      case 26: vector2(SIMD.f64x2Div); return;
+      case 20:
+        vector1((k) => this.constV(1, 1).get(this.v(a, k)).simd(SIMD.f64x2Div));
+        return;
+      case 21:
+        vecSum(a, true).op(OP.f64Sqrt).set(this.s(o));
+        return;
+      case 22:
+        vector1((k) => this.get(this.v(a, k)).simd(SIMD.f64x2Abs));
+        return;
+      case 23:
+        vector2(SIMD.f64x2Add);
+        return;
+      case 24:
+        vector2(SIMD.f64x2Sub);
+        return;
+      case 25:
+        vector2(SIMD.f64x2Mul);
+        return;
+      case 26:
+        vector2(SIMD.f64x2Div);
+        return;
       case 27:
         this.laneSum(H, (k) => this.get(this.v(a, k)).get(this.v(b, k)).simd(SIMD.f64x2Mul));
         this.set(this.s(o));
@@ -378,13 +471,18 @@ class FunctionCode {
         this.get(this.s(a)).splat().set(this.t(0));
         this.matrixMap(o, [b], () => this.get(this.t(0)).simd(SIMD.f64x2Mul));
         return;
-      case 30: this.matrixMap(o, [a], () => {
-        this.set(this.t(0)).constV(1, 1).get(this.t(0)).simd(SIMD.f64x2Div);
-      }); return;
+      case 30:
+        this.matrixMap(o, [a], () => {
+          this.set(this.t(0)).constV(1, 1).get(this.t(0)).simd(SIMD.f64x2Div);
+        });
+        return;
       case 31: // dot(M, x): results in temps t(4..), then copied (out may be x)
         this.rowPairs(
           a,
-          (row, k) => this.loadAbsV(row + 16 * k).get(this.v(b, k)).simd(SIMD.f64x2Mul),
+          (row, k) =>
+            this.loadAbsV(row + 16 * k)
+              .get(this.v(b, k))
+              .simd(SIMD.f64x2Mul),
           (j) => this.set(this.t(4 + j)),
         );
         for (let j = 0; j < H; j++) this.get(this.t(4 + j)).set(this.v(o, j));
@@ -392,16 +490,25 @@ class FunctionCode {
       case 32: // column broadcast: M[r][c] = x[r]
         for (let r = 0; r < F; r++) {
           this.vElem(a, r).splat().set(this.t(0));
-          for (let k = 0; k < H; k++) this.i32c(0).get(this.t(0)).storeV(this.matBytes(o) + r * F * 8 + 16 * k);
+          for (let k = 0; k < H; k++)
+            this.i32c(0)
+              .get(this.t(0))
+              .storeV(this.matBytes(o) + r * F * 8 + 16 * k);
         }
         return;
       case 33: // row broadcast: M[r][c] = x[c]
         for (let r = 0; r < F; r++) {
-          for (let k = 0; k < H; k++) this.i32c(0).get(this.v(a, k)).storeV(this.matBytes(o) + r * F * 8 + 16 * k);
+          for (let k = 0; k < H; k++)
+            this.i32c(0)
+              .get(this.v(a, k))
+              .storeV(this.matBytes(o) + r * F * 8 + 16 * k);
         }
         return;
-      case 34: flatSum(a, true).op(OP.f64Sqrt).set(this.s(o)); return;
-      case 35: { // column norms: rows accumulated in order, per column
+      case 34:
+        flatSum(a, true).op(OP.f64Sqrt).set(this.s(o));
+        return;
+      case 35: {
+        // column norms: rows accumulated in order, per column
         const rowBytes = F * 8;
         for (let k = 0; k < H; k++) {
           for (let r = 0; r < F; r++) {
@@ -413,8 +520,14 @@ class FunctionCode {
         }
         return;
       }
-      case 36: this.rowPairs(a, rowTerm(true), (j) => { this.simd(SIMD.f64x2Sqrt); setOut(j); }); return;
-      case 37: { // transpose by 2×2 blocks, through scratch when in place
+      case 36:
+        this.rowPairs(a, rowTerm(true), (j) => {
+          this.simd(SIMD.f64x2Sqrt);
+          setOut(j);
+        });
+        return;
+      case 37: {
+        // transpose by 2×2 blocks, through scratch when in place
         const target = o === a ? this.scratchBytes() : this.matBytes(o);
         const rowBytes = F * 8;
         for (let i = 0; i < H; i++) {
@@ -424,49 +537,99 @@ class FunctionCode {
             const in1 = in0 + rowBytes;
             const out0 = target + 2 * i * rowBytes + 16 * j;
             this.i32c(0).loadAbsV(in0).loadAbsV(in1).shuffle(LOW_LANES).storeV(out0);
-            this.i32c(0).loadAbsV(in0).loadAbsV(in1).shuffle(HIGH_LANES).storeV(out0 + rowBytes);
+            this.i32c(0)
+              .loadAbsV(in0)
+              .loadAbsV(in1)
+              .shuffle(HIGH_LANES)
+              .storeV(out0 + rowBytes);
           }
         }
         if (o === a) this.copyMatrix(target, this.matBytes(o));
         return;
       }
-      case 38: this.matrixMap(o, [a], () => this.simd(SIMD.f64x2Abs)); return;
-      case 39: matrix2(SIMD.f64x2Add); return;
-      case 40: matrix2(SIMD.f64x2Sub); return;
-      case 41: matrix2(SIMD.f64x2Mul); return;
-      case 42: matrix2(SIMD.f64x2Div); return;
-      case 43: { // matmul: out row r = sum over k in order of A[r][k] * B row k
+      case 38:
+        this.matrixMap(o, [a], () => this.simd(SIMD.f64x2Abs));
+        return;
+      case 39:
+        matrix2(SIMD.f64x2Add);
+        return;
+      case 40:
+        matrix2(SIMD.f64x2Sub);
+        return;
+      case 41:
+        matrix2(SIMD.f64x2Mul);
+        return;
+      case 42:
+        matrix2(SIMD.f64x2Div);
+        return;
+      case 43: {
+        // matmul: out row r = sum over k in order of A[r][k] * B row k
         const target = o === a || o === b ? this.scratchBytes() : this.matBytes(o);
         const rowBytes = F * 8;
         this.rowLoop(() => {
           for (let k = 0; k < F; k++) {
-            this.get(this.iRow).loadF(this.matBytes(a) + 8 * k).splat().set(this.t(0));
+            this.get(this.iRow)
+              .loadF(this.matBytes(a) + 8 * k)
+              .splat()
+              .set(this.t(0));
             for (let j = 0; j < H; j++) {
               if (k > 0) this.get(this.t(4 + j));
-              this.get(this.t(0)).loadAbsV(this.matBytes(b) + k * rowBytes + 16 * j).simd(SIMD.f64x2Mul);
+              this.get(this.t(0))
+                .loadAbsV(this.matBytes(b) + k * rowBytes + 16 * j)
+                .simd(SIMD.f64x2Mul);
               if (k > 0) this.simd(SIMD.f64x2Add);
               this.set(this.t(4 + j));
             }
           }
-          for (let j = 0; j < H; j++) this.get(this.iRow).get(this.t(4 + j)).storeV(target + 16 * j);
+          for (let j = 0; j < H; j++)
+            this.get(this.iRow)
+              .get(this.t(4 + j))
+              .storeV(target + 16 * j);
         });
         if (target !== this.matBytes(o)) this.copyMatrix(target, this.matBytes(o));
         return;
       }
-      case 44: scalar2(OP.f64Min); return;
-      case 45: vector2(SIMD.f64x2Min); return;
-      case 46: matrix2(SIMD.f64x2Min); return;
-      case 47: scalar2(OP.f64Max); return;
-      case 48: vector2(SIMD.f64x2Max); return;
-      case 49: matrix2(SIMD.f64x2Max); return;
-      case 50: vecSum(a, false).f64c(F).op(OP.f64Div).set(this.s(o)); return;
-      case 51: flatSum(a, false).f64c(FF).op(OP.f64Div).set(this.s(o)); return;
-      case 52: this.rowPairs(a, rowTerm(false), (j) => { divF(F); setOut(j); }); return;
+      case 44:
+        scalar2(OP.f64Min);
+        return;
+      case 45:
+        vector2(SIMD.f64x2Min);
+        return;
+      case 46:
+        matrix2(SIMD.f64x2Min);
+        return;
+      case 47:
+        scalar2(OP.f64Max);
+        return;
+      case 48:
+        vector2(SIMD.f64x2Max);
+        return;
+      case 49:
+        matrix2(SIMD.f64x2Max);
+        return;
+      case 50:
+        vecSum(a, false).f64c(F).op(OP.f64Div).set(this.s(o));
+        return;
+      case 51:
+        flatSum(a, false).f64c(FF).op(OP.f64Div).set(this.s(o));
+        return;
+      case 52:
+        this.rowPairs(a, rowTerm(false), (j) => {
+          divF(F);
+          setOut(j);
+        });
+        return;
       case 53: // row std: sqrt(sumsq/F - mean*mean) per row, sums into temps first
-        this.rowPairs(a, rowTerm(false), (j) => { divF(F); this.set(this.t(4 + j)); });
+        this.rowPairs(a, rowTerm(false), (j) => {
+          divF(F);
+          this.set(this.t(4 + j));
+        });
         this.rowPairs(a, rowTerm(true), (j) => {
           divF(F);
-          this.get(this.t(4 + j)).get(this.t(4 + j)).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Sub);
+          this.get(this.t(4 + j))
+            .get(this.t(4 + j))
+            .simd(SIMD.f64x2Mul)
+            .simd(SIMD.f64x2Sub);
           this.simd(SIMD.f64x2Sqrt);
           setOut(j);
         });
@@ -474,33 +637,55 @@ class FunctionCode {
       case 54:
         vecSum(a, false).f64c(F).op(OP.f64Div).set(this.fTmp);
         vecSum(a, true).f64c(F).op(OP.f64Div);
-        this.get(this.fTmp).get(this.fTmp).op(OP.f64Mul).op(OP.f64Sub).op(OP.f64Sqrt).set(this.s(o));
+        this.get(this.fTmp)
+          .get(this.fTmp)
+          .op(OP.f64Mul)
+          .op(OP.f64Sub)
+          .op(OP.f64Sqrt)
+          .set(this.s(o));
         return;
       case 55:
         flatSum(a, false).f64c(FF).op(OP.f64Div).set(this.fTmp);
         flatSum(a, true).f64c(FF).op(OP.f64Div);
-        this.get(this.fTmp).get(this.fTmp).op(OP.f64Mul).op(OP.f64Sub).op(OP.f64Sqrt).set(this.s(o));
+        this.get(this.fTmp)
+          .get(this.fTmp)
+          .op(OP.f64Mul)
+          .op(OP.f64Sub)
+          .op(OP.f64Sqrt)
+          .set(this.s(o));
         return;
-      case 56: this.f64c(d0).set(this.s(o)); return;
+      case 56:
+        this.f64c(d0).set(this.s(o));
+        return;
       case 57: {
         const i = floatToIndex(d0, F);
-        this.get(this.v(o, i >> 1)).f64c(d1).simd(SIMD.f64x2ReplaceLane);
+        this.get(this.v(o, i >> 1))
+          .f64c(d1)
+          .simd(SIMD.f64x2ReplaceLane);
         this.w.byte(i & 1);
         this.set(this.v(o, i >> 1));
         return;
       }
       case 58:
-        this.i32c(0).f64c(d2).storeF(this.matBytes(o) + 8 * (floatToIndex(d0, F) * F + floatToIndex(d1, F)));
+        this.i32c(0)
+          .f64c(d2)
+          .storeF(this.matBytes(o) + 8 * (floatToIndex(d0, F) * F + floatToIndex(d1, F)));
         return;
-      case 59: this.f64c(d0).f64c(d1).call(fn.uniform).set(this.s(o)); return;
-      case 62: this.f64c(d0).f64c(d1).call(fn.gaussian).set(this.s(o)); return;
-      case 60: case 63: {
+      case 59:
+        this.f64c(d0).f64c(d1).call(fn.uniform).set(this.s(o));
+        return;
+      case 62:
+        this.f64c(d0).f64c(d1).call(fn.gaussian).set(this.s(o));
+        return;
+      case 60:
+      case 63: {
         const fill = ins.op === 60 ? fn.fillUniform : fn.fillGaussian;
         this.i32c(this.scratchBytes()).i32c(F).f64c(d0).f64c(d1).call(fill);
         vector1((k) => this.loadAbsV(this.scratchBytes() + 16 * k));
         return;
       }
-      case 61: case 64: {
+      case 61:
+      case 64: {
         const fill = ins.op === 61 ? fn.fillUniform : fn.fillGaussian;
         this.i32c(this.matBytes(o)).i32c(FF).f64c(d0).f64c(d1).call(fill);
         return;
@@ -595,32 +780,107 @@ const EXP_FUNCTION: ByteWriter = (() => {
   };
   const c = EXP_COEFFICIENTS;
   /** Pushes c[i] + c[i+1]·r. */
-  const pair = (i: number) => { f64c(c[i]!); f64c(c[i + 1]!); get(R); op(OP.f64Mul, OP.f64Add); };
+  const pair = (i: number) => {
+    f64c(c[i]!);
+    f64c(c[i + 1]!);
+    get(R);
+    op(OP.f64Mul, OP.f64Add);
+  };
   /** Pushes pair(i) + pair(i+2)·r². */
-  const quad = (i: number) => { pair(i); pair(i + 2); get(R2); op(OP.f64Mul, OP.f64Add); };
+  const quad = (i: number) => {
+    pair(i);
+    pair(i + 2);
+    get(R2);
+    op(OP.f64Mul, OP.f64Add);
+  };
 
-  returnIf(() => { get(X); f64c(EXP_MAX); op(OP.f64Gt); }, () => f64c(Infinity));
-  returnIf(() => { get(X); get(X); op(OP.f64Ne); }, () => get(X));
-  returnIf(() => { get(X); f64c(EXP_MIN); op(OP.f64Lt); }, () => f64c(0));
-  get(X); f64c(INV_LN2); op(OP.f64Mul); f64c(0.5); op(OP.f64Add, OP.f64Floor); set(K);
-  get(X); get(K); f64c(LN2_HI); op(OP.f64Mul, OP.f64Sub);
-  get(K); f64c(LN2_LO); op(OP.f64Mul, OP.f64Sub); set(R);
-  get(R); get(R); op(OP.f64Mul); set(R2);
-  get(R2); get(R2); op(OP.f64Mul); set(R4);
-  get(R4); get(R4); op(OP.f64Mul); set(R8);
+  returnIf(
+    () => {
+      get(X);
+      f64c(EXP_MAX);
+      op(OP.f64Gt);
+    },
+    () => f64c(Infinity),
+  );
+  returnIf(
+    () => {
+      get(X);
+      get(X);
+      op(OP.f64Ne);
+    },
+    () => get(X),
+  );
+  returnIf(
+    () => {
+      get(X);
+      f64c(EXP_MIN);
+      op(OP.f64Lt);
+    },
+    () => f64c(0),
+  );
+  get(X);
+  f64c(INV_LN2);
+  op(OP.f64Mul);
+  f64c(0.5);
+  op(OP.f64Add, OP.f64Floor);
+  set(K);
+  get(X);
+  get(K);
+  f64c(LN2_HI);
+  op(OP.f64Mul, OP.f64Sub);
+  get(K);
+  f64c(LN2_LO);
+  op(OP.f64Mul, OP.f64Sub);
+  set(R);
+  get(R);
+  get(R);
+  op(OP.f64Mul);
+  set(R2);
+  get(R2);
+  get(R2);
+  op(OP.f64Mul);
+  set(R4);
+  get(R4);
+  get(R4);
+  op(OP.f64Mul);
+  set(R8);
   // s0 + s1·r4 + (s2 + s3·r4)·r8, as expPolynomial.
-  quad(0); quad(4); get(R4); op(OP.f64Mul, OP.f64Add);
-  quad(8); pair(12); get(R4); op(OP.f64Mul, OP.f64Add); get(R8); op(OP.f64Mul, OP.f64Add);
+  quad(0);
+  quad(4);
+  get(R4);
+  op(OP.f64Mul, OP.f64Add);
+  quad(8);
+  pair(12);
+  get(R4);
+  op(OP.f64Mul, OP.f64Add);
+  get(R8);
+  op(OP.f64Mul, OP.f64Add);
   // · 2^(k >> 1) · 2^(k - (k >> 1)), each power built from its exponent bits.
-  get(K); op(OP.i32TruncF64S); set(KI);
+  get(K);
+  op(OP.i32TruncF64S);
+  set(KI);
   const pow2 = (exponent: () => void) => {
     exponent();
-    op(OP.i64ExtendI32S, OP.i64Const); w.i32(1023); op(OP.i64Add, OP.i64Const); w.i32(52);
+    op(OP.i64ExtendI32S, OP.i64Const);
+    w.i32(1023);
+    op(OP.i64Add, OP.i64Const);
+    w.i32(52);
     op(OP.i64Shl, OP.f64ReinterpretI64);
   };
-  pow2(() => { get(KI); op(OP.i32Const); w.i32(1); op(OP.i32ShrS); });
+  pow2(() => {
+    get(KI);
+    op(OP.i32Const);
+    w.i32(1);
+    op(OP.i32ShrS);
+  });
   op(OP.f64Mul);
-  pow2(() => { get(KI); get(KI); op(OP.i32Const); w.i32(1); op(OP.i32ShrS, OP.i32Sub); });
+  pow2(() => {
+    get(KI);
+    get(KI);
+    op(OP.i32Const);
+    w.i32(1);
+    op(OP.i32ShrS, OP.i32Sub);
+  });
   op(OP.f64Mul, OP.end);
   return w;
 })();
@@ -642,14 +902,21 @@ export function compileProgram(p: Program, layout: Layout, stateBytes: number): 
   });
   section(2, (s) => {
     s.u32(IMPORTED_FUNCTIONS.length + 1);
-    IMPORTED_FUNCTIONS.forEach((name, i) => s.name('e').name(name).byte(0x00).u32(TYPE_OF_IMPORT[i]!));
+    IMPORTED_FUNCTIONS.forEach((name, i) =>
+      s.name('e').name(name).byte(0x00).u32(TYPE_OF_IMPORT[i]!),
+    );
     s.name('e').name('mem').byte(0x02).byte(0x00).u32(1);
   });
   section(3, (s) => s.u32(4).u32(3).u32(3).u32(3).u32(0));
   section(7, (s) => {
     const base = IMPORTED_FUNCTIONS.length;
     s.u32(3);
-    ['setup', 'train', 'correct'].forEach((name, i) => s.name(name).byte(0x00).u32(base + i));
+    ['setup', 'train', 'correct'].forEach((name, i) =>
+      s
+        .name(name)
+        .byte(0x00)
+        .u32(base + i),
+    );
   });
   section(10, (s) => {
     s.u32(4);

@@ -41,19 +41,26 @@ export class WasmEngine implements Engine {
     this.dataEnd = align(STATE_BYTES + this.layout.totalLength * 8, 16);
     this.memory = new WebAssembly.Memory({ initial: Math.ceil(this.dataEnd / PAGE) + 1 });
     this.stateView = this.makeStateView();
-    const fill = (draw: (a: number, b: number) => number) => (ptr: number, n: number, a: number, b: number) => {
-      const out = new Float64Array(this.memory.buffer, ptr, n);
-      for (let i = 0; i < n; i++) out[i] = draw(a, b);
-    };
+    const fill =
+      (draw: (a: number, b: number) => number) =>
+      (ptr: number, n: number, a: number, b: number) => {
+        const out = new Float64Array(this.memory.buffer, ptr, n);
+        for (let i = 0; i < n; i++) out[i] = draw(a, b);
+      };
     const uniform = (a: number, b: number) => this.rng.uniformIn(a, b);
     const gaussian = (a: number, b: number) => this.rng.gaussian(a, b);
     this.imports = {
       e: {
         mem: this.memory,
-        sin: Math.sin, cos: Math.cos, tan: Math.tan,
-        asin: Math.asin, acos: Math.acos, atan: Math.atan,
+        sin: Math.sin,
+        cos: Math.cos,
+        tan: Math.tan,
+        asin: Math.asin,
+        acos: Math.acos,
+        atan: Math.atan,
         log: Math.log,
-        uniform, gaussian,
+        uniform,
+        gaussian,
         fillUniform: fill(uniform),
         fillGaussian: fill(gaussian),
       },
@@ -77,7 +84,8 @@ export class WasmEngine implements Engine {
 
   prepare(program: Program): Runner {
     const module = new WebAssembly.Module(this.compile(program));
-    const exports = new WebAssembly.Instance(module, this.imports).exports as unknown as WasmExports;
+    const exports = new WebAssembly.Instance(module, this.imports)
+      .exports as unknown as WasmExports;
     return {
       setup: () => void exports.setup(0, 0, 0),
       train: (split, n) => {

@@ -1,0 +1,73 @@
+/**
+ * Desktop build: `npm run build` (electron-vite) writes
+ *   out/main/      the Electron main process (ESM) + worker bundles
+ *   out/preload/   the preload script (CommonJS: sandboxed preloads cannot be ES modules)
+ *   out/renderer/  the React UI (index.html + assets)
+ * The headless node does not use this build: it runs from source under plain Node (`npm start`).
+ */
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
+import { CONTENT_SECURITY_POLICY } from './src-main/electron/csp';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+const fromRoot = (path: string): string => resolve(root, path);
+
+/**
+ * Extra bundles built next to the Electron main process, into out/main/<name>.js. This is the one
+ * place to list worker entries (piscina / worker_threads files that the main process starts by
+ * path), e.g. `'evaluator.worker': fromRoot('src-worker/evaluator.worker.ts')`. Name them
+ * `*worker*` so electron-builder.yml unpacks them from the asar archive (asarUnpack).
+ */
+const workerEntries: Record<string, string> = {};
+
+/** Writes the app's Content-Security-Policy into the built index.html (file:// has no headers). */
+function contentSecurityPolicy(): Plugin {
+  return {
+    name: 'sota-miner:csp-meta',
+    apply: 'build',
+    transformIndexHtml: () => [
+      {
+        tag: 'meta',
+        attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY },
+        injectTo: 'head-prepend',
+      },
+    ],
+  };
+}
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: fromRoot('out/main'),
+      rolldownOptions: {
+        input: {
+          main: fromRoot('src-main/electron/main.ts'),
+          ...workerEntries,
+        },
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: fromRoot('out/preload'),
+      rolldownOptions: {
+        input: { preload: fromRoot('src-main/electron/preload.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: fromRoot('src-renderer'),
+    plugins: [react(), contentSecurityPolicy()],
+    build: {
+      outDir: fromRoot('out/renderer'),
+      emptyOutDir: true,
+      rolldownOptions: {
+        input: { index: fromRoot('src-renderer/index.html') },
+      },
+    },
+  },
+});

@@ -1,0 +1,196 @@
+// ESLint flat config. Two jobs:
+//  1. correctness lint at the typescript-eslint "recommended" level (no type-aware rules, no
+//     stylistic rules: Prettier owns formatting);
+//  2. the layer rules of DESIGN.md, as ESLint's built-in no-restricted-imports (it understands
+//     `import type`, so the renderer may take the preload's PreloadApi type and nothing else from
+//     src-main). tests/lint-boundaries.test.ts proves each rule on code placed at virtual paths.
+import { builtinModules } from 'node:module';
+import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
+import reactHooks from 'eslint-plugin-react-hooks';
+import tseslint from 'typescript-eslint';
+
+/** Source files of every kind ESLint should read (patterns in `files` decide what is linted). */
+const CODE = '{js,mjs,cjs,ts,tsx,mts,cts}';
+
+/** Import specifiers are matched with these regexes. Relative paths are matched as written. */
+const NODE_BUILTIN = `^(?:node:.*|(?:${builtinModules.join('|')})(?:/.*)?)$`;
+
+const restrict = {
+  node: (layer) => ({
+    regex: NODE_BUILTIN,
+    message: `${layer} runs outside Node: no Node built-ins (fs, path, node:*, ...).`,
+  }),
+  electron: {
+    regex: '^electron(?:/.*)?$',
+    message: "Only src-main/electron/ may import 'electron' (the node must run under plain Node).",
+  },
+  react: {
+    regex: '^(?:react|react-dom|scheduler)(?:/.*)?$',
+    message: 'React belongs to src-renderer/ only.',
+  },
+  anySrc: {
+    regex: '(?:^|/)src-(?:main|worker|renderer)(?:/|$)',
+    message: 'shared/ is imported by every process and imports none of them.',
+  },
+  mainElectron: {
+    regex: '(?:^|/)src-main/electron(?:/|$)',
+    message: 'src-main/electron/ is the desktop shell; nothing outside it may import it.',
+  },
+  // From inside src-main, the shell is reached by relative paths such as '../electron/main'.
+  // Convention: no other folder under src-main/ is named 'electron'.
+  relativeElectronDir: {
+    regex: '^\\.{1,2}/(?:.*/)?electron(?:/|$)',
+    message: 'src-main/electron/ is the desktop shell; the node must not import it.',
+  },
+  renderer: {
+    regex: '(?:^|/)src-renderer(?:/|$)',
+    message: 'src-renderer/ is the UI bundle; other layers reach it only through shared/ipc.',
+  },
+  worker: {
+    regex: '(?:^|/)src-worker(?:/|$)',
+    message: 'The renderer talks to the node through the ipc contract, never to workers.',
+  },
+  mainExceptPreload: {
+    regex: '(?:^|/)src-main(?!/electron/preload(?:\\.[cm]?[jt]s)?$)(?:/|$)',
+    message: 'The renderer never imports node code (src-main); use the preload API or shared/.',
+  },
+  preloadTypesOnly: {
+    regex: '(?:^|/)src-main/electron/preload(?:\\.[cm]?[jt]s)?$',
+    allowTypeImports: true,
+    message: "Take only the type from the preload: `import type { PreloadApi } from '...'`.",
+  },
+};
+
+const restrictImports = (...patterns) => ({
+  'no-restricted-imports': ['error', { patterns }],
+});
+
+/** Node globals that code running in Chromium (or in every process) must not touch. */
+const NODE_GLOBALS = [
+  'process',
+  'Buffer',
+  'global',
+  'require',
+  '__dirname',
+  '__filename',
+  'setImmediate',
+  'clearImmediate',
+].map((name) => ({
+  name,
+  message: `'${name}' is a Node global; this layer does not run on Node.`,
+}));
+
+/** import() is not checked by no-restricted-imports: keep dynamic imports relative. */
+const relativeDynamicImportsOnly = (layer) => ({
+  'no-restricted-syntax': [
+    'error',
+    {
+      selector: "ImportExpression[source.type='Literal'][source.value=/^[^.]/]",
+      message: `In ${layer}, import() only relative modules; import packages statically.`,
+    },
+    {
+      selector: "ImportExpression[source.type='Literal'][source.value=/src-(main|worker)/]",
+      message: `${layer} may not import() node or worker code.`,
+    },
+  ],
+});
+
+export default defineConfig(
+  {
+    ignores: [
+      'out/**',
+      'release/**',
+      'coverage/**',
+      '.data/**',
+      '.cache/**',
+      'test-results/**',
+      'playwright-report/**',
+    ],
+  },
+  js.configs.recommended,
+  tseslint.configs.recommended,
+  {
+    files: ['**/*.{ts,tsx,mts,cts}'],
+    rules: {
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' },
+      ],
+    },
+  },
+  {
+    files: ['**/*.{js,mjs,cjs}'],
+    languageOptions: {
+      globals: { console: 'readonly', process: 'readonly', URL: 'readonly' },
+    },
+  },
+
+  // --- Layer rules (DESIGN.md, "Rules of the house"). One block per layer: in flat config a later
+  // block replaces an earlier rule's options instead of merging them, so the blocks do not overlap.
+  {
+    files: [`**/*.${CODE}`],
+    ignores: ['shared/**', 'src-main/**', 'src-worker/**', 'src-renderer/**'],
+    rules: restrictImports(restrict.electron),
+  },
+  {
+    files: [`shared/**/*.${CODE}`],
+    ignores: ['shared/**/*.test.ts'],
+    rules: {
+      ...restrictImports(
+        restrict.node('shared/'),
+        restrict.electron,
+        restrict.react,
+        restrict.anySrc,
+      ),
+      ...relativeDynamicImportsOnly('shared/'),
+      'no-restricted-globals': ['error', ...NODE_GLOBALS],
+    },
+  },
+  {
+    // Tests of shared/ run on Node and may read fixtures with node:fs; still no platform layers.
+    files: ['shared/**/*.test.ts'],
+    rules: restrictImports(restrict.electron, restrict.react, restrict.anySrc),
+  },
+  {
+    files: [`src-worker/**/*.${CODE}`],
+    rules: restrictImports(
+      restrict.electron,
+      restrict.react,
+      restrict.mainElectron,
+      restrict.renderer,
+    ),
+  },
+  {
+    files: [`src-main/**/*.${CODE}`],
+    ignores: ['src-main/electron/**'],
+    rules: restrictImports(
+      restrict.electron,
+      restrict.react,
+      restrict.mainElectron,
+      restrict.relativeElectronDir,
+      restrict.renderer,
+    ),
+  },
+  {
+    files: [`src-main/electron/**/*.${CODE}`],
+    rules: restrictImports(restrict.react, restrict.renderer),
+  },
+  {
+    files: [`src-renderer/**/*.${CODE}`],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...restrictImports(
+        restrict.node('src-renderer/'),
+        restrict.electron,
+        restrict.mainExceptPreload,
+        restrict.preloadTypesOnly,
+        restrict.worker,
+      ),
+      ...relativeDynamicImportsOnly('src-renderer/'),
+      'no-restricted-globals': ['error', ...NODE_GLOBALS],
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'warn',
+    },
+  },
+);

@@ -1,0 +1,89 @@
+/**
+ * The Electron main process: a thin shell that opens the UI window. It holds no logic: the miner,
+ * validator and pool live in src-main and run the same under plain Node (`npm start`).
+ */
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, session } from 'electron';
+import { CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY } from './csp';
+
+const HEADLESS_FLAGS = ['--validator', '--pool'];
+const here = fileURLToPath(new URL('.', import.meta.url));
+/** Set by `electron-vite dev` to the Vite dev server's URL; absent in a built app. */
+const devServerUrl = process.env['ELECTRON_RENDERER_URL'];
+
+let mainWindow: BrowserWindow | undefined;
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1200,
+    height: 800,
+    minWidth: 800,
+    minHeight: 560,
+    title: 'sota-miner',
+    backgroundColor: '#0f1419',
+    show: false,
+    webPreferences: {
+      preload: join(here, '../preload/preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+    },
+  });
+  win.once('ready-to-show', () => win.show());
+  if (devServerUrl) {
+    void win.loadURL(devServerUrl);
+  } else {
+    void win.loadFile(join(here, '../renderer/index.html'));
+  }
+  return win;
+}
+
+const headless = process.argv.find((arg) => HEADLESS_FLAGS.includes(arg));
+if (headless) {
+  // Validators and pools are served by the node under plain Node, not by the desktop shell.
+  console.log(
+    `sota-miner: ${headless} runs headless under Node (\`npm start -- ${headless}\`); ` +
+      'the desktop app opens no window for it.',
+  );
+  app.quit();
+} else if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (mainWindow) {
+      if (mainWindow.isMinimized()) mainWindow.restore();
+      mainWindow.focus();
+    }
+  });
+
+  // Every web contents: no navigation away from the app, no new windows, no <webview>.
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-navigate', (event) => event.preventDefault());
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  });
+
+  void app.whenReady().then(() => {
+    // The built index.html carries the same policy in a <meta> tag (file:// has no headers).
+    const csp = devServerUrl ? DEV_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY;
+    session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+      callback({
+        responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] },
+      });
+    });
+    session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) =>
+      callback(false),
+    );
+
+    mainWindow = createWindow();
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();
+    });
+  });
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+}

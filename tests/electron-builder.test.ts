@@ -1,0 +1,60 @@
+/** electron-builder cannot run here (it downloads Electron); check its config is sound instead. */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const config = parse(readFileSync(join(root, 'electron-builder.yml'), 'utf8')) as Record<
+  string,
+  unknown
+>;
+
+/** The target names of a platform section, whether written as strings or as { target } objects. */
+function targets(platform: string): string[] {
+  const section = config[platform] as { target?: unknown } | undefined;
+  const list = Array.isArray(section?.target) ? section.target : [section?.target];
+  return list.map((t) => (typeof t === 'string' ? t : (t as { target: string }).target));
+}
+
+describe('electron-builder.yml', () => {
+  it('names the app', () => {
+    expect(config['appId']).toBe('io.sotaminer.app');
+    expect(config['productName']).toBe('sota-miner');
+  });
+
+  it('packages the electron-vite output into release/', () => {
+    expect(config['directories']).toMatchObject({ output: 'release' });
+    expect(config['files']).toContain('out/**');
+  });
+
+  it('keeps worker bundles outside the asar archive', () => {
+    const unpack = config['asarUnpack'] as string[];
+    expect(unpack.some((p) => p.startsWith('out/main/') && p.includes('worker'))).toBe(true);
+  });
+
+  it('builds a one-click NSIS installer on Windows', () => {
+    expect(targets('win')).toEqual(['nsis']);
+    expect(config['nsis']).toMatchObject({ oneClick: true });
+  });
+
+  it('builds a hardened dmg + zip on macOS', () => {
+    expect(targets('mac').sort()).toEqual(['dmg', 'zip']);
+    expect(config['mac']).toMatchObject({ hardenedRuntime: true });
+  });
+
+  it('builds AppImage + deb on Linux, in the Science category', () => {
+    expect(targets('linux').sort()).toEqual(['AppImage', 'deb']);
+    expect(config['linux']).toMatchObject({ category: 'Science' });
+  });
+
+  it('points at an icon that exists', () => {
+    const icon = config['icon'] as string;
+    expect(existsSync(join(root, icon))).toBe(true);
+    const png = readFileSync(join(root, icon));
+    // PNG signature, then the IHDR chunk's width and height (big-endian) at bytes 16..23.
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([512, 512]);
+  });
+});

@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+
+/** Under CI, a JSON report too: .ci/run prints a one-line total from it. */
+const ci = Boolean(process.env['CI']);
+
+export default defineConfig({
+  test: {
+    // Unit tests live beside the code (*.test.ts) plus repo-level checks in tests/.
+    // e2e/ (Playwright, *.spec.ts) is not run by Vitest.
+    include: ['{shared,src-main,src-worker,src-renderer,scripts,tests}/**/*.test.{ts,tsx}'],
+    exclude: ['**/node_modules/**', 'out/**', 'release/**', 'e2e/**'],
+    environment: 'node',
+    reporters: ci ? ['default', 'json'] : ['default'],
+    outputFile: { json: '.cache/vitest-results.json' },
+  },
+});
