@@ -57,7 +57,7 @@ function uniformFloat32(rng: Rng, low: number, high: number): number {
 }
 
 /** float32 U(0, 1) kept below 1: rounding to float32 can otherwise land exactly on 1. */
-function uniformFraction(rng: Rng): number {
+export function uniformFraction(rng: Rng): number {
   const x = Math.fround(rng.uniform());
   return x < 1 ? x : FLOAT32_BELOW_ONE;
 }

@@ -129,3 +129,33 @@ describe('interpreter and WebAssembly agree bit for bit', () => {
     }
   }, 120_000);
 });
+
+describe('recorded predictions', () => {
+  it('are identical in both engines, including the example that stops training', () => {
+    const F = 16;
+    const engines = [
+      new InterpreterEngine(DEFAULT_MEMORY, F, new Rng(0)),
+      new WasmEngine(DEFAULT_MEMORY, F, new Rng(0)),
+    ];
+    const task = syntheticTask(F, 9, 30, 20);
+    const rng = new Rng(5);
+    let stopped = 0;
+    for (let p = 0; p < 300; p++) {
+      const program = randomProgram(rng, DEFAULT_MEMORY, { setup: 3, predict: 5, learn: 5 });
+      const [a, b] = engines.map((engine) => {
+        engine.state.fill(0);
+        engine.rng.reseed(p);
+        const runner = engine.prepare(program);
+        runner.setup();
+        const train = new Float64Array(10).fill(-7);
+        const valid = new Float64Array(8).fill(-7);
+        const done = runner.train(task.train, 10, train);
+        const correct = runner.countCorrect(task.valid, 8, valid);
+        return { done, correct, train: Array.from(train), valid: Array.from(valid) };
+      });
+      if (a!.done < 0) stopped++;
+      expect(b).toEqual(a);
+    }
+    expect(stopped).toBeGreaterThan(10);
+  });
+});

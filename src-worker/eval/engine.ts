@@ -16,10 +16,14 @@ export interface Runner {
   /**
    * Runs Predict, the sigmoid, the early-stop check and Learn for the first n examples of the
    * split, in order. Returns n, or -(k + 1) when example k's error was NaN or above the bound.
+   * With `record`, example i's prediction (after the sigmoid) is written to record[i].
    */
-  train(split: Split, n: number): number;
-  /** Runs Predict on every example of the split and counts the correct 0/1 predictions. */
-  countCorrect(split: Split): number;
+  train(split: Split, n: number, record?: Float64Array): number;
+  /**
+   * Runs Predict on the first n examples of the split (all by default) and counts the correct 0/1
+   * predictions. With `record`, example i's logit is written to record[i].
+   */
+  countCorrect(split: Split, n?: number, record?: Float64Array): number;
 }
 
 export interface Engine {

@@ -60,7 +60,7 @@ class InterpretedRunner implements Runner {
     for (const ins of this.program.setup) this.exec(ins);
   }
 
-  train(split: Split, n: number): number {
+  train(split: Split, n: number, record?: Float64Array): number {
     const { state: mem, layout } = this.engine;
     const F = layout.F;
     const v0 = layout.vectorBase;
@@ -70,6 +70,7 @@ class InterpretedRunner implements Runner {
       mem[0] = 0;
       for (const ins of this.program.predict) this.exec(ins);
       mem[1] = sigmoid(mem[1]!);
+      if (record) record[e] = mem[1];
       const label = split.y[e]!;
       const error = Math.abs(label - mem[1]!);
       if (Number.isNaN(error) || error > MAX_ABS_ERROR) return -(e + 1);
@@ -79,14 +80,16 @@ class InterpretedRunner implements Runner {
     return n;
   }
 
-  countCorrect(split: Split): number {
+  countCorrect(split: Split, n = split.n, record?: Float64Array): number {
     const { state: mem, layout } = this.engine;
     const F = layout.F;
     let correct = 0;
-    for (let e = 0; e < split.n; e++) {
+    n = Math.min(n, split.n);
+    for (let e = 0; e < n; e++) {
       mem.set(split.x.subarray(e * F, e * F + F), layout.vectorBase);
       mem[0] = 0;
       for (const ins of this.program.predict) this.exec(ins);
+      if (record) record[e] = mem[1]!;
       if (isCorrect(split.y[e]!, mem[1]!)) correct++;
     }
     return correct;

@@ -12,7 +12,8 @@
  *   sin cos tan asin acos atan log: Math functions (f64) -> f64 (exp is compiled in: see exp.ts)
  *   uniform gaussian: (a, b) -> f64 from the evaluation's random stream
  *   fillUniform fillGaussian: (byteOffset, count, a, b) -> () fill memory from the stream
- * Exports: setup, train(xPtr, yPtr, n) -> n or -(k+1), correct(xPtr, yPtr, n) -> count.
+ * Exports: setup, train(xPtr, yPtr, n, record) -> n or -(k+1), correct(xPtr, yPtr, n, record) -> count,
+ * where a nonzero `record` is where each example's s1 is written (after the sigmoid in training).
  */
 import { floatToIndex } from '../../../shared/algorithm/ops';
 import type { Instruction, Program } from '../../../shared/algorithm/program';
@@ -58,7 +59,7 @@ const TYPES: ReadonlyArray<readonly [number[], number[]]> = [
   [[F64], [F64]],
   [[F64, F64], [F64]],
   [[I32, I32, F64, F64], []],
-  [[I32, I32, I32], [I32]],
+  [[I32, I32, I32, I32], [I32]],
 ];
 const TYPE_OF_IMPORT = [0, 0, 0, 0, 0, 0, 0, 1, 1, 2, 2];
 
@@ -70,6 +71,8 @@ const HIGH_LANES = [8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31
 const P_X = 0;
 const P_Y = 1;
 const P_N = 2;
+/** Where to record each example's s1 (0: do not record); the functional-equivalence cache reads it. */
+const P_RECORD = 3;
 
 /** One function body under construction, with the program's memory mapped to locals. */
 class FunctionCode {
@@ -95,7 +98,7 @@ class FunctionCode {
     this.F = F;
     this.H = F / 2;
     this.stateBytes = stateBytes;
-    let next = 3; // after the three i32 params
+    let next = 4; // after the four i32 params
     this.iCount = next++;
     this.iRow = next++;
     this.iCorrect = next++;
@@ -325,6 +328,14 @@ class FunctionCode {
         .loadV(16 * k)
         .set(this.v(0, k));
     this.f64c(0).set(this.s(0));
+  }
+
+  /** When a record pointer is given, stores s1 there and advances it. */
+  recordPrediction(): void {
+    this.get(P_RECORD).op(OP.if, VOID_BLOCK);
+    this.get(P_RECORD).get(this.s(1)).storeF(0);
+    this.get(P_RECORD).i32c(8).op(OP.i32Add).set(P_RECORD);
+    this.op(OP.end);
   }
 
   /** Advances xPtr, yPtr and the example counter by one example. */
@@ -723,6 +734,7 @@ function trainFunction(p: Program, layout: Layout, stateBytes: number): ByteWrit
   f.loadExample();
   for (const ins of p.predict) f.instruction(ins);
   f.pushSigmoid().set(f.s(1));
+  f.recordPrediction();
   // Early stop when |label - prediction| is NaN or above the bound: keep the state, return -(k+1).
   const err = f.fTmp;
   f.get(P_Y).loadF(0).get(f.s(1)).op(OP.f64Sub, OP.f64Abs).tee(err);
@@ -749,6 +761,7 @@ function correctFunction(p: Program, layout: Layout, stateBytes: number): ByteWr
   f.get(f.iCount).get(P_N).op(OP.i32GeU).op(OP.brIf, 1);
   f.loadExample();
   for (const ins of p.predict) f.instruction(ins);
+  f.recordPrediction();
   // correct += (label > 0.5) == (sigmoid(s1) > 0.5)
   f.get(f.iCorrect);
   f.get(P_Y).loadF(0).f64c(0.5).op(OP.f64Gt);

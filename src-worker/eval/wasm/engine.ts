@@ -13,6 +13,8 @@ import { compileProgram } from './compile';
 const PAGE = 65536;
 /** Byte offset of the state in linear memory (16-aligned; below it nothing is used). */
 const STATE_BYTES = 64;
+/** Predictions recorded for the functional-equivalence cache go here, at most this many per call. */
+export const MAX_RECORDED = 1024;
 
 interface PlacedSplit {
   readonly x: number;
@@ -20,9 +22,9 @@ interface PlacedSplit {
 }
 
 interface WasmExports {
-  setup(x: number, y: number, n: number): number;
-  train(x: number, y: number, n: number): number;
-  correct(x: number, y: number, n: number): number;
+  setup(x: number, y: number, n: number, record: number): number;
+  train(x: number, y: number, n: number, record: number): number;
+  correct(x: number, y: number, n: number, record: number): number;
 }
 
 export class WasmEngine implements Engine {
@@ -32,13 +34,15 @@ export class WasmEngine implements Engine {
   private readonly memory: WebAssembly.Memory;
   private readonly imports: WebAssembly.Imports;
   private readonly placed = new WeakMap<Float64Array, PlacedSplit>();
+  private readonly recordBytes: number;
   private dataEnd: number;
   private stateView: Float64Array;
 
   constructor(shape: MemoryShape, F: number, rng: Rng = new Rng(0)) {
     this.layout = makeLayout(shape, F);
     this.rng = rng;
-    this.dataEnd = align(STATE_BYTES + this.layout.totalLength * 8, 16);
+    this.recordBytes = align(STATE_BYTES + this.layout.totalLength * 8, 16);
+    this.dataEnd = this.recordBytes + MAX_RECORDED * 8;
     this.memory = new WebAssembly.Memory({ initial: Math.ceil(this.dataEnd / PAGE) + 1 });
     this.stateView = this.makeStateView();
     const fill =
@@ -87,16 +91,36 @@ export class WasmEngine implements Engine {
     const exports = new WebAssembly.Instance(module, this.imports)
       .exports as unknown as WasmExports;
     return {
-      setup: () => void exports.setup(0, 0, 0),
-      train: (split, n) => {
+      setup: () => void exports.setup(0, 0, 0, 0),
+      train: (split, n, record) => {
         const at = this.place(split);
-        return exports.train(at.x, at.y, Math.min(n, split.n));
+        const count = Math.min(n, split.n);
+        const result = exports.train(at.x, at.y, count, this.recordTo(record, count));
+        if (record) this.copyRecorded(record, result < 0 ? -result : result);
+        return result;
       },
-      countCorrect: (split) => {
+      countCorrect: (split, n = split.n, record) => {
         const at = this.place(split);
-        return exports.correct(at.x, at.y, split.n);
+        const count = Math.min(n, split.n);
+        const correct = exports.correct(at.x, at.y, count, this.recordTo(record, count));
+        if (record) this.copyRecorded(record, count);
+        return correct;
       },
     };
+  }
+
+  private recordTo(record: Float64Array | undefined, count: number): number {
+    if (!record) return 0;
+    if (count > MAX_RECORDED || record.length < count) {
+      throw new RangeError(
+        `can record at most ${MAX_RECORDED} predictions into an array that holds them`,
+      );
+    }
+    return this.recordBytes;
+  }
+
+  private copyRecorded(record: Float64Array, count: number): void {
+    record.set(new Float64Array(this.memory.buffer, this.recordBytes, count));
   }
 
   /** Copies a split into linear memory the first time it is used. */
