@@ -21,7 +21,9 @@ const fromRoot = (path: string): string => resolve(root, path);
  * path), e.g. `'evaluator.worker': fromRoot('src-worker/evaluator.worker.ts')`. Name them
  * `*worker*` so electron-builder.yml unpacks them from the asar archive (asarUnpack).
  */
-const workerEntries: Record<string, string> = {};
+const workerEntries: Record<string, string> = {
+  'island.worker': fromRoot('src-worker/search/island.worker.ts'),
+};
 
 /** Writes the app's Content-Security-Policy into the built index.html (file:// has no headers). */
 function contentSecurityPolicy(): Plugin {

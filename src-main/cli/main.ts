@@ -5,6 +5,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ENGINE_KINDS, type EngineKind } from '../../src-worker/eval/index';
 import { formatEvalReport, runEval } from './eval-command';
+import { runMine } from './mine-command';
 
 function wholeNumber(min: number) {
   return (value: string): number => {
@@ -50,6 +51,55 @@ export function buildCli(): Command {
         const report = await runEval({ ...o, json: Boolean(o.json) }, log);
         process.stdout.write(
           o.json ? `${JSON.stringify(report)}\n` : `${formatEvalReport(report)}\n`,
+        );
+      },
+    );
+
+  program
+    .command('mine')
+    .description('run the AutoML-Zero search; --solo needs no wallet and no chain')
+    .option('--solo', 'search locally, save the best programs, submit nothing')
+    .option('--threads <n>', 'worker threads (default: cores − 1)', wholeNumber(1))
+    .option('--data-dir <dir>', 'where the search state and best programs are kept')
+    .option('--config <file>', 'search settings as JSON (defaults: AutoML-Zero CIFAR setup)')
+    .option('--seed <n>', 'search seed', wholeNumber(0))
+    .option('--seconds <n>', 'stop after this many seconds', wholeNumber(1))
+    .option('--fresh', 'start a new search (a saved one is kept, not loaded)')
+    .option('--cifar-dir <dir>', 'cifar-10-batches-bin folder (default: found or downloaded)')
+    .action(
+      async (o: {
+        solo?: boolean;
+        threads?: number;
+        dataDir?: string;
+        config?: string;
+        seed?: number;
+        seconds?: number;
+        fresh?: boolean;
+        cifarDir?: string;
+      }) => {
+        const log = (line: string) => process.stderr.write(`${line}\n`);
+        await runMine(
+          { ...o, solo: Boolean(o.solo) },
+          {
+            out: process.stdout,
+            log,
+            onInterrupt: (handler) => {
+              let interrupts = 0;
+              const onSignal = () => {
+                if (++interrupts > 1) {
+                  log('second interrupt: exiting without waiting');
+                  process.exit(130);
+                }
+                handler();
+              };
+              process.on('SIGINT', onSignal);
+              process.on('SIGTERM', onSignal);
+              return () => {
+                process.off('SIGINT', onSignal);
+                process.off('SIGTERM', onSignal);
+              };
+            },
+          },
         );
       },
     );

@@ -8,33 +8,15 @@ import { NUM_OPS } from '../../shared/algorithm/ops';
 import { DEFAULT_MEMORY, type MemoryShape, type Program } from '../../shared/algorithm/program';
 import { randomProgram } from '../../shared/algorithm/generate';
 import { Rng } from '../../shared/random/rng';
-import type { Split, TaskData } from '../../shared/task/types';
+import type { TaskData } from '../../shared/task/types';
+import { syntheticTask as makeTask } from './synthetic-task';
+
+const syntheticTask = (F: number, seed: number, train = 40, valid = 16) =>
+  makeTask({ F, seed, train, valid, wild: true });
 import type { Engine } from './engine';
 import { evaluateProgram } from './evaluate';
 import { InterpreterEngine } from './interpreter';
 import { WasmEngine } from './wasm/engine';
-
-/** A small synthetic task whose features include large and tiny magnitudes, to reach NaN/Inf paths. */
-function syntheticTask(F: number, seed: number, train = 40, valid = 16): TaskData {
-  const rng = new Rng(seed);
-  const split = (n: number): Split => {
-    const x = new Float64Array(n * F);
-    const y = new Float64Array(n);
-    for (let i = 0; i < x.length; i++) {
-      const scale = [1, 1, 1, 30, 1e-3][rng.int(5)]!;
-      x[i] = rng.gaussian(0, scale);
-    }
-    for (let i = 0; i < n; i++) y[i] = rng.int(2);
-    return { n, x, y };
-  };
-  return {
-    id: { positive: 0, negative: 1, seed },
-    features: F,
-    train: split(train),
-    valid: split(valid),
-    test: split(valid),
-  };
-}
 
 /** Bitwise equality of two state arrays, where any NaN equals any NaN (WebAssembly may change NaN payloads). */
 function firstDifference(a: Float64Array, b: Float64Array): number {

@@ -1,0 +1,89 @@
+/**
+ * `npm run bench:search -- [--seconds S] [--threads N] [--json]`
+ *
+ * The search-quality benchmark of the search issue: AutoML-Zero's baseline configuration
+ * (10 search tasks, 8000 train / 1000 valid, F = 16, P = 100, T = 10, empty start, size limits
+ * 7/11/23, FEC on) run fresh for S seconds on N worker threads. Prints individuals per second (and
+ * per core), the FEC hit rate and the best search fitness; nothing is saved.
+ */
+import { parseArgs } from 'node:util';
+import { parseSearchConfig, searchScope } from '../shared/search/config';
+import { searchTaskIds } from '../shared/task/pairs';
+import { loadTasks } from '../src-main/dataset/tasks';
+import { SearchOrchestrator, defaultThreads } from '../src-main/search/orchestrator';
+
+/** Google's C++ AutoML-Zero, same configuration, one core, first minute (issue #3). */
+const CPP_INDIVIDUALS_PER_SEC_WITH_FEC = 208;
+const CPP_INDIVIDUALS_PER_SEC_WITHOUT_FEC = 73;
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '60' },
+    threads: { type: 'string' },
+    seed: { type: 'string', default: '0' },
+    'no-fec': { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+  },
+});
+
+async function main(): Promise<void> {
+  const seconds = Number(values.seconds);
+  const threads = values.threads ? Number(values.threads) : defaultThreads();
+  const config = parseSearchConfig({
+    seed: Number(values.seed),
+    ...(values['no-fec']
+      ? { fec: { enabled: false, trainExamples: 10, validExamples: 10, cacheSize: 1 } }
+      : {}),
+  });
+  const tasks = await loadTasks(searchTaskIds(config.tasks.count, config.tasks.firstSeed), {
+    download: true,
+  });
+  const search = new SearchOrchestrator({
+    config,
+    tasks,
+    threads,
+    scope: searchScope(config),
+    progressIntervalMs: 5000,
+  });
+  const started = Date.now();
+  const done = search.start();
+  setTimeout(() => void search.stop(), seconds * 1000);
+  await done;
+  const elapsed = (Date.now() - started) / 1000;
+  const p = search.progress();
+  const individualsPerSec = p.individuals / elapsed;
+  const perCore = individualsPerSec / threads;
+  const reference = values['no-fec']
+    ? CPP_INDIVIDUALS_PER_SEC_WITHOUT_FEC
+    : CPP_INDIVIDUALS_PER_SEC_WITH_FEC;
+  const result = {
+    bench: 'search',
+    seconds: +elapsed.toFixed(1),
+    threads,
+    fec: config.fec.enabled,
+    individuals: p.individuals,
+    individualsPerSec: +individualsPerSec.toFixed(1),
+    perCore: +perCore.toFixed(1),
+    perCoreRatioToCpp: +(perCore / reference).toFixed(3),
+    fecHitRate: +p.fecHitRate.toFixed(4),
+    refused: p.refused,
+    bestFitness: p.bestFitness,
+    bestDigest: p.bestDigest,
+    node: process.version,
+  };
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } else {
+    process.stdout.write(
+      `${result.individuals} individuals in ${result.seconds} s on ${threads} threads: ` +
+        `${result.individualsPerSec}/s, ${result.perCore}/s per core (${result.perCoreRatioToCpp}× the C++), ` +
+        `FEC hits ${(100 * result.fecHitRate).toFixed(1)}%, best fitness ${result.bestFitness.toFixed(4)}\n`,
+    );
+    if (p.bestProgram) process.stdout.write(p.bestProgram);
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench:search: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { trainStepCost } from '../algorithm/cost';
+import { parseProgramOrThrow } from '../algorithm/dsl';
+import {
+  DEFAULT_MAX_STEP_COST,
+  DEFAULT_SEARCH_CONFIG,
+  SearchConfigError,
+  parseSearchConfig,
+  searchScope,
+} from './config';
+import { readFileSync } from 'node:fs';
+
+describe('search configuration', () => {
+  it('defaults to AutoML-Zero CIFAR setup', () => {
+    const c = DEFAULT_SEARCH_CONFIG;
+    expect([c.populationSize, c.tournamentSize, c.mutationProbability]).toEqual([100, 10, 0.9]);
+    expect(c.maxSizes).toEqual({ setup: 7, predict: 11, learn: 23 });
+    expect(c.tasks).toEqual({ count: 10, firstSeed: 0, features: 16, train: 8000, valid: 1000 });
+    expect(c.start).toBe('empty');
+    expect(c.ops.predict).toHaveLength(64);
+  });
+
+  it('budgets twice the training cost of the 2-layer neural network', () => {
+    const nn = parseProgramOrThrow(
+      readFileSync(new URL('../../examples/nn.dsl', import.meta.url), 'latin1'),
+    );
+    expect(DEFAULT_MAX_STEP_COST).toBe(2 * trainStepCost(nn, 16));
+  });
+
+  it('names the field and the allowed range of every problem', () => {
+    const problems = (input: unknown) => {
+      try {
+        parseSearchConfig(input);
+        return [];
+      } catch (err) {
+        expect(err).toBeInstanceOf(SearchConfigError);
+        return (err as SearchConfigError).problems;
+      }
+    };
+    expect(problems({ populationSize: 1 })[0]).toMatch(/^populationSize: .*>=2/);
+    expect(problems({ mutationProbability: 1.5 })).toEqual([
+      'mutationProbability: Too big: expected number to be <=1',
+    ]);
+    expect(problems({ tournamentSize: 500 })).toEqual([
+      'tournamentSize: must be at most populationSize (100), got 500',
+    ]);
+    expect(problems({ maxSizes: { setup: 7, predict: 0, learn: 5 } })[0]).toMatch(
+      /^maxSizes\.predict: .*>=1/,
+    );
+    expect(problems({ threads: 4 })[0]).toMatch(/Unrecognized key: "threads"/);
+  });
+
+  it('has a scope that changes with what fitness means, not with how the search runs', () => {
+    const base = searchScope(DEFAULT_SEARCH_CONFIG);
+    expect(searchScope(parseSearchConfig({ populationSize: 50, seed: 3 }))).toBe(base);
+    expect(searchScope(parseSearchConfig({ evalSeed: 1 }))).not.toBe(base);
+    expect(
+      searchScope(
+        parseSearchConfig({
+          tasks: { count: 5, firstSeed: 0, features: 16, train: 8000, valid: 1000 },
+        }),
+      ),
+    ).not.toBe(base);
+  });
+});

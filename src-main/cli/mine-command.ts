@@ -1,0 +1,160 @@
+/**
+ * `sota-miner mine --solo`: the search on this machine, with no wallet and no chain. Live progress
+ * on one line (a plain line per interval when stdout is not a terminal), Ctrl-C stops cleanly, and
+ * the state is saved in the data folder so the next run continues where this one stopped.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseSearchConfig, searchScope, type SearchConfig } from '../../shared/search/config';
+import { formatProgressLine, type SearchProgress } from '../../shared/search/progress';
+import { searchTaskIds } from '../../shared/task/pairs';
+import { defaultDataDir } from '../dataset/locate';
+import { loadTasks } from '../dataset/tasks';
+import { SearchOrchestrator, defaultThreads } from '../search/orchestrator';
+import { BEST_FOLDER, loadSearch, saveSearch } from '../search/store';
+import { formatDownloadProgress } from './progress';
+
+export interface MineOptions {
+  readonly solo: boolean;
+  readonly threads?: number;
+  readonly dataDir?: string;
+  readonly cifarDir?: string;
+  /** Stop after this many seconds (default: run until interrupted). */
+  readonly seconds?: number;
+  /** A JSON file with search settings (see shared/search/config.ts). */
+  readonly config?: string;
+  readonly seed?: number;
+  /** Ignore (but keep) any saved state. */
+  readonly fresh?: boolean;
+}
+
+export interface MineIo {
+  readonly out: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly log: (line: string) => void;
+  /** Registers the handler for Ctrl-C / SIGTERM; returns a function that unregisters it. */
+  readonly onInterrupt: (handler: () => void) => () => void;
+}
+
+export interface MineSummary {
+  readonly individuals: number;
+  readonly bestFitness: number;
+  readonly bestDigest: string | null;
+  readonly stateDir: string;
+}
+
+const SAVE_EVERY_MS = 60_000;
+const PLAIN_LINE_EVERY_MS = 10_000;
+
+async function readConfig(opts: MineOptions): Promise<SearchConfig> {
+  let input: Record<string, unknown> = {};
+  if (opts.config) {
+    let text: string;
+    try {
+      text = await readFile(opts.config, 'utf8');
+    } catch (err) {
+      throw new Error(`${opts.config}: cannot read the search settings file`, { cause: err });
+    }
+    try {
+      input = JSON.parse(text) as Record<string, unknown>;
+    } catch (err) {
+      throw new Error(
+        `${opts.config}: not JSON (${err instanceof Error ? err.message : String(err)})`,
+        { cause: err },
+      );
+    }
+  }
+  if (opts.seed !== undefined) input = { ...input, seed: opts.seed };
+  return parseSearchConfig(input);
+}
+
+export async function runMine(opts: MineOptions, io: MineIo): Promise<MineSummary> {
+  if (!opts.solo) {
+    throw new Error(
+      'only solo mining (--solo) is available in this version: direct and pool modes need the validator network',
+    );
+  }
+  const config = await readConfig(opts);
+  const threads = opts.threads ?? defaultThreads();
+  const stateDir = path.join(opts.dataDir ?? defaultDataDir(), 'solo');
+  const scope = searchScope(config);
+
+  const tasks = await loadTasks(searchTaskIds(config.tasks.count, config.tasks.firstSeed), {
+    dir: opts.cifarDir,
+    download: true,
+    onProgress: (p) => io.log(formatDownloadProgress(p)),
+    features: config.tasks.features,
+    train: config.tasks.train,
+    valid: config.tasks.valid,
+  });
+  const loaded = opts.fresh ? null : await loadSearch(stateDir, scope, config);
+  if (loaded) io.log(loaded.message);
+
+  const tty = Boolean(io.out.isTTY);
+  let lastPlainLine = 0;
+  const show = (p: SearchProgress) => {
+    const line = formatProgressLine(p);
+    if (tty) {
+      io.out.write(`\r\x1b[2K${line}`);
+    } else if (Date.now() - lastPlainLine >= PLAIN_LINE_EVERY_MS || p.state === 'stopped') {
+      lastPlainLine = Date.now();
+      io.out.write(`${line}\n`);
+    }
+  };
+
+  const search = new SearchOrchestrator({
+    config,
+    tasks,
+    threads,
+    scope,
+    resume: loaded?.snapshot ?? undefined,
+    seedPrograms: loaded?.seedPrograms,
+    onProgress: show,
+    log: io.log,
+  });
+  io.log(
+    `mining solo on ${threads} thread${threads === 1 ? '' : 's'}; state in ${stateDir}; Ctrl-C stops`,
+  );
+
+  let saving = Promise.resolve();
+  const save = () => {
+    // One save at a time; a failed save (disk full, permissions) is logged and the search goes on.
+    saving = saving
+      .then(() => saveSearch(stateDir, scope, config, search.snapshot()))
+      .catch((err: unknown) =>
+        io.log(
+          `could not save the search state: ${err instanceof Error ? err.message : String(err)}`,
+        ),
+      );
+    return saving;
+  };
+  const saver = setInterval(() => void save(), SAVE_EVERY_MS);
+  const timer =
+    opts.seconds !== undefined ? setTimeout(() => void search.stop(), opts.seconds * 1000) : null;
+  const unregister = io.onInterrupt(() => {
+    if (tty) io.out.write('\n');
+    io.log('stopping after the current candidates…');
+    void search.stop();
+  });
+  try {
+    await search.start();
+  } finally {
+    clearInterval(saver);
+    if (timer) clearTimeout(timer);
+    unregister();
+  }
+  if (tty) io.out.write('\n');
+  await save();
+  const final = search.progress();
+  const best = search.snapshot().hallOfFame[0];
+  if (best) {
+    io.log(
+      `best fitness ${best.fitness.toFixed(4)}: ${path.join(stateDir, BEST_FOLDER, `${best.digest.slice(0, 16)}.dsl`)}`,
+    );
+  }
+  return {
+    individuals: final.individuals,
+    bestFitness: best?.fitness ?? 0,
+    bestDigest: best?.digest ?? null,
+    stateDir,
+  };
+}

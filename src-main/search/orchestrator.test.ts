@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { parseSearchConfig, searchScope } from '../../shared/search/config';
+import type { SearchProgress } from '../../shared/search/progress';
+import { syntheticTask } from '../../src-worker/eval/synthetic-task';
+import { SearchOrchestrator } from './orchestrator';
+
+const config = parseSearchConfig({
+  populationSize: 20,
+  tournamentSize: 4,
+  tasks: { count: 2, firstSeed: 0, features: 16, train: 60, valid: 30 },
+  migration: { intervalSeconds: 1, count: 1 },
+});
+const tasks = [1, 2].map((seed) =>
+  syntheticTask({ F: 16, seed, train: 60, valid: 30, learnable: true }),
+);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('search on worker threads', () => {
+  it('runs one island per thread, reports progress, pauses, resumes and stops cleanly', async () => {
+    const events: SearchProgress[] = [];
+    const search = new SearchOrchestrator({
+      config,
+      tasks,
+      threads: 2,
+      scope: searchScope(config),
+      batchSeconds: 0.3,
+      progressIntervalMs: 200,
+      onProgress: (p) => events.push(p),
+    });
+    const done = search.start();
+    await sleep(2500);
+    const running = search.progress();
+    expect(running.state).toBe('running');
+    expect(running.islands).toHaveLength(2);
+    expect(running.islands.every((i) => i.individuals > 20)).toBe(true);
+    expect(running.fecHitRate).toBeGreaterThan(0.2);
+
+    search.pause();
+    await sleep(800); // running batches end after their current candidate
+    const paused = search.progress().individuals;
+    await sleep(600);
+    expect(search.progress().individuals).toBe(paused);
+    expect(search.currentState).toBe('paused');
+
+    search.resume();
+    await sleep(800);
+    expect(search.progress().individuals).toBeGreaterThan(paused);
+
+    await search.stop();
+    await done;
+    const final = search.progress();
+    expect(final.state).toBe('stopped');
+    expect(events.length).toBeGreaterThan(5);
+    expect(events.at(-1)!.state).toBe('stopped');
+    expect(final.bestProgram).toMatch(/^def Setup\(\):/);
+    const snapshot = search.snapshot();
+    expect(snapshot.islands.map((i) => i.population.length)).toEqual([20, 20]);
+    expect(snapshot.individuals).toBe(final.individuals);
+    const fitnesses = snapshot.hallOfFame.map((h) => h.fitness);
+    expect(fitnesses).toEqual([...fitnesses].sort((a, b) => b - a));
+    expect(fitnesses[0]).toBe(final.bestFitness);
+  }, 30_000);
+
+  it('continues a saved search from its snapshot', async () => {
+    const first = new SearchOrchestrator({
+      config,
+      tasks,
+      threads: 1,
+      scope: 's',
+      batchSeconds: 0.2,
+    });
+    const done = first.start();
+    await sleep(1200);
+    await first.stop();
+    await done;
+    const saved = first.snapshot();
+    const second = new SearchOrchestrator({
+      config,
+      tasks,
+      threads: 1,
+      scope: 's',
+      batchSeconds: 0.2,
+      resume: saved,
+    });
+    expect(second.progress().bestFitness).toBe(saved.hallOfFame[0]!.fitness);
+    const again = second.start();
+    await sleep(800);
+    await second.stop();
+    await again;
+    expect(second.snapshot().individuals).toBeGreaterThan(saved.individuals);
+    expect(second.snapshot().islands[0]!.individuals).toBeGreaterThan(
+      saved.islands[0]!.individuals,
+    );
+  }, 30_000);
+
+  it('rejects a thread count it cannot use', () => {
+    expect(() => new SearchOrchestrator({ config, tasks, threads: 0, scope: 's' })).toThrow(
+      /threads must be a whole number in 1\.\.256/,
+    );
+  });
+});

@@ -1,0 +1,341 @@
+/**
+ * Runs the search on several worker threads: one island per thread (piscina), each evolving in
+ * batches of about a second; between batches islands exchange their best programs in a ring.
+ * Stopping and pausing are cooperative: a shared flag ends the running batches after their current
+ * candidate, and no thread is ever killed mid-evaluation. The whole search state stays here, on
+ * the main thread, as plain data, so a crashed worker loses only its current batch and the state
+ * can be saved and resumed.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import { programDigest } from '../../shared/algorithm/canonical';
+import { printProgram } from '../../shared/algorithm/dsl';
+import type { Program } from '../../shared/algorithm/program';
+import type { SearchConfig } from '../../shared/search/config';
+import type { IslandProgress, SearchProgress, SearchState } from '../../shared/search/progress';
+import type { TaskData } from '../../shared/task/types';
+import {
+  fittest,
+  newIslandState,
+  type BatchResult,
+  type Individual,
+  type IslandState,
+} from '../../src-worker/search/island';
+import type { IslandJob, IslandWorkerData } from '../../src-worker/search/island.worker';
+
+/** A program worth keeping: the best ones found, best first. */
+export interface HallOfFameEntry {
+  readonly program: Program;
+  readonly digest: string;
+  readonly fitness: number;
+  /** When it was first seen (ISO time) and after how many individuals of the search. */
+  readonly foundAt: string;
+  readonly individuals: number;
+}
+
+export interface SearchSnapshot {
+  readonly islands: readonly IslandState[];
+  readonly hallOfFame: readonly HallOfFameEntry[];
+  /** Individuals scored by all runs of this search. */
+  readonly individuals: number;
+}
+
+export interface OrchestratorOptions {
+  readonly config: SearchConfig;
+  readonly tasks: readonly TaskData[];
+  /** Worker threads, one island each. Default: cores − 1, at least 1. */
+  readonly threads?: number;
+  /** A previous run's state to continue (same config scope), or programs to seed islands with. */
+  readonly resume?: SearchSnapshot;
+  readonly seedPrograms?: readonly Program[];
+  /** Identifies what fitnesses mean (config + tasks); caches are per scope. */
+  readonly scope: string;
+  readonly onProgress?: (progress: SearchProgress) => void;
+  readonly progressIntervalMs?: number;
+  readonly batchSeconds?: number;
+  readonly log?: (line: string) => void;
+}
+
+const HALL_OF_FAME_SIZE = 10;
+const MAX_CONSECUTIVE_FAILURES = 5;
+const SPEED_WINDOW_MS = 10_000;
+
+export function defaultThreads(): number {
+  return Math.max(1, availableParallelism() - 1);
+}
+
+/**
+ * The island worker: in a build, the bundle beside this one (electron.vite.config.ts lists it);
+ * from the sources (npm run mine, tests), the TypeScript file, loaded through tsx.
+ */
+function islandWorker(): { filename: string; execArgv: string[] } {
+  const built = fileURLToPath(new URL('./island.worker.js', import.meta.url));
+  if (existsSync(built)) return { filename: built, execArgv: [] };
+  const source = new URL('../../src-worker/search/island.worker.ts', import.meta.url);
+  return { filename: fileURLToPath(source), execArgv: ['--import', 'tsx'] };
+}
+
+/** Copies task arrays into shared memory, so every worker thread reads one copy. */
+function shareTasks(tasks: readonly TaskData[]): TaskData[] {
+  const share = (a: Float64Array) => {
+    const out = new Float64Array(new SharedArrayBuffer(a.byteLength));
+    out.set(a);
+    return out;
+  };
+  const split = (s: TaskData['train']) => ({ n: s.n, x: share(s.x), y: share(s.y) });
+  return tasks.map((t) => ({
+    ...t,
+    train: split(t.train),
+    valid: split(t.valid),
+    test: split(t.test),
+  }));
+}
+
+interface IslandRun {
+  state: IslandState;
+  inbox: Individual[];
+  lastMigration: number;
+  best: number;
+  live: { counts: Int32Array; best: Float64Array };
+  seeds: Program[];
+}
+
+export class SearchOrchestrator {
+  readonly threads: number;
+  private readonly pool: Piscina;
+  private readonly islands: IslandRun[];
+  private readonly stopFlag = new Int32Array(new SharedArrayBuffer(4));
+  private hallOfFame: HallOfFameEntry[];
+  private state: SearchState = 'starting';
+  private readonly startedAt = Date.now();
+  private readonly priorIndividuals: number;
+  private totals = { individuals: 0, cached: 0, refused: 0 };
+  private speedSamples: Array<[number, number]> = [];
+  private pauseGate: Promise<void> | null = null;
+  private releasePause: (() => void) | null = null;
+  private progressTimer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private readonly log: (line: string) => void;
+
+  constructor(private readonly options: OrchestratorOptions) {
+    const threads = options.threads ?? defaultThreads();
+    if (!Number.isInteger(threads) || threads < 1 || threads > 256) {
+      throw new RangeError(`threads must be a whole number in 1..256, got ${threads}`);
+    }
+    this.threads = threads;
+    this.log = options.log ?? (() => {});
+    const resumed = options.resume?.islands ?? [];
+    const seeds = [...(options.seedPrograms ?? [])];
+    this.islands = Array.from({ length: threads }, (_, id) => {
+      const saved = resumed.find((s) => s.id === id);
+      return {
+        state: saved ?? newIslandState(id, options.config),
+        inbox: [],
+        lastMigration: Date.now(),
+        best: saved && saved.population.length > 0 ? fittest(saved.population).fitness : 0,
+        live: {
+          counts: new Int32Array(new SharedArrayBuffer(12)),
+          best: new Float64Array(new SharedArrayBuffer(8)),
+        },
+        // Seed programs are spread over the islands that start fresh.
+        seeds: saved ? [] : seeds.filter((_, i) => i % threads === id),
+      };
+    });
+    this.hallOfFame = [...(options.resume?.hallOfFame ?? [])];
+    this.priorIndividuals = options.resume?.individuals ?? 0;
+    const worker = islandWorker();
+    const data: IslandWorkerData = { tasks: shareTasks(options.tasks) };
+    this.pool = new Piscina({
+      filename: worker.filename,
+      execArgv: worker.execArgv,
+      minThreads: threads,
+      maxThreads: threads,
+      idleTimeout: 60_000,
+      workerData: data,
+      // One runaway program cannot take the process down: the worker dies, the batch is retried.
+      resourceLimits: { maxOldGenerationSizeMb: 1024 },
+    });
+  }
+
+  /** Starts the islands; resolves when the search has stopped. */
+  start(): Promise<void> {
+    if (this.running) return this.running;
+    this.state = 'running';
+    const interval = this.options.progressIntervalMs ?? 1000;
+    this.progressTimer = setInterval(() => this.emitProgress(), interval);
+    this.running = Promise.all(this.islands.map((island) => this.runIsland(island))).then(
+      async () => {
+        if (this.progressTimer) clearInterval(this.progressTimer);
+        await this.pool.destroy();
+        this.state = 'stopped';
+        this.emitProgress();
+      },
+    );
+    return this.running;
+  }
+
+  /** Asks every island to stop after its current candidate, and waits until they have. */
+  async stop(): Promise<void> {
+    if (this.state === 'stopped') return;
+    this.state = 'stopping';
+    Atomics.store(this.stopFlag, 0, 1);
+    this.releasePause?.();
+    this.emitProgress();
+    await (this.running ?? this.pool.destroy());
+    this.state = 'stopped';
+  }
+
+  pause(): void {
+    if (this.state !== 'running') return;
+    this.state = 'paused';
+    this.pauseGate = new Promise((resolve) => (this.releasePause = resolve));
+    Atomics.store(this.stopFlag, 0, 1);
+    this.emitProgress();
+  }
+
+  resume(): void {
+    if (this.state !== 'paused') return;
+    this.state = 'running';
+    Atomics.store(this.stopFlag, 0, 0);
+    this.releasePause?.();
+    this.pauseGate = null;
+    this.emitProgress();
+  }
+
+  get currentState(): SearchState {
+    return this.state;
+  }
+
+  /** The search's state as plain data, for saving. */
+  snapshot(): SearchSnapshot {
+    return {
+      islands: this.islands.map((i) => i.state),
+      hallOfFame: this.hallOfFame,
+      individuals: this.priorIndividuals + this.totals.individuals,
+    };
+  }
+
+  progress(): SearchProgress {
+    const now = Date.now();
+    let individuals = this.totals.individuals;
+    let cached = this.totals.cached;
+    let refused = this.totals.refused;
+    let bestFitness = this.hallOfFame[0]?.fitness ?? 0;
+    const islands: IslandProgress[] = this.islands.map((island) => {
+      const inFlight = Atomics.load(island.live.counts, 0);
+      individuals += inFlight;
+      cached += Atomics.load(island.live.counts, 1);
+      refused += Atomics.load(island.live.counts, 2);
+      const best = Math.max(island.best, island.live.best[0]!);
+      bestFitness = Math.max(bestFitness, best);
+      return {
+        id: island.state.id,
+        individuals: island.state.individuals + inFlight,
+        bestFitness: best,
+      };
+    });
+    this.speedSamples.push([now, individuals]);
+    while (this.speedSamples.length > 2 && now - this.speedSamples[0]![0] > SPEED_WINDOW_MS)
+      this.speedSamples.shift();
+    const [t0, n0] = this.speedSamples[0]!;
+    const individualsPerSec = now > t0 ? ((individuals - n0) * 1000) / (now - t0) : 0;
+    const top = this.hallOfFame[0];
+    return {
+      state: this.state,
+      elapsedSeconds: (now - this.startedAt) / 1000,
+      threads: this.threads,
+      individuals,
+      individualsPerSec,
+      fecHitRate: individuals > 0 ? cached / individuals : 0,
+      refused,
+      bestFitness,
+      bestProgram: top ? printProgram(top.program) : null,
+      bestDigest: top?.digest ?? null,
+      islands,
+    };
+  }
+
+  private emitProgress(): void {
+    this.options.onProgress?.(this.progress());
+  }
+
+  private async runIsland(island: IslandRun): Promise<void> {
+    const { config } = this.options;
+    const batchMs = (this.options.batchSeconds ?? 1) * 1000;
+    let failures = 0;
+    for (;;) {
+      if (this.pauseGate && this.state === 'paused') await this.pauseGate;
+      if (this.state === 'stopping' || this.state === 'stopped') return;
+      island.live.counts.fill(0);
+      island.live.best[0] = 0;
+      const job: IslandJob = {
+        island: island.state,
+        config,
+        scope: this.options.scope,
+        maxIndividuals: Number.MAX_SAFE_INTEGER,
+        deadline: Date.now() + batchMs,
+        stop: this.stopFlag,
+        live: island.live,
+        migrants: island.inbox,
+        seeds: island.seeds,
+      };
+      let result: BatchResult;
+      try {
+        result = (await this.pool.run(job)) as BatchResult;
+        failures = 0;
+      } catch (err) {
+        failures++;
+        this.log(
+          `island ${island.state.id}: batch failed (${failures}/${MAX_CONSECUTIVE_FAILURES}): ${err instanceof Error ? err.message : String(err)}`,
+        );
+        if (failures >= MAX_CONSECUTIVE_FAILURES) {
+          this.log(`island ${island.state.id}: giving up after ${failures} failed batches`);
+          return;
+        }
+        continue;
+      }
+      island.live.counts.fill(0);
+      island.inbox = [];
+      island.seeds = [];
+      island.state = result.state;
+      island.best = Math.max(island.best, result.best.fitness);
+      this.totals.individuals += result.stats.individuals;
+      this.totals.cached += result.stats.cached;
+      this.totals.refused += result.stats.refused;
+      this.remember(result.best);
+      this.migrate(island, config);
+    }
+  }
+
+  private remember(candidate: Individual): void {
+    const worst = this.hallOfFame[this.hallOfFame.length - 1];
+    if (this.hallOfFame.length >= HALL_OF_FAME_SIZE && worst && candidate.fitness <= worst.fitness)
+      return;
+    const digest = programDigest(candidate.program);
+    if (this.hallOfFame.some((e) => e.digest === digest)) return;
+    this.hallOfFame.push({
+      program: candidate.program,
+      digest,
+      fitness: candidate.fitness,
+      foundAt: new Date().toISOString(),
+      individuals: this.priorIndividuals + this.totals.individuals,
+    });
+    this.hallOfFame.sort((a, b) => b.fitness - a.fitness);
+    this.hallOfFame.length = Math.min(this.hallOfFame.length, HALL_OF_FAME_SIZE);
+  }
+
+  /** Sends copies of the island's best programs to the next island in the ring. */
+  private migrate(island: IslandRun, config: SearchConfig): void {
+    if (this.islands.length < 2 || config.migration.count === 0) return;
+    const now = Date.now();
+    if (now - island.lastMigration < config.migration.intervalSeconds * 1000) return;
+    island.lastMigration = now;
+    const best = [...island.state.population]
+      .sort((a, b) => b.fitness - a.fitness)
+      .slice(0, config.migration.count);
+    const next = this.islands[(island.state.id + 1) % this.islands.length]!;
+    next.inbox.push(...best);
+  }
+}

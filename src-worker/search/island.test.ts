@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { parseProgramOrThrow, printProgram } from '../../shared/algorithm/dsl';
+import { programsEqual } from '../../shared/algorithm/program';
+import { parseSearchConfig } from '../../shared/search/config';
+import { WasmEngine } from '../eval/wasm/engine';
+import { syntheticTask } from '../eval/synthetic-task';
+import { fittest, newIslandState, runBatch } from './island';
+import { SearchEvaluator } from './search-evaluator';
+
+const config = parseSearchConfig({
+  populationSize: 20,
+  tournamentSize: 4,
+  tasks: { count: 2, firstSeed: 0, features: 16, train: 60, valid: 30 },
+});
+const tasks = [1, 2].map((seed) =>
+  syntheticTask({ F: 16, seed, train: 60, valid: 30, learnable: true }),
+);
+const evaluator = () => new SearchEvaluator(new WasmEngine(config.memory, 16), tasks, config);
+const forever = { maxIndividuals: 400, deadline: Number.MAX_SAFE_INTEGER };
+
+const linear = parseProgramOrThrow(`
+def Setup():
+  s2 = 0.1
+def Predict():
+  s1 = dot(v1, v0)
+def Learn():
+  s3 = s0 - s1
+  s3 = s2 * s3
+  v2 = s3 * v0
+  v1 = v1 + v2
+`);
+
+describe('search evaluator', () => {
+  it('scores a program the same from the cache as from a full evaluation', () => {
+    const e = evaluator();
+    const first = e.score(linear);
+    // An unused constant does not change the function computed: a cache hit with the same fitness.
+    const withUnusedConstant = parseProgramOrThrow(
+      printProgram(linear).replace('  s2 = 0.1\n', '  s2 = 0.1\n  s4 = 5\n'),
+    );
+    expect(withUnusedConstant.setup).toHaveLength(2);
+    const again = e.score(withUnusedConstant);
+    expect(first.cached).toBe(false);
+    expect(first.fitness).toBeGreaterThan(0.7);
+    expect(again.cached).toBe(true);
+    expect(again.fitness).toBe(first.fitness);
+    expect(evaluator().score(linear).fitness).toBe(first.fitness);
+  });
+
+  it('refuses programs over the training-cost budget without running them', () => {
+    const e = new SearchEvaluator(new WasmEngine(config.memory, 16), tasks, {
+      ...config,
+      maxStepCost: 10,
+    });
+    expect(e.score(linear)).toEqual({ fitness: 0, cached: false, refused: true, trainSteps: 0 });
+  });
+});
+
+describe('an island batch', () => {
+  it('fills the population, then keeps it at P while evolving, oldest out first', () => {
+    const result = runBatch(newIslandState(0, config), config, evaluator(), forever);
+    expect(result.stats.individuals).toBe(400);
+    expect(result.state.population).toHaveLength(20);
+    expect(result.state.individuals).toBe(400);
+    expect(result.stats.cached).toBeGreaterThan(100);
+    expect(result.best).toBe(fittest(result.state.population));
+  });
+
+  it('is a pure function of the island state: same batch, same result', () => {
+    const a = runBatch(newIslandState(3, config), config, evaluator(), forever);
+    const b = runBatch(newIslandState(3, config), config, evaluator(), forever);
+    expect(a.state.rng).toEqual(b.state.rng);
+    expect(a.state.population.map((i) => i.fitness)).toEqual(
+      b.state.population.map((i) => i.fitness),
+    );
+    a.state.population.forEach((ind, i) =>
+      expect(programsEqual(ind.program, b.state.population[i]!.program)).toBe(true),
+    );
+  });
+
+  it('resumes from its saved state exactly as if it had not stopped', () => {
+    const whole = runBatch(newIslandState(1, config), config, evaluator(), {
+      ...forever,
+      maxIndividuals: 300,
+    });
+    const first = runBatch(newIslandState(1, config), config, evaluator(), {
+      ...forever,
+      maxIndividuals: 120,
+    });
+    const second = runBatch(first.state, config, evaluator(), { ...forever, maxIndividuals: 180 });
+    expect(second.state.rng).toEqual(whole.state.rng);
+    expect(second.state.population.map((i) => i.fitness)).toEqual(
+      whole.state.population.map((i) => i.fitness),
+    );
+  });
+
+  it('takes migrants in as its newest members and stops when asked', () => {
+    const start = runBatch(newIslandState(0, config), config, evaluator(), {
+      ...forever,
+      maxIndividuals: 20,
+    });
+    const stop = new Int32Array(new SharedArrayBuffer(4));
+    Atomics.store(stop, 0, 1);
+    const migrant = { program: linear, fitness: 0.99 };
+    const next = runBatch(
+      start.state,
+      config,
+      evaluator(),
+      { ...forever, stop },
+      { migrants: [migrant] },
+    );
+    expect(next.stats.individuals).toBe(0);
+    expect(next.state.population.at(-1)).toBe(migrant);
+    expect(next.state.population).toHaveLength(20);
+    expect(next.best).toBe(migrant);
+  });
+
+  it('improves on the empty program on a learnable task', () => {
+    const result = runBatch(newIslandState(0, config), config, evaluator(), {
+      ...forever,
+      maxIndividuals: 3000,
+    });
+    expect(result.best.fitness).toBeGreaterThan(0.6);
+  }, 60_000);
+});

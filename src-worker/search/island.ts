@@ -1,0 +1,169 @@
+/**
+ * Regularized evolution on one island (Real et al. 2019, 2020): a population kept in age order;
+ * each cycle samples T individuals with replacement, mutates a copy of the fittest, scores the
+ * child, appends it and removes the oldest. Islands run in separate worker threads and exchange
+ * their best programs now and then (migration), which the orchestrator arranges.
+ *
+ * An island's whole state is plain data (programs, fitnesses, its random stream), so a batch can
+ * run on any worker thread, be saved to disk between batches, and resume exactly where it stopped.
+ */
+import { mutate, emptyProgram, type MutationSettings } from '../../shared/algorithm/mutate';
+import { randomProgram } from '../../shared/algorithm/generate';
+import type { Program } from '../../shared/algorithm/program';
+import { Rng, mixSeeds } from '../../shared/random/rng';
+import type { SearchConfig } from '../../shared/search/config';
+import type { SearchEvaluator } from './search-evaluator';
+
+export interface Individual {
+  readonly program: Program;
+  readonly fitness: number;
+}
+
+export interface IslandState {
+  readonly id: number;
+  /** Oldest first. Empty until the island is initialized. */
+  readonly population: readonly Individual[];
+  /** The island's random stream (xoshiro128** state words). */
+  readonly rng: readonly number[];
+  /** Individuals scored by this island so far (initial population included). */
+  readonly individuals: number;
+}
+
+export interface BatchStats {
+  readonly individuals: number;
+  readonly cached: number;
+  readonly refused: number;
+  readonly trainSteps: number;
+}
+
+export interface BatchResult {
+  readonly state: IslandState;
+  readonly stats: BatchStats;
+  /** The fittest individual of the population at the end of the batch. */
+  readonly best: Individual;
+}
+
+/** Live counters a batch updates after every candidate, for progress between batches. */
+export interface LiveCounters {
+  /** [individuals, cached, refused] since the batch started. */
+  readonly counts: Int32Array;
+  /** [best fitness seen in the batch]. */
+  readonly best: Float64Array;
+}
+
+export function newIslandState(id: number, config: SearchConfig): IslandState {
+  const rng = new Rng(mixSeeds(config.seed, id, 0x69736c64));
+  return { id, population: [], rng: Array.from(rng.state), individuals: 0 };
+}
+
+export function mutationSettings(config: SearchConfig): MutationSettings {
+  return {
+    probability: config.mutationProbability,
+    types: config.mutationTypes,
+    ops: config.ops,
+    minSizes: config.minSizes,
+    maxSizes: config.maxSizes,
+  };
+}
+
+/** The best of T individuals drawn with replacement; the first drawn wins ties. */
+function tournament(rng: Rng, population: readonly Individual[], size: number): Individual {
+  let best = population[rng.int(population.length)]!;
+  for (let i = 1; i < size; i++) {
+    const contender = population[rng.int(population.length)]!;
+    if (contender.fitness > best.fitness) best = contender;
+  }
+  return best;
+}
+
+export function fittest(population: readonly Individual[]): Individual {
+  let best = population[0]!;
+  for (const ind of population) if (ind.fitness > best.fitness) best = ind;
+  return best;
+}
+
+export interface BatchLimits {
+  /** Stop once this many candidates were scored in the batch. */
+  readonly maxIndividuals: number;
+  /** Stop at this time (Date.now() milliseconds). */
+  readonly deadline: number;
+  /** Nonzero in element 0 asks the batch to stop after the current candidate. */
+  readonly stop?: Int32Array;
+}
+
+/**
+ * Runs one batch: initializes the population if needed (seed programs first, then empty or random
+ * programs), takes in migrants (appended as newest, oldest removed), then evolves until a limit.
+ */
+export function runBatch(
+  island: IslandState,
+  config: SearchConfig,
+  evaluator: SearchEvaluator,
+  limits: BatchLimits,
+  options: {
+    migrants?: readonly Individual[];
+    seeds?: readonly Program[];
+    live?: LiveCounters;
+  } = {},
+): BatchResult {
+  const rng = new Rng(0);
+  rng.state.set(island.rng);
+  const population = [...island.population];
+  const stats = { individuals: 0, cached: 0, refused: 0, trainSteps: 0 };
+  const live = options.live;
+  const stopped = () =>
+    (limits.stop !== undefined && Atomics.load(limits.stop, 0) !== 0) ||
+    stats.individuals >= limits.maxIndividuals ||
+    Date.now() >= limits.deadline;
+  const score = (program: Program): Individual => {
+    const s = evaluator.score(program);
+    stats.individuals++;
+    stats.trainSteps += s.trainSteps;
+    if (s.cached) stats.cached++;
+    if (s.refused) stats.refused++;
+    if (live) {
+      live.counts[0] = stats.individuals;
+      live.counts[1] = stats.cached;
+      live.counts[2] = stats.refused;
+      if (s.fitness > live.best[0]!) live.best[0] = s.fitness;
+    }
+    return { program, fitness: s.fitness };
+  };
+
+  // Initialization counts against the batch like any other candidate, so it can be interrupted.
+  const seeds = options.seeds ?? [];
+  while (population.length < config.populationSize && !stopped()) {
+    const i = population.length;
+    const program =
+      i < seeds.length
+        ? seeds[i]!
+        : config.start === 'random'
+          ? randomProgram(rng, config.memory, config.maxSizes, config.ops)
+          : emptyProgram(config.minSizes);
+    population.push(score(program));
+  }
+  if (population.length === config.populationSize) {
+    for (const migrant of options.migrants ?? []) {
+      population.push(migrant);
+      population.shift();
+    }
+    const settings = mutationSettings(config);
+    while (!stopped()) {
+      const parent = tournament(rng, population, config.tournamentSize);
+      const child = mutate(rng, parent.program, settings, config.memory);
+      population.push(score(child.program));
+      population.shift();
+    }
+  }
+  const state: IslandState = {
+    id: island.id,
+    population,
+    rng: Array.from(rng.state),
+    individuals: island.individuals + stats.individuals,
+  };
+  const best =
+    population.length > 0
+      ? fittest(population)
+      : { program: emptyProgram(config.minSizes), fitness: 0 };
+  return { state, stats, best };
+}

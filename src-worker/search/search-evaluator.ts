@@ -1,0 +1,98 @@
+/**
+ * Scores candidates for the search: the training-cost budget first, then the
+ * functional-equivalence cache (FEC), then the full evaluation on every search task.
+ *
+ * FEC (Real et al. 2020, section 4.2): most mutations do not change what a program computes. A
+ * candidate is run on the first few training and validation examples of every task with the same
+ * random stream as its full evaluation; the recorded predictions are hashed, and a candidate whose
+ * hash was seen before gets the cached fitness without the full evaluation. The candidate is
+ * compiled once and that module serves both the fingerprint and the full evaluation.
+ */
+import { blake2b } from '@noble/hashes/blake2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { LRUCache } from 'lru-cache';
+import { trainStepCost } from '../../shared/algorithm/cost';
+import type { Program } from '../../shared/algorithm/program';
+import type { SearchConfig } from '../../shared/search/config';
+import type { TaskData } from '../../shared/task/types';
+import type { Engine, Runner } from '../eval/engine';
+import { evaluateOnTask, taskStreamSeed } from '../eval/evaluate';
+
+export interface CandidateScore {
+  readonly fitness: number;
+  /** Scored from the cache without a full evaluation. */
+  readonly cached: boolean;
+  /** Refused by the training-cost budget (fitness 0, nothing run). */
+  readonly refused: boolean;
+  /** Training steps run, the fingerprint's included. */
+  readonly trainSteps: number;
+}
+
+export class SearchEvaluator {
+  private readonly cache: LRUCache<string, number> | null;
+  private readonly record: Float64Array;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly tasks: readonly TaskData[],
+    private readonly config: SearchConfig,
+  ) {
+    const { fec } = config;
+    this.cache = fec.enabled ? new LRUCache({ max: fec.cacheSize }) : null;
+    this.record = new Float64Array(tasks.length * (fec.trainExamples + fec.validExamples));
+  }
+
+  get cacheSize(): number {
+    return this.cache?.size ?? 0;
+  }
+
+  score(program: Program): CandidateScore {
+    if (trainStepCost(program, this.engine.layout.F) > this.config.maxStepCost) {
+      return { fitness: 0, cached: false, refused: true, trainSteps: 0 };
+    }
+    const runner = this.engine.prepare(program);
+    let trainSteps = 0;
+    let key: string | null = null;
+    if (this.cache) {
+      const print = this.fingerprint(runner);
+      trainSteps += print.trainSteps;
+      key = print.key;
+      const known = this.cache.get(key);
+      if (known !== undefined) return { fitness: known, cached: true, refused: false, trainSteps };
+    }
+    let sum = 0;
+    const settings = { seed: this.config.evalSeed, trainExamples: this.config.tasks.train };
+    for (const task of this.tasks) {
+      const score = evaluateOnTask(this.engine, runner, task, settings);
+      sum += score.fitness;
+      trainSteps += score.trainSteps;
+    }
+    const fitness = sum / this.tasks.length;
+    if (key !== null) this.cache!.set(key, fitness);
+    return { fitness, cached: false, refused: false, trainSteps };
+  }
+
+  /** The predictions on the first few examples of every task, hashed. */
+  private fingerprint(runner: Runner): { key: string; trainSteps: number } {
+    const { trainExamples, validExamples } = this.config.fec;
+    const record = this.record;
+    record.fill(0);
+    let at = 0;
+    let trainSteps = 0;
+    for (const task of this.tasks) {
+      this.engine.state.fill(0);
+      this.engine.rng.reseed(taskStreamSeed(this.config.evalSeed, task));
+      runner.setup();
+      const train = record.subarray(at, at + trainExamples);
+      const done = runner.train(task.train, trainExamples, train);
+      trainSteps += Math.abs(done);
+      // Training that stopped early leaves zeros after the stopping example (recorded as NaN or
+      // a large error), which is what tells it apart; validation is not run then.
+      if (done >= 0)
+        runner.countCorrect(task.valid, validExamples, record.subarray(at + trainExamples));
+      at += trainExamples + validExamples;
+    }
+    const bytes = new Uint8Array(record.buffer, record.byteOffset, record.byteLength);
+    return { key: bytesToHex(blake2b(bytes, { dkLen: 16 })), trainSteps };
+  }
+}
