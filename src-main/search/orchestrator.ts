@@ -8,6 +8,7 @@
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { programDigest } from '../../shared/algorithm/canonical';
@@ -61,6 +62,26 @@ export interface OrchestratorOptions {
 const HALL_OF_FAME_SIZE = 10;
 const MAX_CONSECUTIVE_FAILURES = 5;
 const SPEED_WINDOW_MS = 10_000;
+
+/**
+ * V8 settings for a search, where every candidate is new code that runs for a few milliseconds
+ * (measured with bench:search, see BENCHMARKS.md):
+ * - Liftoff only: TurboFan's background tier-up of each hot module costs more than it saves and
+ *   competes with the islands for the cores (+20% individuals/s on one thread).
+ * - No native module cache: its process-wide lookups serialize the worker threads.
+ * - Compile on the calling thread, eagerly: no hand-off to background compile tasks per module.
+ * The flags are process-wide and read when a module compiles; they change speed, never results.
+ */
+export function useSearchWasmSettings(): void {
+  for (const flag of [
+    '--liftoff-only',
+    '--no-wasm-native-module-cache-enabled',
+    '--wasm-num-compilation-tasks=0',
+    '--no-wasm-lazy-compilation',
+  ]) {
+    setFlagsFromString(flag);
+  }
+}
 
 export function defaultThreads(): number {
   return Math.max(1, availableParallelism() - 1);
@@ -126,6 +147,7 @@ export class SearchOrchestrator {
     }
     this.threads = threads;
     this.log = options.log ?? (() => {});
+    useSearchWasmSettings();
     const resumed = options.resume?.islands ?? [];
     const seeds = [...(options.seedPrograms ?? [])];
     this.islands = Array.from({ length: threads }, (_, id) => {

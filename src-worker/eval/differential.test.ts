@@ -133,10 +133,25 @@ describe('recorded predictions', () => {
         const valid = new Float64Array(8).fill(-7);
         const done = runner.train(task.train, 10, train);
         const correct = runner.countCorrect(task.valid, 8, valid);
-        return { done, correct, train: Array.from(train), valid: Array.from(valid) };
+        // The same again in one call, from a fresh state.
+        engine.state.fill(0);
+        engine.rng.reseed(p);
+        const both = new Float64Array(18).fill(-7);
+        const task1 = runner.runTask(task.train, 10, task.valid, 8, both);
+        return {
+          done,
+          correct,
+          train: Array.from(train),
+          valid: Array.from(valid),
+          task1,
+          both: Array.from(both),
+        };
       });
       if (a!.done < 0) stopped++;
       expect(b).toEqual(a);
+      expect(a!.task1).toBe(a!.done < 0 ? a!.done : a!.correct);
+      expect(a!.both.slice(0, 10)).toEqual(a!.train);
+      if (a!.done >= 0) expect(a!.both.slice(10)).toEqual(a!.valid);
     }
     expect(stopped).toBeGreaterThan(10);
   });

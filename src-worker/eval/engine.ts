@@ -24,6 +24,19 @@ export interface Runner {
    * predictions. With `record`, example i's logit is written to record[i].
    */
   countCorrect(split: Split, n?: number, record?: Float64Array): number;
+  /**
+   * Setup, training on the first nTrain examples, then validation on the first nValid examples,
+   * in one step (the state is left as validation leaves it). Returns the correct count, or
+   * -(k + 1) when training stopped at example k. With `record`, the training predictions go to
+   * record[0..nTrain) and the validation logits after them.
+   */
+  runTask(
+    train: Split,
+    nTrain: number,
+    valid: Split,
+    nValid: number,
+    record?: Float64Array,
+  ): number;
 }
 
 export interface Engine {

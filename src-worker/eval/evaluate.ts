@@ -103,6 +103,19 @@ export function evaluateOnTask(
   const perEpoch = Math.min(settings.trainExamples ?? task.train.n, task.train.n);
   engine.state.fill(0);
   engine.rng.reseed(taskStreamSeed(settings.seed, task));
+  if (epochs === 1 && !settings.test) {
+    // The search's case: nothing follows validation, so no snapshot is needed and the whole task
+    // runs in one call into the engine.
+    const result = runner.runTask(task.train, perEpoch, task.valid, task.valid.n);
+    const stoppedEarly = result < 0;
+    return {
+      fitness: stoppedEarly ? 0 : result / task.valid.n,
+      testAccuracy: null,
+      bestTestAccuracy: null,
+      trainSteps: stoppedEarly ? -result : perEpoch,
+      stoppedEarly,
+    };
+  }
   runner.setup();
 
   let best = -1;

@@ -95,6 +95,19 @@ class InterpretedRunner implements Runner {
     return correct;
   }
 
+  runTask(
+    train: Split,
+    nTrain: number,
+    valid: Split,
+    nValid: number,
+    record?: Float64Array,
+  ): number {
+    this.setup();
+    const trained = this.train(train, nTrain, record);
+    if (trained < 0) return trained;
+    return this.countCorrect(valid, nValid, record?.subarray(Math.min(nTrain, train.n)));
+  }
+
   private exec(ins: Instruction): void {
     const m = this.engine.state;
     const { F, vectorBase, matrixBase } = this.engine.layout;

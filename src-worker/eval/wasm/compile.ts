@@ -12,8 +12,9 @@
  *   sin cos tan asin acos atan log: Math functions (f64) -> f64 (exp is compiled in: see exp.ts)
  *   uniform gaussian: (a, b) -> f64 from the evaluation's random stream
  *   fillUniform fillGaussian: (byteOffset, count, a, b) -> () fill memory from the stream
- * Exports: setup, train(xPtr, yPtr, n, record) -> n or -(k+1), correct(xPtr, yPtr, n, record) -> count,
- * where a nonzero `record` is where each example's s1 is written (after the sigmoid in training).
+ * Exports: setup(); loop(x, y, n, record, mode) for training (mode 0, returns n or -(k+1)) and
+ * validation (mode 1, returns the correct count); task(...) = setup, training, validation in one
+ * call. A nonzero `record` is where each example's s1 is written (after the sigmoid in training).
  */
 import { floatToIndex } from '../../../shared/algorithm/ops';
 import type { Instruction, Program } from '../../../shared/algorithm/program';
@@ -35,12 +36,15 @@ export const IMPORTED_FUNCTIONS = [
   'fillUniform',
   'fillGaussian',
 ] as const;
-/** Function indices: the imports, then setup, train, correct (exported) and exp (internal). */
+/** Function indices: the imports, then setup, loop, task (exported) and exp (internal). */
 const fn = {
   ...(Object.fromEntries(IMPORTED_FUNCTIONS.map((n, i) => [n, i])) as Record<
     (typeof IMPORTED_FUNCTIONS)[number],
     number
   >),
+  setup: IMPORTED_FUNCTIONS.length,
+  loop: IMPORTED_FUNCTIONS.length + 1,
+  task: IMPORTED_FUNCTIONS.length + 2,
   exp: IMPORTED_FUNCTIONS.length + 3,
 };
 const MATH_BY_OP: Record<number, number> = {
@@ -54,12 +58,15 @@ const MATH_BY_OP: Record<number, number> = {
   14: fn.log,
 };
 
-// Types: 0 (f64)->f64, 1 (f64,f64)->f64, 2 (i32,i32,f64,f64)->(), 3 (i32,i32,i32)->i32
+// Types: 0 (f64)->f64 math and exp; 1 (f64,f64)->f64 random draws; 2 (i32,i32,f64,f64)->()
+// random fills; 3 ()->() setup; 4 (x,y,n,record,mode)->i32 loop; 5 (xT,yT,nT,xV,yV,nV,record)->i32 task.
 const TYPES: ReadonlyArray<readonly [number[], number[]]> = [
   [[F64], [F64]],
   [[F64, F64], [F64]],
   [[I32, I32, F64, F64], []],
-  [[I32, I32, I32, I32], [I32]],
+  [[], []],
+  [[I32, I32, I32, I32, I32], [I32]],
+  [[I32, I32, I32, I32, I32, I32, I32], [I32]],
 ];
 const TYPE_OF_IMPORT = [0, 0, 0, 0, 0, 0, 0, 1, 1, 2, 2];
 
@@ -67,12 +74,16 @@ const TYPE_OF_IMPORT = [0, 0, 0, 0, 0, 0, 0, 1, 1, 2, 2];
 const LOW_LANES = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
 const HIGH_LANES = [8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31];
 
-// Parameters of the exported functions.
+// Parameters of the loop function.
 const P_X = 0;
 const P_Y = 1;
 const P_N = 2;
 /** Where to record each example's s1 (0: do not record); the functional-equivalence cache reads it. */
 const P_RECORD = 3;
+/** 0: training (Predict, sigmoid, early-stop check, Learn); 1: validation (Predict, count). */
+const P_MODE = 4;
+/** Parameters every function is given room for, so local indices are the same in all of them. */
+const PARAMS = 5;
 
 /** One function body under construction, with the program's memory mapped to locals. */
 class FunctionCode {
@@ -90,15 +101,20 @@ class FunctionCode {
   private readonly localDecls: Array<[number, number]>;
   private readonly stateBytes: number;
 
+  /**
+   * @param unusedParams i32 locals standing in for the loop function's parameters in a function
+   *   that has none (setup), so every function numbers its locals the same way.
+   */
   constructor(
     private readonly layout: Layout,
     stateBytes: number,
+    unusedParams: number,
   ) {
     const { F, shape } = layout;
     this.F = F;
     this.H = F / 2;
     this.stateBytes = stateBytes;
-    let next = 4; // after the four i32 params
+    let next = PARAMS; // after the loop function's parameters
     this.iCount = next++;
     this.iRow = next++;
     this.iCorrect = next++;
@@ -111,7 +127,7 @@ class FunctionCode {
     this.vTmp = next;
     const vTmpCount = this.H + 4;
     this.localDecls = [
-      [3, I32],
+      [unusedParams + 3, I32],
       [shape.scalars + 2, F64],
       [shape.vectors * this.H + vTmpCount, V128],
     ];
@@ -716,44 +732,26 @@ class FunctionCode {
   }
 }
 
+/**
+ * setup(): Setup on the state. It declares the loop function's parameters as locals so the shared
+ * local numbering holds; they are simply unused here.
+ */
 function setupFunction(p: Program, layout: Layout, stateBytes: number): ByteWriter {
-  const f = new FunctionCode(layout, stateBytes);
+  const f = new FunctionCode(layout, stateBytes, PARAMS);
   f.loadState();
   for (const ins of p.setup) f.instruction(ins);
   f.storeState();
-  f.i32c(0);
   return f.finish();
 }
 
-function trainFunction(p: Program, layout: Layout, stateBytes: number): ByteWriter {
-  const f = new FunctionCode(layout, stateBytes);
-  f.loadState();
-  f.i32c(0).set(f.iCount);
-  f.op(OP.block, VOID_BLOCK, OP.loop, VOID_BLOCK);
-  f.get(f.iCount).get(P_N).op(OP.i32GeU).op(OP.brIf, 1);
-  f.loadExample();
-  for (const ins of p.predict) f.instruction(ins);
-  f.pushSigmoid().set(f.s(1));
-  f.recordPrediction();
-  // Early stop when |label - prediction| is NaN or above the bound: keep the state, return -(k+1).
-  const err = f.fTmp;
-  f.get(P_Y).loadF(0).get(f.s(1)).op(OP.f64Sub, OP.f64Abs).tee(err);
-  f.get(err).op(OP.f64Ne).get(err).f64c(MAX_ABS_ERROR).op(OP.f64Gt, OP.i32Or);
-  f.op(OP.if, VOID_BLOCK);
-  f.storeState();
-  f.i32c(-1).get(f.iCount).op(OP.i32Sub, OP.return);
-  f.op(OP.end);
-  f.get(P_Y).loadF(0).set(f.s(0));
-  for (const ins of p.learn) f.instruction(ins);
-  f.nextExample();
-  f.op(OP.br, 0, OP.end, OP.end);
-  f.storeState();
-  f.get(P_N);
-  return f.finish();
-}
-
-function correctFunction(p: Program, layout: Layout, stateBytes: number): ByteWriter {
-  const f = new FunctionCode(layout, stateBytes);
+/**
+ * loop(x, y, n, record, mode): the first n examples of a split, in order. Training mode runs
+ * Predict, the sigmoid, the early-stop check and Learn, and returns n, or -(k+1) when example k
+ * stopped it; validation mode runs Predict and returns how many 0/1 predictions were correct.
+ * Predict is emitted once for both modes, which keeps modules small and compiling fast.
+ */
+function loopFunction(p: Program, layout: Layout, stateBytes: number): ByteWriter {
+  const f = new FunctionCode(layout, stateBytes, 0);
   f.loadState();
   f.i32c(0).set(f.iCount);
   f.i32c(0).set(f.iCorrect);
@@ -761,16 +759,74 @@ function correctFunction(p: Program, layout: Layout, stateBytes: number): ByteWr
   f.get(f.iCount).get(P_N).op(OP.i32GeU).op(OP.brIf, 1);
   f.loadExample();
   for (const ins of p.predict) f.instruction(ins);
-  f.recordPrediction();
-  // correct += (label > 0.5) == (sigmoid(s1) > 0.5)
-  f.get(f.iCorrect);
-  f.get(P_Y).loadF(0).f64c(0.5).op(OP.f64Gt);
-  // The sigmoid is not stored: validation must not change s1 for the next example's Predict.
-  f.pushSigmoid().f64c(0.5).op(OP.f64Gt, OP.i32Eq, OP.i32Add).set(f.iCorrect);
+  f.get(P_MODE).op(OP.if, VOID_BLOCK);
+  {
+    // Validation: correct += (label > 0.5) == (sigmoid(s1) > 0.5). The sigmoid is not stored, so
+    // validation leaves s1 as Predict wrote it, for the next example's Predict.
+    f.recordPrediction();
+    f.get(f.iCorrect);
+    f.get(P_Y).loadF(0).f64c(0.5).op(OP.f64Gt);
+    f.pushSigmoid().f64c(0.5).op(OP.f64Gt, OP.i32Eq, OP.i32Add).set(f.iCorrect);
+  }
+  f.op(OP.else);
+  {
+    f.pushSigmoid().set(f.s(1));
+    f.recordPrediction();
+    // Early stop when |label - prediction| is NaN or above the bound: keep the state, return -(k+1).
+    const err = f.fTmp;
+    f.get(P_Y).loadF(0).get(f.s(1)).op(OP.f64Sub, OP.f64Abs).tee(err);
+    f.get(err).op(OP.f64Ne).get(err).f64c(MAX_ABS_ERROR).op(OP.f64Gt, OP.i32Or);
+    f.op(OP.if, VOID_BLOCK);
+    f.storeState();
+    f.i32c(-1).get(f.iCount).op(OP.i32Sub, OP.return);
+    f.op(OP.end);
+    f.get(P_Y).loadF(0).set(f.s(0));
+    for (const ins of p.learn) f.instruction(ins);
+  }
+  f.op(OP.end);
   f.nextExample();
   f.op(OP.br, 0, OP.end, OP.end);
-  f.get(f.iCorrect);
+  f.storeState();
+  // mode ? correct : n
+  f.get(f.iCorrect).get(P_N).get(P_MODE).op(OP.select);
   return f.finish();
+}
+
+/**
+ * task(xT, yT, nT, xV, yV, nV, record): Setup, training on nT examples, then validation on nV
+ * examples, in one call from JavaScript (each call into a new instance goes through V8's slow
+ * generic wrapper). Returns the correct count, or -(k+1) if training stopped at example k.
+ * Predictions are recorded from `record` on: nT training ones, then nV validation ones.
+ */
+function taskFunction(): ByteWriter {
+  const w = new ByteWriter();
+  const [XT, YT, NT, XV, YV, NV, RECORD, RESULT] = [0, 1, 2, 3, 4, 5, 6, 7];
+  w.u32(1).u32(1).byte(I32);
+  const get = (i: number) => w.byte(OP.localGet).u32(i);
+  w.byte(OP.call).u32(fn.setup);
+  get(XT);
+  get(YT);
+  get(NT);
+  get(RECORD);
+  w.byte(OP.i32Const).i32(0);
+  w.byte(OP.call).u32(fn.loop).byte(OP.localTee).u32(RESULT);
+  w.byte(OP.i32Const).i32(0).byte(OP.i32LtS).byte(OP.if).byte(VOID_BLOCK);
+  get(RESULT);
+  w.byte(OP.return).byte(OP.end);
+  get(XV);
+  get(YV);
+  get(NV);
+  // record ? record + 8·nT : 0
+  get(RECORD);
+  get(NT);
+  w.byte(OP.i32Const).i32(3).byte(OP.i32Shl).byte(OP.i32Add);
+  w.byte(OP.i32Const).i32(0);
+  get(RECORD);
+  w.byte(OP.select);
+  w.byte(OP.i32Const).i32(1);
+  w.byte(OP.call).u32(fn.loop);
+  w.byte(OP.end);
+  return w;
 }
 
 /**
@@ -898,6 +954,8 @@ const EXP_FUNCTION: ByteWriter = (() => {
   return w;
 })();
 
+const TASK_FUNCTION = taskFunction();
+
 /** The module's bytes for a program, for memory laid out as `layout` starting at `stateBytes`. */
 export function compileProgram(p: Program, layout: Layout, stateBytes: number): Uint8Array {
   const m = new ByteWriter();
@@ -920,22 +978,17 @@ export function compileProgram(p: Program, layout: Layout, stateBytes: number): 
     );
     s.name('e').name('mem').byte(0x02).byte(0x00).u32(1);
   });
-  section(3, (s) => s.u32(4).u32(3).u32(3).u32(3).u32(0));
+  // setup, loop, task, exp: in the order of their indices in `fn`.
+  section(3, (s) => s.u32(4).u32(3).u32(4).u32(5).u32(0));
   section(7, (s) => {
-    const base = IMPORTED_FUNCTIONS.length;
     s.u32(3);
-    ['setup', 'train', 'correct'].forEach((name, i) =>
-      s
-        .name(name)
-        .byte(0x00)
-        .u32(base + i),
-    );
+    for (const name of ['setup', 'loop', 'task'] as const) s.name(name).byte(0x00).u32(fn[name]);
   });
   section(10, (s) => {
     s.u32(4);
     s.sized(setupFunction(p, layout, stateBytes));
-    s.sized(trainFunction(p, layout, stateBytes));
-    s.sized(correctFunction(p, layout, stateBytes));
+    s.sized(loopFunction(p, layout, stateBytes));
+    s.sized(TASK_FUNCTION);
     s.sized(EXP_FUNCTION);
   });
   return m.finish();

@@ -22,9 +22,17 @@ interface PlacedSplit {
 }
 
 interface WasmExports {
-  setup(x: number, y: number, n: number, record: number): number;
-  train(x: number, y: number, n: number, record: number): number;
-  correct(x: number, y: number, n: number, record: number): number;
+  setup(): void;
+  loop(x: number, y: number, n: number, record: number, mode: 0 | 1): number;
+  task(
+    xT: number,
+    yT: number,
+    nT: number,
+    xV: number,
+    yV: number,
+    nV: number,
+    record: number,
+  ): number;
 }
 
 export class WasmEngine implements Engine {
@@ -91,20 +99,29 @@ export class WasmEngine implements Engine {
     const exports = new WebAssembly.Instance(module, this.imports)
       .exports as unknown as WasmExports;
     return {
-      setup: () => void exports.setup(0, 0, 0, 0),
+      setup: () => exports.setup(),
       train: (split, n, record) => {
         const at = this.place(split);
         const count = Math.min(n, split.n);
-        const result = exports.train(at.x, at.y, count, this.recordTo(record, count));
+        const result = exports.loop(at.x, at.y, count, this.recordTo(record, count), 0);
         if (record) this.copyRecorded(record, result < 0 ? -result : result);
         return result;
       },
       countCorrect: (split, n = split.n, record) => {
         const at = this.place(split);
         const count = Math.min(n, split.n);
-        const correct = exports.correct(at.x, at.y, count, this.recordTo(record, count));
+        const correct = exports.loop(at.x, at.y, count, this.recordTo(record, count), 1);
         if (record) this.copyRecorded(record, count);
         return correct;
+      },
+      runTask: (train, nTrain, valid, nValid, record) => {
+        const t = this.place(train);
+        const v = this.place(valid);
+        const nT = Math.min(nTrain, train.n);
+        const nV = Math.min(nValid, valid.n);
+        const result = exports.task(t.x, t.y, nT, v.x, v.y, nV, this.recordTo(record, nT + nV));
+        if (record) this.copyRecorded(record, result < 0 ? -result : nT + nV);
+        return result;
       },
     };
   }
