@@ -6,9 +6,17 @@ const ci = Boolean(process.env['CI']);
 export default defineConfig({
   test: {
     // Unit tests live beside the code (*.test.ts) plus repo-level checks in tests/.
-    // e2e/ (Playwright, *.spec.ts) is not run by Vitest.
+    // e2e/ (Playwright, *.spec.ts) is not run by Vitest. Chain and other slow integration tests
+    // (*.chain.test.ts, *.integration.test.ts) have their own config: vitest.chain.config.ts.
     include: ['{shared,src-main,src-worker,src-renderer,scripts,tests}/**/*.test.{ts,tsx}'],
-    exclude: ['**/node_modules/**', 'out/**', 'release/**', 'e2e/**'],
+    exclude: [
+      '**/node_modules/**',
+      'out/**',
+      'release/**',
+      'e2e/**',
+      '**/*.chain.test.ts',
+      '**/*.integration.test.ts',
+    ],
     environment: 'node',
     reporters: ci ? ['default', 'json'] : ['default'],
     outputFile: { json: '.cache/vitest-results.json' },

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+
+import { checkServableIp, decodeIp, encodeIp } from './axon';
+import { backoffDelay } from './connection';
+import { formatTao } from './context';
+import { ChainError, fromSubmitError } from './errors';
+import { NETWORKS, resolveEndpoints } from './networks';
+import { normalizeWeights } from './weights';
+
+describe('networks', () => {
+  it('resolves names, URLs and lists, and rejects typos', () => {
+    expect(resolveEndpoints('finney')).toEqual(NETWORKS.finney);
+    expect(resolveEndpoints('local, ws://127.0.0.1:9945')).toEqual([
+      'ws://127.0.0.1:9944',
+      'ws://127.0.0.1:9945',
+    ]);
+    expect(() => resolveEndpoints('finey')).toThrow(/neither a network/);
+    expect(() => resolveEndpoints('http://127.0.0.1:9944')).toThrow(/ws:\/\/ or wss:\/\//);
+    expect(() => resolveEndpoints('')).toThrow(/No chain endpoint/);
+  });
+});
+
+describe('backoff', () => {
+  it('grows exponentially up to the cap; jitter stays within its band', () => {
+    const b = { initialMs: 500, maxMs: 4000, factor: 2, jitter: 0 };
+    expect([1, 2, 3, 4, 5, 6].map((n) => backoffDelay(n, b))).toEqual([
+      500, 1000, 2000, 4000, 4000, 4000,
+    ]);
+    const j = { ...b, jitter: 0.2 };
+    expect(backoffDelay(1, j, () => 0)).toBe(400);
+    expect(backoffDelay(1, j, () => 1)).toBe(600);
+  });
+});
+
+describe('axon addresses', () => {
+  it('round-trips IPv4 and IPv6 through the on-chain u128', () => {
+    expect(encodeIp('192.0.2.1')).toEqual({ value: 0xc0000201n, type: 4 });
+    expect(decodeIp(0xc0000201n, 4)).toBe('192.0.2.1');
+    const v6 = encodeIp('2001:db8::1');
+    expect(v6.type).toBe(6);
+    expect(decodeIp(v6.value, 6)).toBe('2001:db8:0:0:0:0:0:1');
+  });
+
+  it('refuses loopback and unspecified addresses with a clear message', () => {
+    expect(() => checkServableIp('127.0.0.1')).toThrow(/loopback/);
+    expect(() => checkServableIp('127.8.0.1')).toThrow(/loopback/);
+    expect(() => checkServableIp('::1')).toThrow(/loopback/);
+    expect(() => checkServableIp('0.0.0.0')).toThrow(/unspecified/);
+    expect(() => checkServableIp('example.com')).toThrow(/not an IPv4 or IPv6/);
+    expect(() => checkServableIp('192.0.2.1')).not.toThrow();
+  });
+});
+
+describe('weights', () => {
+  it('max-normalises to u16, drops zeros, sorts by uid', () => {
+    expect(normalizeWeights([5, 1, 3], [0.5, 1, 0])).toEqual({
+      uids: [1, 5],
+      weights: [65535, 32768],
+    });
+  });
+  it('rejects malformed vectors', () => {
+    expect(() => normalizeWeights([1, 1], [1, 1])).toThrow(/twice/);
+    expect(() => normalizeWeights([1], [1, 2])).toThrow(/uids but/);
+    expect(() => normalizeWeights([1], [Number.NaN])).toThrow(/finite/);
+    expect(() => normalizeWeights([1], [0])).toThrow(/zero/);
+  });
+});
+
+describe('errors', () => {
+  it('explains pool refusals', () => {
+    const e = fromSubmitError(
+      new Error(
+        '1010: Invalid Transaction: Inability to pay some fees , e.g. account balance too low',
+      ),
+    );
+    expect(e).toBeInstanceOf(ChainError);
+    expect(e.code).toBe('INVALID_TX');
+    expect(e.message).toContain('cannot pay the transaction fee');
+    expect(
+      fromSubmitError(new Error('1010: Invalid Transaction: Transaction is outdated')).message,
+    ).toContain('nonce');
+    expect(fromSubmitError(new Error('1014: Priority is too low: (1 vs 1)')).code).toBe('POOL');
+  });
+  it('formats TAO', () => {
+    expect(formatTao(1_000_000_000n)).toBe('1 TAO');
+    expect(formatTao(1_500_000n)).toBe('0.0015 TAO');
+  });
+});

@@ -1,0 +1,145 @@
+/**
+ * SubtensorClient: the node's one handle on the chain. Connection (with reconnection state),
+ * nonces shared by every transaction the node sends, feature detection, and the subnet operations
+ * the miner and the validator need — each implemented in its own module and re-exposed here.
+ */
+import type { KeyringPair } from '@polkadot/keyring/types';
+
+import { silentLogger, type Logger } from '../log/logger';
+import { type AxonEndpoint, serveAxon } from './axon';
+import { type BlockHead, subscribeBlocks } from './blocks';
+import { type Commitment, readCommitment, setCommitment } from './commitments';
+import { type BackoffOptions, ChainConnection, type ConnectionState } from './connection';
+import type { ChainContext } from './context';
+import { type ChainFeatures, describeMissing, detectFeatures } from './features';
+import { type Metagraph, readMetagraph } from './metagraph';
+import { resolveEndpoints } from './networks';
+import {
+  burnedRegister,
+  freeBalance,
+  quoteBurnedRegister,
+  type RegistrationQuote,
+  uidOf,
+} from './registration';
+import { readSubnetSettings, type SubnetSettings } from './subnet';
+import { NonceManager, type TxResult } from './tx';
+import {
+  type PendingReveal,
+  readWeights,
+  revealWeights,
+  type SetWeightsResult,
+  setWeights,
+} from './weights';
+
+export interface ClientOptions {
+  /** A network name (finney, test, local), a ws(s):// URL, or a list / comma-separated list. */
+  network: string | readonly string[];
+  backoff?: Partial<BackoffOptions>;
+  connectTimeoutMs?: number;
+  log?: Logger;
+}
+
+export class SubtensorClient implements ChainContext {
+  readonly nonces: NonceManager;
+  readonly log: Logger;
+
+  private constructor(
+    readonly connection: ChainConnection,
+    log: Logger,
+  ) {
+    this.nonces = new NonceManager(connection.api);
+    this.log = log;
+  }
+
+  static async connect(opts: ClientOptions): Promise<SubtensorClient> {
+    const log = (opts.log ?? silentLogger).child('chain');
+    const conn = await ChainConnection.connect({
+      endpoints: resolveEndpoints(opts.network),
+      backoff: opts.backoff,
+      connectTimeoutMs: opts.connectTimeoutMs,
+      log,
+    });
+    const client = new SubtensorClient(conn, log);
+    const features = client.features();
+    for (const line of describeMissing(features)) log.info(line);
+    return client;
+  }
+
+  get api() {
+    return this.connection.api;
+  }
+
+  get state(): ConnectionState {
+    return this.connection.state;
+  }
+
+  onState(listener: (s: ConnectionState) => void): () => void {
+    return this.connection.onState(listener);
+  }
+
+  features(): ChainFeatures {
+    return detectFeatures(this.api);
+  }
+
+  subscribeBlocks(onBlock: (head: BlockHead) => void): Promise<() => void> {
+    return subscribeBlocks(this, onBlock);
+  }
+
+  subnet(netuid: number): Promise<SubnetSettings> {
+    return readSubnetSettings(this, netuid);
+  }
+
+  metagraph(netuid: number, at?: string): Promise<Metagraph> {
+    return readMetagraph(this, netuid, at);
+  }
+
+  balance(address: string): Promise<bigint> {
+    return freeBalance(this, address);
+  }
+
+  uidOf(netuid: number, hotkey: string): Promise<number | null> {
+    return uidOf(this, netuid, hotkey);
+  }
+
+  quoteRegistration(netuid: number, hotkey: string, coldkey: string): Promise<RegistrationQuote> {
+    return quoteBurnedRegister(this, netuid, hotkey, coldkey);
+  }
+
+  burnedRegister(netuid: number, hotkey: string, coldkey: KeyringPair, maxBurnRao: bigint) {
+    return burnedRegister(this, netuid, hotkey, coldkey, maxBurnRao);
+  }
+
+  serveAxon(netuid: number, hotkey: KeyringPair, axon: AxonEndpoint): Promise<TxResult> {
+    return serveAxon(this, netuid, hotkey, axon);
+  }
+
+  setWeights(
+    netuid: number,
+    hotkey: KeyringPair,
+    uids: readonly number[],
+    weights: readonly number[],
+    versionKey?: bigint,
+  ): Promise<SetWeightsResult> {
+    return setWeights(this, netuid, hotkey, uids, weights, versionKey);
+  }
+
+  revealWeights(hotkey: KeyringPair, pending: PendingReveal): Promise<TxResult> {
+    return revealWeights(this, hotkey, pending);
+  }
+
+  readWeights(netuid: number, uid: number): Promise<Array<[number, number]>> {
+    return readWeights(this, netuid, uid);
+  }
+
+  setCommitment(netuid: number, hotkey: KeyringPair, data: Uint8Array): Promise<TxResult> {
+    return setCommitment(this, netuid, hotkey, data);
+  }
+
+  readCommitment(netuid: number, hotkey: string): Promise<Commitment | null> {
+    return readCommitment(this, netuid, hotkey);
+  }
+
+  close(): Promise<void> {
+    return this.connection.close();
+  }
+}

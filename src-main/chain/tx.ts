@@ -1,0 +1,175 @@
+/**
+ * Signing and submitting extrinsics: local nonce tracking so several transactions from one key
+ * can be in flight (or in one block) at once, waiting for inclusion, and turning every failure
+ * into a ChainError.
+ *
+ * Why local nonces: system_accountNextIndex does not count transactions still in the pool on every
+ * node (chopsticks ignores it entirely), so asking it before each send hands out the same nonce
+ * twice. We ask once, then count up; any refusal resyncs from the chain.
+ */
+import type { ApiPromise } from '@polkadot/api';
+import type { SubmittableExtrinsic } from '@polkadot/api/types';
+import type { KeyringPair } from '@polkadot/keyring/types';
+import type { ISubmittableResult } from '@polkadot/types/types';
+
+import { silentLogger, type Logger } from '../log/logger';
+import { ChainError, fromDispatchError, fromSubmitError } from './errors';
+
+export class NonceManager {
+  #next = new Map<string, number>();
+  #lock = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly api: ApiPromise) {}
+
+  /** The nonce for the next transaction of `address`; concurrent callers get distinct values. */
+  async next(address: string): Promise<number> {
+    const prev = this.#lock.get(address) ?? Promise.resolve();
+    const run = prev.then(async () => {
+      let n = this.#next.get(address);
+      if (n === undefined) n = (await this.api.rpc.system.accountNextIndex(address)).toNumber();
+      this.#next.set(address, n + 1);
+      return n;
+    });
+    this.#lock.set(
+      address,
+      run.catch(() => {}),
+    );
+    return run;
+  }
+
+  /** Forget the local count (after a refusal): the next call asks the chain again. */
+  reset(address: string): void {
+    this.#next.delete(address);
+  }
+}
+
+export interface TxEvent {
+  readonly section: string;
+  readonly method: string;
+  readonly data: unknown[];
+}
+
+export interface TxResult {
+  readonly txHash: string;
+  readonly blockHash: string;
+  readonly blockNumber: number;
+  readonly events: TxEvent[];
+}
+
+export interface SubmitOptions {
+  /** Use this nonce instead of the next tracked one. */
+  nonce?: number;
+  /** Resolve at inclusion (default) or at finality. */
+  waitFor?: 'inBlock' | 'finalized';
+  timeoutMs?: number;
+  /** What the log line calls this transaction, e.g. "burned_register". */
+  label?: string;
+}
+
+export interface TxContext {
+  readonly api: ApiPromise;
+  readonly nonces: NonceManager;
+  readonly log?: Logger;
+}
+
+/** Signs `call` with `signer`, submits it, and resolves with its block and events. */
+export async function submit(
+  ctx: TxContext,
+  call: SubmittableExtrinsic<'promise'>,
+  signer: KeyringPair,
+  opts: SubmitOptions = {},
+): Promise<TxResult> {
+  const log = (ctx.log ?? silentLogger).child('tx');
+  const label = opts.label ?? `${call.method.section}.${call.method.method}`;
+  const nonce = opts.nonce ?? (await ctx.nonces.next(signer.address));
+  const waitFor = opts.waitFor ?? 'inBlock';
+  const timeoutMs = opts.timeoutMs ?? 120_000;
+  let signed: SubmittableExtrinsic<'promise'>;
+  try {
+    signed = await call.signAsync(signer, { nonce });
+  } catch (err) {
+    ctx.nonces.reset(signer.address);
+    throw fromSubmitError(err);
+  }
+  const txHash = signed.hash.toHex();
+  log.debug('submitting', { label, signer: signer.address, nonce, txHash });
+
+  return new Promise<TxResult>((resolve, reject) => {
+    let unsub: (() => void) | undefined;
+    let done = false;
+    const finish = (err: ChainError | null, result?: TxResult) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      unsub?.();
+      if (err) {
+        log.warn('transaction failed', {
+          label,
+          signer: signer.address,
+          nonce,
+          error: err.message,
+          key: err.key,
+        });
+        reject(err);
+      } else if (result) {
+        log.info('transaction included', {
+          label,
+          signer: signer.address,
+          block: result.blockNumber,
+        });
+        resolve(result);
+      }
+    };
+    const timer = setTimeout(() => {
+      ctx.nonces.reset(signer.address);
+      finish(new ChainError('TIMEOUT', `${label} was not included within ${timeoutMs / 1000} s.`));
+    }, timeoutMs);
+
+    const onStatus = (res: ISubmittableResult) => {
+      const { status } = res;
+      if (status.isInvalid || status.isDropped || status.isUsurped) {
+        ctx.nonces.reset(signer.address);
+        finish(
+          new ChainError(
+            'DROPPED',
+            `${label} was ${status.type.toLowerCase()} by the node (it may have failed validation, e.g. a rate limit or an unpayable fee).`,
+          ),
+        );
+        return;
+      }
+      const included =
+        waitFor === 'inBlock' ? status.isInBlock || status.isFinalized : status.isFinalized;
+      if (!included) return;
+      const blockHash = (status.isInBlock ? status.asInBlock : status.asFinalized).toHex();
+      if (res.dispatchError) {
+        finish(fromDispatchError(ctx.api, res.dispatchError));
+        return;
+      }
+      const events: TxEvent[] = res.events.map(({ event }) => ({
+        section: event.section,
+        method: event.method,
+        data: event.data.map((d) => d.toJSON()),
+      }));
+      ctx.api.rpc.chain
+        .getHeader(blockHash)
+        .then((h) => finish(null, { txHash, blockHash, blockNumber: h.number.toNumber(), events }))
+        .catch((err: unknown) => finish(fromSubmitError(err)));
+    };
+
+    signed
+      .send(onStatus)
+      .then((u) => {
+        unsub = u;
+        if (done) u();
+      })
+      .catch((err: unknown) => {
+        ctx.nonces.reset(signer.address);
+        finish(fromSubmitError(err));
+      });
+  });
+}
+
+/** The first event `section.method` of a result, or undefined. */
+export function findEvent(result: TxResult, section: string, method: string): TxEvent | undefined {
+  return result.events.find((e) => e.section === section && e.method === method);
+}
