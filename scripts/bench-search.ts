@@ -1,5 +1,5 @@
 /**
- * `npm run bench:search -- [--seconds S] [--threads N] [--json]`
+ * `npm run bench:search -- [--seconds S] [--threads N] [--islands M] [--json]`
  *
  * The search-quality benchmark of the search issue: AutoML-Zero's baseline configuration
  * (10 search tasks, 8000 train / 1000 valid, F = 16, P = 100, T = 10, empty start, size limits
@@ -20,6 +20,7 @@ const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '60' },
     threads: { type: 'string' },
+    islands: { type: 'string' },
     seed: { type: 'string', default: '0' },
     'no-fec': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
@@ -29,6 +30,9 @@ const { values } = parseArgs({
 async function main(): Promise<void> {
   const seconds = Number(values.seconds);
   const threads = values.threads ? Number(values.threads) : defaultThreads();
+  // Islands differ in what they evolve (and so in cost per individual): to compare thread counts
+  // on the same work, give both runs the same islands, e.g. --islands 2 --threads 1 and 2.
+  const islands = values.islands ? Number(values.islands) : threads;
   const config = parseSearchConfig({
     seed: Number(values.seed),
     ...(values['no-fec']
@@ -42,6 +46,7 @@ async function main(): Promise<void> {
     config,
     tasks,
     threads,
+    islands,
     scope: searchScope(config),
     progressIntervalMs: 5000,
   });
@@ -60,6 +65,7 @@ async function main(): Promise<void> {
     bench: 'search',
     seconds: +elapsed.toFixed(1),
     threads,
+    islands,
     fec: config.fec.enabled,
     individuals: p.individuals,
     individualsPerSec: +individualsPerSec.toFixed(1),

@@ -60,6 +60,7 @@ export function buildCli(): Command {
     .description('run the AutoML-Zero search; --solo needs no wallet and no chain')
     .option('--solo', 'search locally, save the best programs, submit nothing')
     .option('--threads <n>', 'worker threads (default: cores − 1)', wholeNumber(1))
+    .option('--islands <n>', 'populations evolving apart (default: one per thread)', wholeNumber(1))
     .option('--data-dir <dir>', 'where the search state and best programs are kept')
     .option('--config <file>', 'search settings as JSON (defaults: AutoML-Zero CIFAR setup)')
     .option('--seed <n>', 'search seed', wholeNumber(0))
@@ -70,6 +71,7 @@ export function buildCli(): Command {
       async (o: {
         solo?: boolean;
         threads?: number;
+        islands?: number;
         dataDir?: string;
         config?: string;
         seed?: number;

@@ -17,6 +17,8 @@ import { formatDownloadProgress } from './progress';
 export interface MineOptions {
   readonly solo: boolean;
   readonly threads?: number;
+  /** Islands (default: one per thread). */
+  readonly islands?: number;
   readonly dataDir?: string;
   readonly cifarDir?: string;
   /** Stop after this many seconds (default: run until interrupted). */
@@ -105,6 +107,7 @@ export async function runMine(opts: MineOptions, io: MineIo): Promise<MineSummar
     config,
     tasks,
     threads,
+    islands: opts.islands,
     scope,
     resume: loaded?.snapshot ?? undefined,
     seedPrograms: loaded?.seedPrograms,

@@ -93,6 +93,24 @@ describe('search on worker threads', () => {
     );
   }, 30_000);
 
+  it('lets more islands than threads take turns', async () => {
+    const search = new SearchOrchestrator({
+      config,
+      tasks,
+      threads: 1,
+      islands: 3,
+      scope: 's',
+      batchSeconds: 0.2,
+    });
+    const done = search.start();
+    await sleep(2000);
+    await search.stop();
+    await done;
+    const islands = search.snapshot().islands;
+    expect(islands).toHaveLength(3);
+    expect(islands.every((i) => i.individuals > 0)).toBe(true);
+  }, 30_000);
+
   it('rejects a thread count it cannot use', () => {
     expect(() => new SearchOrchestrator({ config, tasks, threads: 0, scope: 's' })).toThrow(
       /threads must be a whole number in 1\.\.256/,

@@ -1,5 +1,6 @@
 /**
- * Runs the search on several worker threads: one island per thread (piscina), each evolving in
+ * Runs the search on several worker threads (piscina): one island per thread unless asked for
+ * more islands (they then take turns on the threads), each evolving in
  * batches of about a second; between batches islands exchange their best programs in a ring.
  * Stopping and pausing are cooperative: a shared flag ends the running batches after their current
  * candidate, and no thread is ever killed mid-evaluation. The whole search state stays here, on
@@ -46,8 +47,10 @@ export interface SearchSnapshot {
 export interface OrchestratorOptions {
   readonly config: SearchConfig;
   readonly tasks: readonly TaskData[];
-  /** Worker threads, one island each. Default: cores − 1, at least 1. */
+  /** Worker threads. Default: cores − 1, at least 1. */
   readonly threads?: number;
+  /** Islands (populations). Default: one per thread; more islands take turns on the threads. */
+  readonly islands?: number;
   /** A previous run's state to continue (same config scope), or programs to seed islands with. */
   readonly resume?: SearchSnapshot;
   readonly seedPrograms?: readonly Program[];
@@ -146,11 +149,15 @@ export class SearchOrchestrator {
       throw new RangeError(`threads must be a whole number in 1..256, got ${threads}`);
     }
     this.threads = threads;
+    const islands = options.islands ?? threads;
+    if (!Number.isInteger(islands) || islands < 1 || islands > 1024) {
+      throw new RangeError(`islands must be a whole number in 1..1024, got ${islands}`);
+    }
     this.log = options.log ?? (() => {});
     useSearchWasmSettings();
     const resumed = options.resume?.islands ?? [];
     const seeds = [...(options.seedPrograms ?? [])];
-    this.islands = Array.from({ length: threads }, (_, id) => {
+    this.islands = Array.from({ length: islands }, (_, id) => {
       const saved = resumed.find((s) => s.id === id);
       return {
         state: saved ?? newIslandState(id, options.config),
@@ -162,7 +169,7 @@ export class SearchOrchestrator {
           best: new Float64Array(new SharedArrayBuffer(8)),
         },
         // Seed programs are spread over the islands that start fresh.
-        seeds: saved ? [] : seeds.filter((_, i) => i % threads === id),
+        seeds: saved ? [] : seeds.filter((_, i) => i % islands === id),
       };
     });
     this.hallOfFame = [...(options.resume?.hallOfFame ?? [])];

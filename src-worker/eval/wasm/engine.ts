@@ -53,11 +53,15 @@ export class WasmEngine implements Engine {
     this.dataEnd = this.recordBytes + MAX_RECORDED * 8;
     this.memory = new WebAssembly.Memory({ initial: Math.ceil(this.dataEnd / PAGE) + 1 });
     this.stateView = this.makeStateView();
+    // Programs that draw a random vector or matrix on every training step call these thousands
+    // of times per evaluation: write through one view of the memory, not a new one per call.
+    let view = new Float64Array(this.memory.buffer);
     const fill =
       (draw: (a: number, b: number) => number) =>
       (ptr: number, n: number, a: number, b: number) => {
-        const out = new Float64Array(this.memory.buffer, ptr, n);
-        for (let i = 0; i < n; i++) out[i] = draw(a, b);
+        if (view.buffer !== this.memory.buffer) view = new Float64Array(this.memory.buffer);
+        const at = ptr / 8;
+        for (let i = 0; i < n; i++) view[at + i] = draw(a, b);
       };
     const uniform = (a: number, b: number) => this.rng.uniformIn(a, b);
     const gaussian = (a: number, b: number) => this.rng.gaussian(a, b);
