@@ -5,7 +5,7 @@
  * JS API specification; extend it as the code needs more. Not for src-renderer, which has lib.dom.
  */
 declare namespace WebAssembly {
-  type ImportValue = ((...args: never[]) => unknown) | Memory | Table | number;
+  type ImportValue = ((...args: never[]) => unknown) | Memory | number;
   type ModuleImports = Record<string, ImportValue>;
   type Imports = Record<string, ModuleImports>;
   type Exports = Record<string, unknown>;
@@ -21,17 +21,6 @@ declare namespace WebAssembly {
     readonly buffer: ArrayBuffer;
     /** Grows by `delta` 64 KiB pages; returns the previous size in pages. */
     grow(delta: number): number;
-  }
-
-  interface TableDescriptor {
-    element: 'anyfunc' | 'externref';
-    initial: number;
-    maximum?: number;
-  }
-
-  class Table {
-    constructor(descriptor: TableDescriptor);
-    readonly length: number;
   }
 
   class Module {

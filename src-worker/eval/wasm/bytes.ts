@@ -20,7 +20,6 @@ export const OP = {
   brIf: 0x0d,
   return: 0x0f,
   call: 0x10,
-  callIndirect: 0x11,
   select: 0x1b,
   localGet: 0x20,
   localSet: 0x21,

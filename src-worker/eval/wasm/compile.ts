@@ -9,15 +9,9 @@
  *
  * Module interface (all imports under "e"):
  *   mem: the shared memory (state at `stateBytes`, datasets elsewhere)
- *   fns: a table holding the runtime functions, called with call_indirect at fixed slots
- *     (RUNTIME_FUNCTIONS order; the engine fills it once from the runtime module, see
- *     compileRuntime):
- *     sin cos tan asin acos atan log: Math functions (f64) -> f64 (exp is compiled in: see exp.ts)
- *     uniform gaussian: (a, b) -> f64 from the evaluation's random stream
- *     fillUniform fillGaussian: (byteOffset, count, a, b) -> () fill memory from the stream
- *   A candidate module imports no functions on purpose: V8 (11.3, Node 20) compiles a TurboFan
- *   wasm-to-JS wrapper per imported signature for every new module, on its background threads,
- *   which cost about as much as compiling the module itself and kept two islands from scaling.
+ *   sin cos tan asin acos atan log: Math functions (f64) -> f64 (exp is compiled in: see exp.ts)
+ *   uniform gaussian: (a, b) -> f64 from the evaluation's random stream
+ *   fillUniform fillGaussian: (byteOffset, count, a, b) -> () fill memory from the stream
  * Exports: setup(); loop(x, y, n, record, mode) for training (mode 0, returns n or -(k+1)) and
  * validation (mode 1, returns the correct count); task(...) = setup, training, validation in one
  * call. A nonzero `record` is where each example's s1 is written (after the sigmoid in training).
@@ -29,8 +23,7 @@ import { EXP_COEFFICIENTS, EXP_MAX, EXP_MIN, INV_LN2, LN2_HI, LN2_LO } from '../
 import type { Layout } from '../layout';
 import { ByteWriter, F64, I32, OP, SIMD, V128, VOID_BLOCK } from './bytes';
 
-/** The runtime functions, in the order of their slots in the `fns` table. */
-export const RUNTIME_FUNCTIONS = [
+export const IMPORTED_FUNCTIONS = [
   'sin',
   'cos',
   'tan',
@@ -43,22 +36,26 @@ export const RUNTIME_FUNCTIONS = [
   'fillUniform',
   'fillGaussian',
 ] as const;
-type RuntimeFunction = (typeof RUNTIME_FUNCTIONS)[number];
-/** Table slot of each runtime function. */
-const slot = Object.fromEntries(RUNTIME_FUNCTIONS.map((n, i) => [n, i])) as Record<
-  RuntimeFunction,
-  number
->;
-/** Function indices of a candidate module: setup, loop, task (exported) and exp (internal). */
-const fn = { setup: 0, loop: 1, task: 2, exp: 3 };
-const MATH_BY_OP: Record<number, RuntimeFunction> = {
-  7: 'sin',
-  8: 'cos',
-  9: 'tan',
-  10: 'asin',
-  11: 'acos',
-  12: 'atan',
-  14: 'log',
+/** Function indices: the imports, then setup, loop, task (exported) and exp (internal). */
+const fn = {
+  ...(Object.fromEntries(IMPORTED_FUNCTIONS.map((n, i) => [n, i])) as Record<
+    (typeof IMPORTED_FUNCTIONS)[number],
+    number
+  >),
+  setup: IMPORTED_FUNCTIONS.length,
+  loop: IMPORTED_FUNCTIONS.length + 1,
+  task: IMPORTED_FUNCTIONS.length + 2,
+  exp: IMPORTED_FUNCTIONS.length + 3,
+};
+const MATH_BY_OP: Record<number, number> = {
+  7: fn.sin,
+  8: fn.cos,
+  9: fn.tan,
+  10: fn.asin,
+  11: fn.acos,
+  12: fn.atan,
+  13: fn.exp,
+  14: fn.log,
 };
 
 // Types: 0 (f64)->f64 math and exp; 1 (f64,f64)->f64 random draws; 2 (i32,i32,f64,f64)->()
@@ -71,8 +68,7 @@ const TYPES: ReadonlyArray<readonly [number[], number[]]> = [
   [[I32, I32, I32, I32, I32], [I32]],
   [[I32, I32, I32, I32, I32, I32, I32], [I32]],
 ];
-/** Type index of each runtime function, in RUNTIME_FUNCTIONS order. */
-const TYPE_OF_RUNTIME = [0, 0, 0, 0, 0, 0, 0, 1, 1, 2, 2];
+const TYPE_OF_IMPORT = [0, 0, 0, 0, 0, 0, 0, 1, 1, 2, 2];
 
 /** Shuffle masks combining two f64x2 (A, B) into (A.lane0, B.lane0) and (A.lane1, B.lane1). */
 const LOW_LANES = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
@@ -179,13 +175,6 @@ class FunctionCode {
   }
   call(index: number): this {
     this.w.byte(OP.call).u32(index);
-    return this;
-  }
-  /** Calls a runtime function through its slot in the imported table (arguments pushed). */
-  callRuntime(name: RuntimeFunction): this {
-    const i = slot[name];
-    this.i32c(i);
-    this.w.byte(OP.callIndirect).u32(TYPE_OF_RUNTIME[i]!).byte(0x00);
     return this;
   }
   s(i: number): number {
@@ -449,10 +438,7 @@ class FunctionCode {
       case 12:
       case 13:
       case 14:
-        this.get(this.s(a));
-        if (ins.op === 13) this.call(fn.exp);
-        else this.callRuntime(MATH_BY_OP[ins.op]!);
-        this.set(this.s(o));
+        this.get(this.s(a)).call(MATH_BY_OP[ins.op]!).set(this.s(o));
         return;
       case 15:
         this.get(this.s(a)).f64c(0).op(OP.f64Ge, OP.f64ConvertI32U).set(this.s(o));
@@ -713,22 +699,22 @@ class FunctionCode {
           .storeF(this.matBytes(o) + 8 * (floatToIndex(d0, F) * F + floatToIndex(d1, F)));
         return;
       case 59:
-        this.f64c(d0).f64c(d1).callRuntime('uniform').set(this.s(o));
+        this.f64c(d0).f64c(d1).call(fn.uniform).set(this.s(o));
         return;
       case 62:
-        this.f64c(d0).f64c(d1).callRuntime('gaussian').set(this.s(o));
+        this.f64c(d0).f64c(d1).call(fn.gaussian).set(this.s(o));
         return;
       case 60:
       case 63: {
-        const fill = ins.op === 60 ? 'fillUniform' : 'fillGaussian';
-        this.i32c(this.scratchBytes()).i32c(F).f64c(d0).f64c(d1).callRuntime(fill);
+        const fill = ins.op === 60 ? fn.fillUniform : fn.fillGaussian;
+        this.i32c(this.scratchBytes()).i32c(F).f64c(d0).f64c(d1).call(fill);
         vector1((k) => this.loadAbsV(this.scratchBytes() + 16 * k));
         return;
       }
       case 61:
       case 64: {
-        const fill = ins.op === 61 ? 'fillUniform' : 'fillGaussian';
-        this.i32c(this.matBytes(o)).i32c(FF).f64c(d0).f64c(d1).callRuntime(fill);
+        const fill = ins.op === 61 ? fn.fillUniform : fn.fillGaussian;
+        this.i32c(this.matBytes(o)).i32c(FF).f64c(d0).f64c(d1).call(fill);
         return;
       }
       default:
@@ -986,10 +972,11 @@ export function compileProgram(p: Program, layout: Layout, stateBytes: number): 
     }
   });
   section(2, (s) => {
-    s.u32(2);
+    s.u32(IMPORTED_FUNCTIONS.length + 1);
+    IMPORTED_FUNCTIONS.forEach((name, i) =>
+      s.name('e').name(name).byte(0x00).u32(TYPE_OF_IMPORT[i]!),
+    );
     s.name('e').name('mem').byte(0x02).byte(0x00).u32(1);
-    // Table import: funcref, no maximum, at least one slot per runtime function.
-    s.name('e').name('fns').byte(0x01).byte(0x70).byte(0x00).u32(RUNTIME_FUNCTIONS.length);
   });
   // setup, loop, task, exp: in the order of their indices in `fn`.
   section(3, (s) => s.u32(4).u32(3).u32(4).u32(5).u32(0));
@@ -1003,42 +990,6 @@ export function compileProgram(p: Program, layout: Layout, stateBytes: number): 
     s.sized(loopFunction(p, layout, stateBytes));
     s.sized(TASK_FUNCTION);
     s.sized(EXP_FUNCTION);
-  });
-  return m.finish();
-}
-
-/**
- * The runtime module, instantiated once per engine: it imports the runtime functions (JavaScript)
- * under "e" by name and exports them as the table `fns` (slot i = RUNTIME_FUNCTIONS[i]) that every
- * candidate module imports. V8 compiles the wasm-to-JS wrappers once, here, instead of per program.
- */
-export function compileRuntime(): Uint8Array {
-  const m = new ByteWriter();
-  m.bytes([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
-  const section = (id: number, fill: (s: ByteWriter) => void) => {
-    const s = new ByteWriter();
-    fill(s);
-    m.byte(id).sized(s);
-  };
-  const n = RUNTIME_FUNCTIONS.length;
-  section(1, (s) => {
-    s.u32(3);
-    for (const [params, results] of TYPES.slice(0, 3)) {
-      s.byte(0x60).u32(params.length).bytes(params).u32(results.length).bytes(results);
-    }
-  });
-  section(2, (s) => {
-    s.u32(n);
-    RUNTIME_FUNCTIONS.forEach((name, i) =>
-      s.name('e').name(name).byte(0x00).u32(TYPE_OF_RUNTIME[i]!),
-    );
-  });
-  section(4, (s) => s.u32(1).byte(0x70).byte(0x00).u32(n)); // table: funcref, min n
-  section(7, (s) => s.u32(1).name('fns').byte(0x01).u32(0));
-  // One active element segment: table 0 from offset 0 holds functions 0..n-1 (the imports).
-  section(9, (s) => {
-    s.u32(1).u32(0).byte(OP.i32Const).i32(0).byte(OP.end).u32(n);
-    for (let i = 0; i < n; i++) s.u32(i);
   });
   return m.finish();
 }

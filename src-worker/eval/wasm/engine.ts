@@ -8,7 +8,7 @@ import { Rng } from '../../../shared/random/rng';
 import type { Split } from '../../../shared/task/types';
 import type { Engine, Runner } from '../engine';
 import { makeLayout, type Layout } from '../layout';
-import { compileProgram, compileRuntime } from './compile';
+import { compileProgram } from './compile';
 
 const PAGE = 65536;
 /** Byte offset of the state in linear memory (16-aligned; below it nothing is used). */
@@ -65,8 +65,9 @@ export class WasmEngine implements Engine {
       };
     const uniform = (a: number, b: number) => this.rng.uniformIn(a, b);
     const gaussian = (a: number, b: number) => this.rng.gaussian(a, b);
-    const runtime = new WebAssembly.Instance(new WebAssembly.Module(compileRuntime()), {
+    this.imports = {
       e: {
+        mem: this.memory,
         sin: Math.sin,
         cos: Math.cos,
         tan: Math.tan,
@@ -79,9 +80,7 @@ export class WasmEngine implements Engine {
         fillUniform: fill(uniform),
         fillGaussian: fill(gaussian),
       },
-    });
-    // Programs reach the JavaScript functions through the runtime's table (see compile.ts).
-    this.imports = { e: { mem: this.memory, fns: runtime.exports.fns as WebAssembly.Table } };
+    };
   }
 
   get state(): Float64Array {
