@@ -8,7 +8,7 @@ import { Rng } from '../../../shared/random/rng';
 import type { Split } from '../../../shared/task/types';
 import type { Engine, Runner } from '../engine';
 import { makeLayout, type Layout } from '../layout';
-import { compileProgram } from './compile';
+import { compileProgram, compileRuntime } from './compile';
 
 const PAGE = 65536;
 /** Byte offset of the state in linear memory (16-aligned; below it nothing is used). */
@@ -65,9 +65,8 @@ export class WasmEngine implements Engine {
       };
     const uniform = (a: number, b: number) => this.rng.uniformIn(a, b);
     const gaussian = (a: number, b: number) => this.rng.gaussian(a, b);
-    this.imports = {
+    const runtime = new WebAssembly.Instance(new WebAssembly.Module(compileRuntime()), {
       e: {
-        mem: this.memory,
         sin: Math.sin,
         cos: Math.cos,
         tan: Math.tan,
@@ -80,7 +79,10 @@ export class WasmEngine implements Engine {
         fillUniform: fill(uniform),
         fillGaussian: fill(gaussian),
       },
-    };
+    });
+    // Candidates import the runtime's WebAssembly thunks, not the JavaScript functions (see
+    // compileRuntime): no call wrapper is compiled per candidate.
+    this.imports = { e: { mem: this.memory, ...(runtime.exports as WebAssembly.ModuleImports) } };
   }
 
   get state(): Float64Array {
