@@ -15,6 +15,12 @@ const tasks = [1, 2].map((seed) =>
 );
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Polls until `ready` holds (worker threads start slowly on a loaded machine), at most 20 s. */
+async function waitFor(ready: () => boolean): Promise<void> {
+  for (let waited = 0; waited < 20_000 && !ready(); waited += 100) await sleep(100);
+  expect(ready()).toBe(true);
+}
+
 describe('search on worker threads', () => {
   it('runs one island per thread, reports progress, pauses, resumes and stops cleanly', async () => {
     const events: SearchProgress[] = [];
@@ -28,7 +34,7 @@ describe('search on worker threads', () => {
       onProgress: (p) => events.push(p),
     });
     const done = search.start();
-    await sleep(2500);
+    await waitFor(() => search.progress().islands.every((i) => i.individuals > 20));
     const running = search.progress();
     expect(running.state).toBe('running');
     expect(running.islands).toHaveLength(2);
@@ -36,15 +42,21 @@ describe('search on worker threads', () => {
     expect(running.fecHitRate).toBeGreaterThan(0.2);
 
     search.pause();
-    await sleep(800); // running batches end after their current candidate
+    // Running batches end after their current candidate; then the count stops moving.
+    let last = -1;
+    await waitFor(() => {
+      const now = search.progress().individuals;
+      const settled = now === last;
+      last = now;
+      return settled;
+    });
     const paused = search.progress().individuals;
     await sleep(600);
     expect(search.progress().individuals).toBe(paused);
     expect(search.currentState).toBe('paused');
 
     search.resume();
-    await sleep(800);
-    expect(search.progress().individuals).toBeGreaterThan(paused);
+    await waitFor(() => search.progress().individuals > paused);
 
     await search.stop();
     await done;
@@ -70,7 +82,7 @@ describe('search on worker threads', () => {
       batchSeconds: 0.2,
     });
     const done = first.start();
-    await sleep(1200);
+    await waitFor(() => first.snapshot().islands[0]!.population.length === 20);
     await first.stop();
     await done;
     const saved = first.snapshot();
@@ -84,7 +96,7 @@ describe('search on worker threads', () => {
     });
     expect(second.progress().bestFitness).toBe(saved.hallOfFame[0]!.fitness);
     const again = second.start();
-    await sleep(800);
+    await waitFor(() => second.snapshot().individuals > saved.individuals);
     await second.stop();
     await again;
     expect(second.snapshot().individuals).toBeGreaterThan(saved.individuals);
@@ -103,7 +115,8 @@ describe('search on worker threads', () => {
       batchSeconds: 0.2,
     });
     const done = search.start();
-    await sleep(2000);
+    // Each island gets its turn on the one thread.
+    await waitFor(() => search.snapshot().islands.every((i) => i.individuals > 0));
     await search.stop();
     await done;
     const islands = search.snapshot().islands;
