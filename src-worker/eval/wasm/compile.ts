@@ -957,6 +957,31 @@ const EXP_FUNCTION: ByteWriter = (() => {
 const TASK_FUNCTION = taskFunction();
 
 /**
+ * A module: the header, the type section from `types`, then the sections `build` adds, each
+ * written through `section(id, fill)` with its size prefixed.
+ */
+function wasmModule(
+  types: ReadonlyArray<readonly [number[], number[]]>,
+  build: (section: (id: number, fill: (s: ByteWriter) => void) => void) => void,
+): Uint8Array {
+  const m = new ByteWriter();
+  m.bytes([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
+  const section = (id: number, fill: (s: ByteWriter) => void) => {
+    const s = new ByteWriter();
+    fill(s);
+    m.byte(id).sized(s);
+  };
+  section(1, (s) => {
+    s.u32(types.length);
+    for (const [params, results] of types) {
+      s.byte(0x60).u32(params.length).bytes(params).u32(results.length).bytes(results);
+    }
+  });
+  build(section);
+  return m.finish();
+}
+
+/**
  * The runtime module, instantiated once per engine: it imports the JavaScript functions
  * (IMPORTED_FUNCTIONS) and exports a WebAssembly thunk for each, which candidate modules import in
  * their place. V8 (11.3, Node 20) compiles a TurboFan wasm-to-JS wrapper per imported JS signature
@@ -966,87 +991,63 @@ const TASK_FUNCTION = taskFunction();
  * every instance that imports it alive, and the wasm code space ran out.)
  */
 export function compileRuntime(): Uint8Array {
-  const m = new ByteWriter();
-  m.bytes([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
-  const section = (id: number, fill: (s: ByteWriter) => void) => {
-    const s = new ByteWriter();
-    fill(s);
-    m.byte(id).sized(s);
-  };
   const n = IMPORTED_FUNCTIONS.length;
-  section(1, (s) => {
-    s.u32(3);
-    for (const [params, results] of TYPES.slice(0, 3)) {
-      s.byte(0x60).u32(params.length).bytes(params).u32(results.length).bytes(results);
-    }
+  return wasmModule(TYPES.slice(0, 3), (section) => {
+    section(2, (s) => {
+      s.u32(n);
+      IMPORTED_FUNCTIONS.forEach((name, i) =>
+        s.name('e').name(name).byte(0x00).u32(TYPE_OF_IMPORT[i]!),
+      );
+    });
+    section(3, (s) => {
+      s.u32(n);
+      for (let i = 0; i < n; i++) s.u32(TYPE_OF_IMPORT[i]!);
+    });
+    section(7, (s) => {
+      s.u32(n);
+      IMPORTED_FUNCTIONS.forEach((name, i) =>
+        s
+          .name(name)
+          .byte(0x00)
+          .u32(n + i),
+      );
+    });
+    section(10, (s) => {
+      s.u32(n);
+      for (let i = 0; i < n; i++) {
+        const body = new ByteWriter();
+        body.u32(0); // no locals
+        const params = TYPES[TYPE_OF_IMPORT[i]!]![0].length;
+        for (let p = 0; p < params; p++) body.byte(OP.localGet).u32(p);
+        body.byte(OP.call).u32(i).byte(OP.end);
+        s.sized(body);
+      }
+    });
   });
-  section(2, (s) => {
-    s.u32(n);
-    IMPORTED_FUNCTIONS.forEach((name, i) =>
-      s.name('e').name(name).byte(0x00).u32(TYPE_OF_IMPORT[i]!),
-    );
-  });
-  section(3, (s) => {
-    s.u32(n);
-    for (let i = 0; i < n; i++) s.u32(TYPE_OF_IMPORT[i]!);
-  });
-  section(7, (s) => {
-    s.u32(n);
-    IMPORTED_FUNCTIONS.forEach((name, i) =>
-      s
-        .name(name)
-        .byte(0x00)
-        .u32(n + i),
-    );
-  });
-  section(10, (s) => {
-    s.u32(n);
-    for (let i = 0; i < n; i++) {
-      const body = new ByteWriter();
-      body.u32(0); // no locals
-      const params = TYPES[TYPE_OF_IMPORT[i]!]![0].length;
-      for (let p = 0; p < params; p++) body.byte(OP.localGet).u32(p);
-      body.byte(OP.call).u32(i).byte(OP.end);
-      s.sized(body);
-    }
-  });
-  return m.finish();
 }
 
 /** The module's bytes for a program, for memory laid out as `layout` starting at `stateBytes`. */
 export function compileProgram(p: Program, layout: Layout, stateBytes: number): Uint8Array {
-  const m = new ByteWriter();
-  m.bytes([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
-  const section = (id: number, fill: (s: ByteWriter) => void) => {
-    const s = new ByteWriter();
-    fill(s);
-    m.byte(id).sized(s);
-  };
-  section(1, (s) => {
-    s.u32(TYPES.length);
-    for (const [params, results] of TYPES) {
-      s.byte(0x60).u32(params.length).bytes(params).u32(results.length).bytes(results);
-    }
+  return wasmModule(TYPES, (section) => {
+    section(2, (s) => {
+      s.u32(IMPORTED_FUNCTIONS.length + 1);
+      IMPORTED_FUNCTIONS.forEach((name, i) =>
+        s.name('e').name(name).byte(0x00).u32(TYPE_OF_IMPORT[i]!),
+      );
+      s.name('e').name('mem').byte(0x02).byte(0x00).u32(1);
+    });
+    // setup, loop, task, exp: in the order of their indices in `fn`.
+    section(3, (s) => s.u32(4).u32(3).u32(4).u32(5).u32(0));
+    section(7, (s) => {
+      s.u32(3);
+      for (const name of ['setup', 'loop', 'task'] as const) s.name(name).byte(0x00).u32(fn[name]);
+    });
+    section(10, (s) => {
+      s.u32(4);
+      s.sized(setupFunction(p, layout, stateBytes));
+      s.sized(loopFunction(p, layout, stateBytes));
+      s.sized(TASK_FUNCTION);
+      s.sized(EXP_FUNCTION);
+    });
   });
-  section(2, (s) => {
-    s.u32(IMPORTED_FUNCTIONS.length + 1);
-    IMPORTED_FUNCTIONS.forEach((name, i) =>
-      s.name('e').name(name).byte(0x00).u32(TYPE_OF_IMPORT[i]!),
-    );
-    s.name('e').name('mem').byte(0x02).byte(0x00).u32(1);
-  });
-  // setup, loop, task, exp: in the order of their indices in `fn`.
-  section(3, (s) => s.u32(4).u32(3).u32(4).u32(5).u32(0));
-  section(7, (s) => {
-    s.u32(3);
-    for (const name of ['setup', 'loop', 'task'] as const) s.name(name).byte(0x00).u32(fn[name]);
-  });
-  section(10, (s) => {
-    s.u32(4);
-    s.sized(setupFunction(p, layout, stateBytes));
-    s.sized(loopFunction(p, layout, stateBytes));
-    s.sized(TASK_FUNCTION);
-    s.sized(EXP_FUNCTION);
-  });
-  return m.finish();
 }
