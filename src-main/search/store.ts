@@ -182,6 +182,8 @@ export async function saveSearch(
     })),
   };
   await writeAtomically(path.join(dir, STATE_FILE), `${JSON.stringify(state)}\n`);
+  // A best program's file never changes (its digest names it, and fitness and discovery are
+  // fixed), so each is written once, not again at every save.
   for (const b of snapshot.hallOfFame) {
     const header = [
       `# fitness ${b.fitness} (mean validation accuracy on ${config.tasks.count} search tasks, eval seed ${config.evalSeed})`,
@@ -189,6 +191,10 @@ export async function saveSearch(
       `# found ${b.foundAt} after ${b.individuals} individuals`,
     ].join('\n');
     const file = path.join(dir, BEST_FOLDER, `${b.digest.slice(0, 16)}.dsl`);
-    await writeFile(file, `${header}\n${printProgram(b.program)}`, { flag: 'w' });
+    try {
+      await writeFile(file, `${header}\n${printProgram(b.program)}`, { flag: 'wx' });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
   }
 }
