@@ -1,7 +1,7 @@
 /**
  * The differential test: thousands of random programs over the whole op set run through the
- * reference interpreter and the WebAssembly engine, which must agree bit for bit on the state after
- * Setup and after training, on early stopping, and on every validation count.
+ * reference interpreter, the WebAssembly engine and the closure engine, which must agree bit for bit
+ * on the state after Setup and after training, on early stopping, and on every validation count.
  */
 import { describe, expect, it } from 'vitest';
 import { NUM_OPS } from '../../shared/algorithm/ops';
@@ -15,8 +15,18 @@ const syntheticTask = (F: number, seed: number, train = 40, valid = 16) =>
   makeTask({ F, seed, train, valid, wild: true });
 import type { Engine } from './engine';
 import { evaluateProgram } from './evaluate';
+import { ClosureEngine } from './closure-engine';
 import { InterpreterEngine } from './interpreter';
 import { WasmEngine } from './wasm/engine';
+
+/** The reference first, then the engines that must match it. */
+function allEngines(shape: MemoryShape, F: number): Engine[] {
+  return [
+    new InterpreterEngine(shape, F, new Rng(0)),
+    new WasmEngine(shape, F, new Rng(0)),
+    new ClosureEngine(shape, F, new Rng(0)),
+  ];
+}
 
 /** Bitwise equality of two state arrays, where any NaN equals any NaN (WebAssembly may change NaN payloads). */
 function firstDifference(a: Float64Array, b: Float64Array): number {
@@ -34,7 +44,7 @@ const ALL_OPS = Array.from({ length: NUM_OPS }, (_, i) => i);
 function compareRun(
   program: Program,
   task: TaskData,
-  engines: [Engine, Engine],
+  engines: Engine[],
   seed: number,
 ): string | null {
   const results = engines.map((engine) => {
@@ -48,18 +58,23 @@ function compareRun(
     const correct = runner.countCorrect(task.valid);
     return { afterSetup, trained, afterTrain, correct, rng: engine.rng.state.slice() };
   });
-  const [a, b] = results as [(typeof results)[0], (typeof results)[0]];
-  let i = firstDifference(a.afterSetup, b.afterSetup);
-  if (i >= 0) return `state after setup differs at ${i}: ${a.afterSetup[i]} vs ${b.afterSetup[i]}`;
-  if (a.trained !== b.trained) return `train returned ${a.trained} vs ${b.trained}`;
-  i = firstDifference(a.afterTrain, b.afterTrain);
-  if (i >= 0) return `state after train differs at ${i}: ${a.afterTrain[i]} vs ${b.afterTrain[i]}`;
-  if (a.correct !== b.correct) return `valid correct ${a.correct} vs ${b.correct}`;
-  if (a.rng.join() !== b.rng.join()) return 'random streams diverged';
+  const a = results[0]!;
+  for (const [k, b] of results.entries()) {
+    const who = `${engines[0]!.name} vs ${engines[k]!.name}`;
+    let i = firstDifference(a.afterSetup, b.afterSetup);
+    if (i >= 0)
+      return `${who}: state after setup differs at ${i}: ${a.afterSetup[i]} vs ${b.afterSetup[i]}`;
+    if (a.trained !== b.trained) return `${who}: train returned ${a.trained} vs ${b.trained}`;
+    i = firstDifference(a.afterTrain, b.afterTrain);
+    if (i >= 0)
+      return `${who}: state after train differs at ${i}: ${a.afterTrain[i]} vs ${b.afterTrain[i]}`;
+    if (a.correct !== b.correct) return `${who}: valid correct ${a.correct} vs ${b.correct}`;
+    if (a.rng.join() !== b.rng.join()) return `${who}: random streams diverged`;
+  }
   return null;
 }
 
-describe('interpreter and WebAssembly agree bit for bit', () => {
+describe('the interpreter, WebAssembly and closure engines agree bit for bit', () => {
   const cases: Array<{ F: number; shape: MemoryShape; programs: number }> = [
     { F: 16, shape: DEFAULT_MEMORY, programs: 2500 },
     { F: 4, shape: { scalars: 4, vectors: 3, matrices: 2 }, programs: 500 },
@@ -67,10 +82,7 @@ describe('interpreter and WebAssembly agree bit for bit', () => {
   ];
   for (const { F, shape, programs } of cases) {
     it(`on ${programs} random programs with F=${F}`, () => {
-      const engines: [Engine, Engine] = [
-        new InterpreterEngine(shape, F, new Rng(0)),
-        new WasmEngine(shape, F, new Rng(0)),
-      ];
+      const engines = allEngines(shape, F);
       const tasks = [syntheticTask(F, 1), syntheticTask(F, 2)];
       const rng = new Rng(20261122 + F);
       const opsSeen = new Set<number>();
@@ -87,7 +99,7 @@ describe('interpreter and WebAssembly agree bit for bit', () => {
         const task = tasks[p % tasks.length]!;
         const problem = compareRun(program, task, engines, p);
         if (problem) expect.fail(`program ${p}: ${problem}\n${JSON.stringify(program)}`);
-        if (engines[0].state.some((x) => Number.isFinite(x) && x !== 0)) trainedFully++;
+        if (engines[0]!.state.some((x) => Number.isFinite(x) && x !== 0)) trainedFully++;
       }
       expect(opsSeen.size).toBe(NUM_OPS);
       expect(trainedFully).toBeGreaterThan(programs / 4);
@@ -96,35 +108,29 @@ describe('interpreter and WebAssembly agree bit for bit', () => {
 
   it('gives identical evaluation results across epochs, including test accuracy', () => {
     const F = 16;
-    const engines = [
-      new InterpreterEngine(DEFAULT_MEMORY, F, new Rng(0)),
-      new WasmEngine(DEFAULT_MEMORY, F, new Rng(0)),
-    ];
+    const engines = allEngines(DEFAULT_MEMORY, F);
     const tasks = [syntheticTask(F, 5, 64, 32), syntheticTask(F, 6, 64, 32)];
     const rng = new Rng(99);
     for (let p = 0; p < 200; p++) {
       const program = randomProgram(rng, DEFAULT_MEMORY, { setup: 4, predict: 6, learn: 8 });
-      const [a, b] = engines.map((e) =>
+      const [a, ...others] = engines.map((e) =>
         evaluateProgram(e, program, tasks, { seed: p, epochs: 3, test: true }),
       );
-      expect(b).toEqual(a);
+      for (const b of others) expect(b).toEqual(a);
     }
   }, 120_000);
 });
 
 describe('recorded predictions', () => {
-  it('are identical in both engines, including the example that stops training', () => {
+  it('are identical in every engine, including the example that stops training', () => {
     const F = 16;
-    const engines = [
-      new InterpreterEngine(DEFAULT_MEMORY, F, new Rng(0)),
-      new WasmEngine(DEFAULT_MEMORY, F, new Rng(0)),
-    ];
+    const engines = allEngines(DEFAULT_MEMORY, F);
     const task = syntheticTask(F, 9, 30, 20);
     const rng = new Rng(5);
     let stopped = 0;
     for (let p = 0; p < 300; p++) {
       const program = randomProgram(rng, DEFAULT_MEMORY, { setup: 3, predict: 5, learn: 5 });
-      const [a, b] = engines.map((engine) => {
+      const [a, ...others] = engines.map((engine) => {
         engine.state.fill(0);
         engine.rng.reseed(p);
         const runner = engine.prepare(program);
@@ -148,7 +154,7 @@ describe('recorded predictions', () => {
         };
       });
       if (a!.done < 0) stopped++;
-      expect(b).toEqual(a);
+      for (const b of others) expect(b).toEqual(a);
       expect(a!.task1).toBe(a!.done < 0 ? a!.done : a!.correct);
       expect(a!.both.slice(0, 10)).toEqual(a!.train);
       if (a!.done >= 0) expect(a!.both.slice(10)).toEqual(a!.valid);

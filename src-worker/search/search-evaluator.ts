@@ -5,15 +5,20 @@
  * FEC (Real et al. 2020, section 4.2): most mutations do not change what a program computes. A
  * candidate is run on the first few training and validation examples of every task with the same
  * random stream as its full evaluation; the recorded predictions are hashed, and a candidate whose
- * hash was seen before gets the cached fitness without the full evaluation. The candidate is
- * compiled once and that module serves both the fingerprint and the full evaluation.
+ * hash was seen before gets the cached fitness without the full evaluation.
+ *
+ * The fingerprint runs on the closure engine, which needs no code generation; only a candidate
+ * the cache has not seen is compiled for the full evaluation. Compiling WebAssembly takes
+ * process-wide locks in V8, so compiling every candidate kept island threads from scaling.
  */
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { trainStepCost } from '../../shared/algorithm/cost';
 import type { Program } from '../../shared/algorithm/program';
+import { Rng } from '../../shared/random/rng';
 import type { SearchConfig } from '../../shared/search/config';
 import type { TaskData } from '../../shared/task/types';
+import { ClosureEngine } from '../eval/closure-engine';
 import type { Engine, Runner } from '../eval/engine';
 import { evaluateOnTask, taskStreamSeed } from '../eval/evaluate';
 
@@ -30,6 +35,8 @@ export interface CandidateScore {
 export class SearchEvaluator {
   private readonly cache: LRUCache<string, number> | null;
   private readonly record: Float64Array;
+  /** Runs the fingerprints: the same memory layout as `engine`, its own state and random stream. */
+  private readonly quick: ClosureEngine;
 
   constructor(
     private readonly engine: Engine,
@@ -39,6 +46,7 @@ export class SearchEvaluator {
     const { fec } = config;
     this.cache = fec.enabled ? new LRUCache({ max: fec.cacheSize }) : null;
     this.record = new Float64Array(tasks.length * (fec.trainExamples + fec.validExamples));
+    this.quick = new ClosureEngine(engine.layout.shape, engine.layout.F, new Rng(0));
   }
 
   get cacheSize(): number {
@@ -49,16 +57,16 @@ export class SearchEvaluator {
     if (trainStepCost(program, this.engine.layout.F) > this.config.maxStepCost) {
       return { fitness: 0, cached: false, refused: true, trainSteps: 0 };
     }
-    const runner = this.engine.prepare(program);
     let trainSteps = 0;
     let key: string | null = null;
     if (this.cache) {
-      const print = this.fingerprint(runner);
+      const print = this.fingerprint(this.quick.prepare(program));
       trainSteps += print.trainSteps;
       key = print.key;
       const known = this.cache.get(key);
       if (known !== undefined) return { fitness: known, cached: true, refused: false, trainSteps };
     }
+    const runner = this.engine.prepare(program);
     let sum = 0;
     const settings = { seed: this.config.evalSeed, trainExamples: this.config.tasks.train };
     for (const task of this.tasks) {
@@ -79,8 +87,8 @@ export class SearchEvaluator {
     let at = 0;
     let trainSteps = 0;
     for (const task of this.tasks) {
-      this.engine.state.fill(0);
-      this.engine.rng.reseed(taskStreamSeed(this.config.evalSeed, task));
+      this.quick.state.fill(0);
+      this.quick.rng.reseed(taskStreamSeed(this.config.evalSeed, task));
       // Training that stops early records up to the stopping example (NaN or a large error) and
       // leaves zeros after it, which is what tells it apart; validation is not run then.
       const out = record.subarray(at, at + trainExamples + validExamples);
@@ -88,6 +96,8 @@ export class SearchEvaluator {
       trainSteps += result < 0 ? -result : trainExamples;
       at += trainExamples + validExamples;
     }
+    // One NaN for all: a NaN's payload bits may depend on how V8 compiled the code that made it.
+    for (let i = 0; i < record.length; i++) if (Number.isNaN(record[i])) record[i] = NaN;
     const bytes = new Uint8Array(record.buffer, record.byteOffset, record.byteLength);
     // Native SHA-256: a candidate is hashed in about a microsecond; nothing here needs secrecy.
     return { key: createHash('sha256').update(bytes).digest('base64'), trainSteps };
