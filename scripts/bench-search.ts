@@ -5,6 +5,11 @@
  * (10 search tasks, 8000 train / 1000 valid, F = 16, P = 100, T = 10, empty start, size limits
  * 7/11/23, FEC on) run fresh for S seconds on N worker threads. Prints individuals per second (and
  * per core), the FEC hit rate and the best search fitness; nothing is saved.
+ *
+ * `--individuals N` measures thread scaling instead: each island evolves exactly N individuals with
+ * migration off, so every island's work is the same whatever the thread count, and the figure is
+ * that fixed work over the wall time. (Over a fixed time the islands get to different places in
+ * their evolution, whose programs differ in cost, which blurs a comparison of thread counts.)
  */
 import { parseArgs } from 'node:util';
 import { parseSearchConfig, searchScope } from '../shared/search/config';
@@ -21,6 +26,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '60' },
     threads: { type: 'string' },
     islands: { type: 'string' },
+    individuals: { type: 'string' },
     seed: { type: 'string', default: '0' },
     'no-fec': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
@@ -33,8 +39,10 @@ async function main(): Promise<void> {
   // Islands differ in what they evolve (and so in cost per individual): to compare thread counts
   // on the same work, give both runs the same islands, e.g. --islands 2 --threads 1 and 2.
   const islands = values.islands ? Number(values.islands) : threads;
+  const perIsland = values.individuals ? Number(values.individuals) : undefined;
   const config = parseSearchConfig({
     seed: Number(values.seed),
+    ...(perIsland ? { migration: { intervalSeconds: 30, count: 0 } } : {}),
     ...(values['no-fec']
       ? { fec: { enabled: false, trainExamples: 10, validExamples: 10, cacheSize: 1 } }
       : {}),
@@ -49,11 +57,13 @@ async function main(): Promise<void> {
     islands,
     scope: searchScope(config),
     progressIntervalMs: 5000,
+    individualsPerIsland: perIsland,
   });
   const started = Date.now();
   const done = search.start();
-  setTimeout(() => void search.stop(), seconds * 1000);
+  const timer = perIsland ? undefined : setTimeout(() => void search.stop(), seconds * 1000);
   await done;
+  clearTimeout(timer);
   const elapsed = (Date.now() - started) / 1000;
   const p = search.progress();
   const individualsPerSec = p.individuals / elapsed;

@@ -124,6 +124,27 @@ describe('search on worker threads', () => {
     expect(islands.every((i) => i.individuals > 0)).toBe(true);
   }, 30_000);
 
+  it('stops each island after its budget, with the same islands whatever the thread count', async () => {
+    const noMigration = { ...config, migration: { intervalSeconds: 1, count: 0 } };
+    const run = async (threads: number) => {
+      const search = new SearchOrchestrator({
+        config: noMigration,
+        tasks,
+        threads,
+        islands: 3,
+        scope: 's',
+        batchSeconds: 0.1,
+        individualsPerIsland: 150,
+      });
+      await search.start();
+      return search.snapshot().islands;
+    };
+    const [one, two] = [await run(1), await run(2)];
+    expect(one.map((i) => i.individuals)).toEqual([150, 150, 150]);
+    // Batch boundaries differ with the thread count; the islands' evolution does not.
+    expect(two).toEqual(one);
+  }, 60_000);
+
   it('rejects a thread count it cannot use', () => {
     expect(() => new SearchOrchestrator({ config, tasks, threads: 0, scope: 's' })).toThrow(
       /threads must be a whole number in 1\.\.256/,

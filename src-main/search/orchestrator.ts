@@ -59,6 +59,11 @@ export interface OrchestratorOptions {
   readonly onProgress?: (progress: SearchProgress) => void;
   readonly progressIntervalMs?: number;
   readonly batchSeconds?: number;
+  /**
+   * Stop each island after this many individuals (of this run). With migration off, every island
+   * then does the same work whatever the thread count: what a scaling benchmark compares.
+   */
+  readonly individualsPerIsland?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -293,17 +298,21 @@ export class SearchOrchestrator {
   private async runIsland(island: IslandRun): Promise<void> {
     const { config } = this.options;
     const batchMs = (this.options.batchSeconds ?? 1) * 1000;
+    const budget = this.options.individualsPerIsland ?? Number.MAX_SAFE_INTEGER;
+    const done = island.state.individuals;
     let failures = 0;
     for (;;) {
       if (this.pauseGate && this.state === 'paused') await this.pauseGate;
       if (this.state === 'stopping' || this.state === 'stopped') return;
+      const left = budget - (island.state.individuals - done);
+      if (left <= 0) return;
       island.live.counts.fill(0);
       island.live.best[0] = 0;
       const job: IslandJob = {
         island: island.state,
         config,
         scope: this.options.scope,
-        maxIndividuals: Number.MAX_SAFE_INTEGER,
+        maxIndividuals: left,
         deadline: Date.now() + batchMs,
         stop: this.stopFlag,
         live: island.live,
