@@ -1,0 +1,73 @@
+/**
+ * A track: what the subnet rewards and how a claim is judged. Every validator of a subnet must run
+ * the same track, so it lives here as data; a network may override fields through its config (the
+ * local test network uses short rounds and windows).
+ */
+import { z } from 'zod';
+
+export const TrackSchema = z.object({
+  /** Names the track in submissions and receipts. */
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/),
+  /** A challenger must beat the holder by at least this much mean accuracy on the hidden tasks. */
+  margin: z.number().min(0).max(0.5),
+  /** Hidden tasks per verification, built from the CIFAR-10 test images. */
+  hiddenTasks: z.number().int().min(1).max(100),
+  /** Training and validation examples per hidden task (the test split has 2000 images a pair). */
+  hiddenTrain: z.number().int().min(10).max(1900),
+  hiddenValid: z.number().int().min(10).max(1000),
+  features: z.number().int().min(2).max(64),
+  /** Seed of the programs' own random ops during verification. */
+  evalSeed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1),
+  /** Training-cost budget (cost.ts units per step): larger programs are refused unrun. */
+  maxStepCost: z.number().positive(),
+  /** The state of the art before anyone wins: a program in the AutoML-Zero text format. */
+  genesis: z.string().min(1),
+  /** Share of the weights the holder receives while its reward window lasts; the rest is burned. */
+  winnerShare: z.number().min(0).max(1),
+  /** How long (in blocks) a new holder is rewarded. */
+  rewardWindowBlocks: z.number().int().min(1),
+  /** Share of validator stake whose acceptance makes a challenger the new holder. */
+  quorum: z.number().gt(0.5).max(1),
+  /** A round's length in blocks: each round has its own hidden tasks, revealed when it ends. */
+  roundBlocks: z.number().int().min(1),
+});
+export type Track = z.infer<typeof TrackSchema>;
+
+/**
+ * The genesis holder: AutoML-Zero's linear model, the same program as examples/linear_regression.dsl
+ * (0.69 on held-out tasks). Anything the subnet pays for must beat learning a linear model by SGD.
+ */
+export const LINEAR_BASELINE = `def Setup():
+  s2 = 0.01
+def Predict():
+  s1 = dot(v1, v0)
+def Learn():
+  s3 = s0 - s1
+  s3 = s2 * s3
+  v2 = s3 * v0
+  v1 = v1 + v2
+`;
+export const CIFAR10_BINARY: Track = Object.freeze({
+  id: 'cifar10-binary-v1',
+  margin: 0.01,
+  hiddenTasks: 10,
+  hiddenTrain: 1600,
+  hiddenValid: 400,
+  features: 16,
+  evalSeed: 0,
+  maxStepCost: 1832,
+  genesis: LINEAR_BASELINE,
+  winnerShare: 0.1,
+  rewardWindowBlocks: 7 * 7200,
+  quorum: 2 / 3,
+  roundBlocks: 360,
+});
+
+/** The default track with the given fields replaced; throws a message naming a bad field. */
+export function makeTrack(overrides: Partial<Track> = {}): Track {
+  return TrackSchema.parse({ ...CIFAR10_BINARY, ...overrides });
+}
