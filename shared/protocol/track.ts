@@ -10,11 +10,12 @@ export const TrackSchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/),
   /** A challenger must beat the holder by at least this much mean accuracy on the hidden tasks. */
   margin: z.number().min(0).max(0.5),
-  /** Hidden tasks per verification, built from the CIFAR-10 test images. */
+  /** Hidden tasks per verification (shared/task/projected.ts, buildHiddenTask). */
   hiddenTasks: z.number().int().min(1).max(100),
-  /** Training and validation examples per hidden task (the test split has 2000 images a pair). */
-  hiddenTrain: z.number().int().min(10).max(1900),
-  hiddenValid: z.number().int().min(10).max(1000),
+  /** Training examples per hidden task, from the CIFAR-10 training images (as search tasks). */
+  hiddenTrain: z.number().int().min(10).max(8000),
+  /** Scoring examples per hidden task: the pair's CIFAR-10 test images (2000 at most), even. */
+  hiddenValid: z.number().int().min(2).max(2000).multipleOf(2),
   features: z.number().int().min(2).max(64),
   /** Seed of the programs' own random ops during verification. */
   evalSeed: z
@@ -55,8 +56,8 @@ export const CIFAR10_BINARY: Track = Object.freeze({
   id: 'cifar10-binary-v1',
   margin: 0.01,
   hiddenTasks: 10,
-  hiddenTrain: 1600,
-  hiddenValid: 400,
+  hiddenTrain: 8000,
+  hiddenValid: 2000,
   features: 16,
   evalSeed: 0,
   maxStepCost: 1832,

@@ -550,3 +550,48 @@ export function buildTasks(
   };
   return ids.map((id) => build(images, id, o, matrixFor));
 }
+
+/**
+ * A hidden verification task: trained on CIFAR-10 training images exactly as the public task with
+ * the same id would be (same split, projection and standardization), and scored on all the pair's
+ * CIFAR-10 *test* images, which no search ever sees. With the id's seed kept secret, neither the
+ * projection nor the scoring images are known to a miner in advance. `valid` is the number of test
+ * images (half from each class; up to 2000, the test set's 1000 a class).
+ */
+export function buildHiddenTask(
+  trainImages: ImageSet,
+  testImages: ImageSet,
+  id: TaskId,
+  opts: { readonly features?: number; readonly train?: number; readonly valid: number },
+): TaskData {
+  checkImages(trainImages);
+  checkImages(testImages);
+  const o = resolveOptions({ features: opts.features, train: opts.train });
+  checkCount(opts.valid, 'valid', 2);
+  if (opts.valid % 2 !== 0) throw new RangeError(`valid must be even, got ${opts.valid}`);
+  const F = o.features;
+  const w = projectionMatrix(id.seed, F);
+  const trainPlan = plan(trainImages, id, o).train;
+  const test = selectPairImages(testImages, id.positive, id.negative, opts.valid / 2);
+  const train: Split = {
+    n: trainPlan.images.length,
+    x: projectImages(trainImages, trainPlan.images, w, F),
+    y: Float64Array.from(trainPlan.labels),
+  };
+  const valid: Split = {
+    n: test.imageIndex.length,
+    x: projectImages(testImages, test.imageIndex, w, F),
+    y: Float64Array.from(test.label),
+  };
+  const { mean, scale } = fitStandardizer(train.x, train.n, F);
+  applyStandardizer(train.x, F, mean, scale);
+  applyStandardizer(valid.x, F, mean, scale);
+  const empty: Split = { n: 0, x: new Float64Array(0), y: new Float64Array(0) };
+  return {
+    id: { positive: id.positive, negative: id.negative, seed: id.seed },
+    features: F,
+    train,
+    valid,
+    test: empty,
+  };
+}
