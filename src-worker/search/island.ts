@@ -92,8 +92,10 @@ export interface BatchLimits {
 }
 
 /**
- * Runs one batch: initializes the population if needed (seed programs first, then empty or random
- * programs), takes in migrants (appended as newest, oldest removed), then evolves until a limit.
+ * Runs one batch: initializes the population if needed (copies of the seed programs, in turn, when
+ * there are any; else empty or random programs), takes in migrants (appended as newest, oldest
+ * removed), then evolves until a limit. Seeds fill the whole population because regularized
+ * evolution removes the oldest first: a lone seed placed first in line would be the first to go.
  */
 export function runBatch(
   island: IslandState,
@@ -135,8 +137,8 @@ export function runBatch(
   while (population.length < config.populationSize && !stopped()) {
     const i = population.length;
     const program =
-      i < seeds.length
-        ? seeds[i]!
+      seeds.length > 0
+        ? seeds[i % seeds.length]!
         : config.start === 'random'
           ? randomProgram(rng, config.memory, config.maxSizes, config.ops)
           : emptyProgram(config.minSizes);
