@@ -7,7 +7,8 @@ export default defineConfig({
   test: {
     // Unit tests live beside the code (*.test.ts) plus repo-level checks in tests/.
     // e2e/ (Playwright, *.spec.ts) is not run by Vitest. Chain and other slow integration tests
-    // (*.chain.test.ts, *.integration.test.ts) have their own config: vitest.chain.config.ts.
+    // (*.chain.test.ts, *.integration.test.ts) have their own config: vitest.chain.config.ts, and
+    // the local-network tests (*.network.test.ts) theirs: vitest.network.config.ts.
     include: ['{shared,src-main,src-worker,src-renderer,scripts,tests}/**/*.test.{ts,tsx}'],
     exclude: [
       '**/node_modules/**',
@@ -16,6 +17,7 @@ export default defineConfig({
       'e2e/**',
       '**/*.chain.test.ts',
       '**/*.integration.test.ts',
+      '**/*.network.test.ts',
     ],
     environment: 'node',
     reporters: ci ? ['default', 'json'] : ['default'],

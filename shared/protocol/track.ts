@@ -13,7 +13,7 @@ export const TrackSchema = z.object({
   /** Hidden tasks per verification (shared/task/projected.ts, buildHiddenTask). */
   hiddenTasks: z.number().int().min(1).max(100),
   /** Training examples per hidden task, from the CIFAR-10 training images (as search tasks). */
-  hiddenTrain: z.number().int().min(10).max(8000),
+  hiddenTrain: z.number().int().min(10).max(8000).multipleOf(2),
   /** Scoring examples per hidden task: the pair's CIFAR-10 test images (2000 at most), even. */
   hiddenValid: z.number().int().min(2).max(2000).multipleOf(2),
   features: z.number().int().min(2).max(64),

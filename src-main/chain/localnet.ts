@@ -76,6 +76,12 @@ export interface Localnet {
   setBuildMode(mode: 'Instant' | 'Manual' | 'Batch'): Promise<void>;
   /** Dispatches calls as root through sudo (batched), failing on the inner call's error. */
   sudo(calls: SubmittableExtrinsic<'promise'>[]): Promise<TxResult>;
+  /**
+   * Fills the subnet's TAO and alpha reserves with `rao` each (price 1). A new subnet's pool holds
+   * 1 RAO a side, so stake bought there is almost no alpha and validators weigh nothing; a deep
+   * pool gives stake its ordinary meaning for tests of stake-weighted rules.
+   */
+  deepenPool(netuid: number, rao: bigint): Promise<void>;
   /** A fresh subnet owned by `owner` with the given limits: cheap isolation for tests. */
   createSubnet(
     limits?: Partial<SubnetLimits>,
@@ -229,6 +235,14 @@ export async function startLocalnet(opts: LocalnetOptions = {}): Promise<Localne
       setBuildMode,
       sudo,
       createSubnet,
+      deepenPool: async (netuid, rao) => {
+        const value = rao.toString();
+        await rpc('dev_setStorage', [
+          {
+            SubtensorModule: { SubnetTAO: [[[netuid], value]], SubnetAlphaIn: [[[netuid], value]] },
+          },
+        ]);
+      },
       close,
     };
   } catch (err) {

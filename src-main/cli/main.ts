@@ -4,8 +4,12 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ENGINE_KINDS, type EngineKind } from '../../src-worker/eval/index';
+import { createLogger } from '../log/logger';
+import { resolveValidatorConfig } from '../validator/config';
+import { runValidatorUntilSignal } from '../validator/run-validator';
 import { formatEvalReport, runEval } from './eval-command';
 import { runMine } from './mine-command';
+import { runSubmit } from './submit-command';
 
 function wholeNumber(min: number) {
   return (value: string): number => {
@@ -19,7 +23,33 @@ function wholeNumber(min: number) {
 export function buildCli(): Command {
   const program = new Command('sota-miner')
     .description('AutoML-Zero miner, validator and pool node for the sota subnet')
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // Root options only before a command, so `mine --threads` stays the search's own option.
+    .enablePositionalOptions()
+    // Node flags also come from SOTA_* variables and a JSON file (see src-main/validator/config.ts).
+    .option('--validator', 'run a headless validator (no window): judge submissions, set weights')
+    .option('--network <name|url>', 'finney, test, local, or a ws:// endpoint')
+    .option('--netuid <n>', 'subnet id', wholeNumber(1))
+    .option('--host <address>', 'where the API listens (default 0.0.0.0)')
+    .option('--port <n>', 'API port (default 8091)', wholeNumber(1))
+    .option('--external-ip <ip>', 'address announced on chain (default: first public IPv4)')
+    .option('--external-port <n>', 'port announced on chain (default: --port)', wholeNumber(1))
+    .option('--data-dir <dir>', 'where the node keeps its database and secrets')
+    .option('--threads <n>', 'verification worker threads', wholeNumber(1))
+    .option(
+      '--hotkey-file <file>',
+      'the node hotkey (btcli key file; $SOTA_HOTKEY_PASSWORD if encrypted)',
+    )
+    .option('--cifar-dir <dir>', 'cifar-10-batches-bin folder (default: found or downloaded)')
+    .option('--config <file>', 'node settings as JSON (also $SOTA_CONFIG)')
+    .action(async (o: Record<string, unknown> & { validator?: boolean; config?: string }) => {
+      if (!o.validator) {
+        program.help();
+        return;
+      }
+      const { validator: _v, config, ...flags } = o;
+      await runValidatorUntilSignal(resolveValidatorConfig(flags, { configFile: config }));
+    });
 
   program
     .command('eval')
@@ -59,6 +89,15 @@ export function buildCli(): Command {
     .command('mine')
     .description('run the AutoML-Zero search; --solo needs no wallet and no chain')
     .option('--solo', 'search locally, save the best programs, submit nothing')
+    .option(
+      '--direct',
+      'claim improvements on the network (with --network, --netuid, --hotkey-file)',
+    )
+    .option('--network <name|url>', 'direct mode: finney, test, local, or a ws:// endpoint')
+    .option('--netuid <n>', 'direct mode: subnet id', wholeNumber(1))
+    .option('--hotkey-file <file>', 'direct mode: the miner hotkey (btcli key file)')
+    .option('--cooldown <seconds>', 'direct mode: least time between two claims', wholeNumber(0))
+    .option('--from <files...>', 'seed a fresh search with these programs')
     .option('--threads <n>', 'worker threads (default: cores − 1)', wholeNumber(1))
     .option('--islands <n>', 'populations evolving apart (default: one per thread)', wholeNumber(1))
     .option('--data-dir <dir>', 'where the search state and best programs are kept')
@@ -70,6 +109,12 @@ export function buildCli(): Command {
     .action(
       async (o: {
         solo?: boolean;
+        direct?: boolean;
+        network?: string;
+        netuid?: number;
+        hotkeyFile?: string;
+        cooldown?: number;
+        from?: string[];
         threads?: number;
         islands?: number;
         dataDir?: string;
@@ -80,8 +125,22 @@ export function buildCli(): Command {
         cifarDir?: string;
       }) => {
         const log = (line: string) => process.stderr.write(`${line}\n`);
+        const { direct, network, netuid, hotkeyFile, cooldown, ...rest } = o;
+        if (direct && (!network || netuid === undefined || !hotkeyFile))
+          throw new InvalidArgumentError('--direct needs --network, --netuid and --hotkey-file');
         await runMine(
-          { ...o, solo: Boolean(o.solo) },
+          {
+            ...rest,
+            solo: Boolean(o.solo),
+            direct: direct
+              ? {
+                  network: network!,
+                  netuid: netuid!,
+                  hotkeyFile: hotkeyFile!,
+                  cooldownSeconds: cooldown,
+                }
+              : undefined,
+          },
           {
             out: process.stdout,
             log,
@@ -103,6 +162,28 @@ export function buildCli(): Command {
             },
           },
         );
+      },
+    );
+
+  program
+    .command('submit')
+    .description('direct mode by hand: commit a program on chain, submit it to the validators')
+    .requiredOption('--program <file>', 'program in the AutoML-Zero text format')
+    .requiredOption('--network <name|url>', 'finney, test, local, or a ws:// endpoint')
+    .requiredOption('--netuid <n>', 'subnet id', wholeNumber(1))
+    .requiredOption('--hotkey-file <file>', 'the miner hotkey (btcli key file)')
+    .option('--wait <seconds>', 'how long to follow the verdicts', wholeNumber(0), 120)
+    .action(
+      async (o: {
+        program: string;
+        network: string;
+        netuid: number;
+        hotkeyFile: string;
+        wait: number;
+      }) => {
+        const report = await runSubmit(o, createLogger({}, 'submit'));
+        process.stdout.write(`${JSON.stringify(report)}\n`);
+        if (!report.quorum) process.exitCode = 2;
       },
     );
 

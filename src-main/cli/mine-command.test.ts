@@ -66,8 +66,11 @@ describe('mine --solo', () => {
   }, 60_000);
 
   it('explains what it cannot do or read', async () => {
-    await expect(runMine({ solo: false }, io())).rejects.toThrow(
-      /only solo mining \(--solo\) is available/,
+    await expect(runMine({ solo: false }, io())).rejects.toThrow(/choose one mode: --solo/);
+    const net = { network: 'local', netuid: 1, hotkeyFile: 'none' };
+    await expect(runMine({ solo: true, direct: net }, io())).rejects.toThrow(/choose one mode/);
+    await expect(runMine({ solo: true, from: ['missing.dsl'], cifarDir }, io())).rejects.toThrow(
+      /missing\.dsl: no such program file/,
     );
     const bad = path.join(mkdtempSync(path.join(tmpdir(), 'sota-mine-bad-')), 'bad.json');
     writeFileSync(bad, JSON.stringify({ populationSize: 1 }));

@@ -2,13 +2,20 @@
  * `sota-miner mine --solo`: the search on this machine, with no wallet and no chain. Live progress
  * on one line (a plain line per interval when stdout is not a terminal), Ctrl-C stops cleanly, and
  * the state is saved in the data folder so the next run continues where this one stopped.
+ *
+ * `mine --direct` runs the same search and claims its best program on the network when it beats
+ * the state of the art by the track's margin (see src-main/miner/direct-miner.ts).
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseSearchConfig, searchScope, type SearchConfig } from '../../shared/search/config';
 import { formatProgressLine, type SearchProgress } from '../../shared/search/progress';
 import { searchTaskIds } from '../../shared/task/pairs';
+import { createLogger } from '../log/logger';
+import { DirectMiner, type DirectEvent } from '../miner/direct-miner';
 import { defaultDataDir } from '../dataset/locate';
+import { readProgramFile } from './program-file';
+import { connectMiner, type NetworkOptions } from './submit-command';
 import { loadTasks } from '../dataset/tasks';
 import { SearchOrchestrator, defaultThreads } from '../search/orchestrator';
 import { BEST_FOLDER, loadSearch, saveSearch } from '../search/store';
@@ -16,6 +23,10 @@ import { formatDownloadProgress } from './progress';
 
 export interface MineOptions {
   readonly solo: boolean;
+  /** Direct mode: claim improvements on this network with this hotkey. */
+  readonly direct?: NetworkOptions & { readonly cooldownSeconds?: number };
+  /** Program files to seed a fresh search with (e.g. a known good algorithm to improve on). */
+  readonly from?: readonly string[];
   readonly threads?: number;
   /** Islands (default: one per thread). */
   readonly islands?: number;
@@ -70,14 +81,15 @@ async function readConfig(opts: MineOptions): Promise<SearchConfig> {
 }
 
 export async function runMine(opts: MineOptions, io: MineIo): Promise<MineSummary> {
-  if (!opts.solo) {
+  if (opts.solo === Boolean(opts.direct)) {
     throw new Error(
-      'only solo mining (--solo) is available in this version: direct and pool modes need the validator network',
+      'choose one mode: --solo (local search only) or --direct (claim on the network; needs --network, --netuid and --hotkey-file)',
     );
   }
   const config = await readConfig(opts);
   const threads = opts.threads ?? defaultThreads();
-  const stateDir = path.join(opts.dataDir ?? defaultDataDir(), 'solo');
+  const stateDir = path.join(opts.dataDir ?? defaultDataDir(), opts.direct ? 'direct' : 'solo');
+  const fromFiles = await Promise.all((opts.from ?? []).map((f) => readProgramFile(f)));
   const scope = searchScope(config);
 
   const tasks = await loadTasks(searchTaskIds(config.tasks.count, config.tasks.firstSeed), {
@@ -90,6 +102,28 @@ export async function runMine(opts: MineOptions, io: MineIo): Promise<MineSummar
   });
   const loaded = opts.fresh ? null : await loadSearch(stateDir, scope, config);
   if (loaded) io.log(loaded.message);
+
+  let direct: { miner: DirectMiner; close: () => Promise<void> } | null = null;
+  if (opts.direct) {
+    const log = createLogger({ write: io.log }, 'direct');
+    const net = await connectMiner(opts.direct, log);
+    const miner = new DirectMiner({
+      direct: net.direct,
+      config,
+      tasks,
+      log,
+      cooldownMs: (opts.direct.cooldownSeconds ?? 600) * 1000,
+      onEvent: (e) => io.log(formatDirectEvent(e)),
+    });
+    await miner.refreshTarget();
+    direct = {
+      miner,
+      close: async () => {
+        await miner.stop();
+        await net.client.close();
+      },
+    };
+  }
 
   const tty = Boolean(io.out.isTTY);
   let lastPlainLine = 0;
@@ -110,12 +144,16 @@ export async function runMine(opts: MineOptions, io: MineIo): Promise<MineSummar
     islands: opts.islands,
     scope,
     resume: loaded?.snapshot ?? undefined,
-    seedPrograms: loaded?.seedPrograms,
-    onProgress: show,
+    seedPrograms: [...(loaded?.seedPrograms ?? []), ...fromFiles],
+    onProgress: (p) => {
+      show(p);
+      const best = search.snapshot().hallOfFame[0];
+      if (direct && best) void direct.miner.consider(best);
+    },
     log: io.log,
   });
   io.log(
-    `mining solo on ${threads} thread${threads === 1 ? '' : 's'}; state in ${stateDir}; Ctrl-C stops`,
+    `mining ${opts.direct ? 'direct' : 'solo'} on ${threads} thread${threads === 1 ? '' : 's'}; state in ${stateDir}; Ctrl-C stops`,
   );
 
   let saving = Promise.resolve();
@@ -144,6 +182,7 @@ export async function runMine(opts: MineOptions, io: MineIo): Promise<MineSummar
     clearInterval(saver);
     if (timer) clearTimeout(timer);
     unregister();
+    await direct?.close();
   }
   if (tty) io.out.write('\n');
   await save();
@@ -160,4 +199,19 @@ export async function runMine(opts: MineOptions, io: MineIo): Promise<MineSummar
     bestDigest: best?.digest ?? null,
     stateDir,
   };
+}
+
+function formatDirectEvent(e: DirectEvent): string {
+  switch (e.type) {
+    case 'target':
+      return `target: beat ${e.holderDigest.slice(0, 12)} (${e.holderLocalScore.toFixed(4)} here) by the margin: ${e.needed.toFixed(4)}`;
+    case 'claim':
+      return `claiming ${e.digest.slice(0, 12)} (fitness ${e.fitness.toFixed(4)}), committed at block ${e.commitmentBlock}`;
+    case 'submitted':
+      return `submitted to ${e.outcomes.length} validators: ${e.outcomes.map((o) => o.status).join(', ')}`;
+    case 'verdict':
+      return `verdicts for ${e.digest.slice(0, 12)}: ${e.accepting} accept, ${e.rejecting} reject, stake share ${e.share.toFixed(3)}${e.reached ? ' - new state of the art' : ''}`;
+    case 'error':
+      return `direct mode: ${e.message}`;
+  }
 }

@@ -1,0 +1,207 @@
+/**
+ * The validator's HTTP API (announced on chain with serve_axon).
+ *
+ * Signed (src-main/net/signed-request.ts): POST /v1/submissions from registered miners, POST
+ * /v1/receipts from validators. Public, for anyone to check the subnet's verdicts: the state of the
+ * art and its history, a miner's submissions and receipts, receipts by program, judged programs,
+ * and the secrets of finished rounds.
+ *
+ * A request body is read as raw bytes (its hash is what the sender signed), capped before it is
+ * read, and parsed only after the signature checks out. Nothing a peer sends can crash the node:
+ * every failure becomes a 4xx answer with a reason, and a log line.
+ */
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { roundSecret, seedCommitment } from '../../shared/protocol/hidden-tasks';
+import { MAX_SUBMISSION_BYTES, SubmissionSchema } from '../../shared/protocol/submission';
+import type { Track } from '../../shared/protocol/track';
+import type { Logger } from '../log/logger';
+import type { RateLimiter } from '../net/rate-limit';
+import { RequestRejected, verifySignedRequest, type NonceStore } from '../net/signed-request';
+import type { ValidatorStore } from './store';
+import type { ValidatorNode } from './validator';
+
+const MAX_RECEIPTS_BODY = 1024 * 1024;
+const HEX64 = /^[0-9a-f]{64}$/;
+
+export interface ApiDeps {
+  readonly node: ValidatorNode;
+  readonly store: ValidatorStore;
+  readonly track: Track;
+  readonly masterSecret: Uint8Array;
+  readonly limiter: RateLimiter;
+  readonly log: Logger;
+}
+
+export function buildApi(deps: ApiDeps): FastifyInstance {
+  const { node, store, track, log } = deps;
+  const app = Fastify({ logger: false, bodyLimit: MAX_RECEIPTS_BODY });
+  // Keep the body as bytes: the signature covers their hash.
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) =>
+    done(null, body),
+  );
+  const nonces: NonceStore = { remember: (h, n, exp) => store.rememberNonce(h, n, exp) };
+
+  const authenticate = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    allowed: (hotkey: string) => boolean,
+  ): string | null => {
+    const body = Buffer.isBuffer(req.body) ? new Uint8Array(req.body) : new Uint8Array();
+    try {
+      const { hotkey } = verifySignedRequest({
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+        body,
+        self: node.hotkey,
+        now: Date.now(),
+        nonces,
+        isRegistered: allowed,
+      });
+      return hotkey;
+    } catch (err) {
+      if (!(err instanceof RequestRejected)) throw err;
+      log.warn('request rejected', {
+        path: req.url,
+        code: err.code,
+        reason: err.message,
+        hotkey: req.headers['x-sota-hotkey'],
+        ip: req.ip,
+      });
+      void reply.code(err.status).send({ error: err.code, message: err.message });
+      return null;
+    }
+  };
+
+  const jsonBody = (req: FastifyRequest): unknown => {
+    try {
+      return JSON.parse(Buffer.from(req.body as Buffer).toString('utf8')) as unknown;
+    } catch {
+      return undefined;
+    }
+  };
+
+  app.post('/v1/submissions', { bodyLimit: MAX_SUBMISSION_BYTES }, async (req, reply) => {
+    const miner = authenticate(req, reply, (h) => node.isRegistered(h));
+    if (!miner) return reply;
+    if (!deps.limiter.take(miner, Date.now())) {
+      const retry = Math.ceil(deps.limiter.retryAfterMs(miner, Date.now()) / 1000);
+      log.warn('submission rate-limited', { miner });
+      return reply
+        .code(429)
+        .header('retry-after', String(retry))
+        .send({ error: 'RATE_LIMITED', message: `too many submissions; retry in ${retry} s` });
+    }
+    const parsed = SubmissionSchema.safeParse(jsonBody(req));
+    if (!parsed.success) {
+      const message = parsed.error.issues
+        .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)
+        .join('; ');
+      log.warn('submission rejected', { miner, code: 'BAD_BODY', reason: message });
+      return reply.code(400).send({ error: 'BAD_BODY', message });
+    }
+    const { program, digest } = parsed.data;
+    if (parsed.data.track !== track.id)
+      return reply
+        .code(400)
+        .send({ error: 'WRONG_TRACK', message: `this validator judges ${track.id}` });
+    const result = await node.submit(miner, program, digest);
+    if (result.status === 'rejected') {
+      const status = result.code === 'NO_COMMITMENT' ? 403 : 400;
+      return reply.code(status).send({ error: result.code, message: result.reason });
+    }
+    if (result.status === 'refused')
+      return reply.code(409).send({ error: 'PRIORITY', message: result.reason });
+    return reply.code(202).send({ status: result.status, digest, round: node.currentRound });
+  });
+
+  app.post('/v1/receipts', async (req, reply) => {
+    const sender = authenticate(req, reply, (h) => node.isValidator(h));
+    if (!sender) return reply;
+    const body = jsonBody(req) as { receipts?: unknown } | undefined;
+    if (!body || !Array.isArray(body.receipts) || body.receipts.length > 1000)
+      return reply
+        .code(400)
+        .send({ error: 'BAD_BODY', message: 'expected { receipts: [...] } (at most 1000)' });
+    const result = node.receiveReceipts(body.receipts);
+    return reply.send(result);
+  });
+
+  app.get('/v1/health', async () => ({
+    ok: true,
+    hotkey: node.hotkey,
+    track: track.id,
+    block: node.currentBlock,
+    round: node.currentRound,
+  }));
+
+  app.get('/v1/sota', async () => ({
+    track: track.id,
+    margin: track.margin,
+    holder: node.holder(),
+  }));
+
+  app.get('/v1/leaderboard', async () => ({
+    track: track.id,
+    holder: node.holder(),
+    history: node.history().map((s) => ({
+      ...s,
+      receipts: store.receiptsFor(s.digest).filter((r) => r.receipt.verdict === 'accept'),
+    })),
+  }));
+
+  app.get<{ Params: { hotkey: string } }>('/v1/miners/:hotkey', async (req) => ({
+    submissions: store.submissionsByMiner(req.params.hotkey).map((s) => ({
+      digest: s.digest,
+      commitmentBlock: s.commitmentBlock,
+      receivedAt: s.receivedAt,
+      status: s.status,
+      reason: s.reason,
+    })),
+    receipts: store.receiptsByMiner(req.params.hotkey),
+  }));
+
+  app.get<{ Querystring: { since?: string } }>('/v1/receipts', async (req) => ({
+    receipts: store.allReceiptsSince(Number(req.query.since ?? 0) || 0, 1000),
+  }));
+
+  app.get<{ Params: { digest: string } }>('/v1/receipts/:digest', async (req, reply) => {
+    if (!HEX64.test(req.params.digest))
+      return reply.code(400).send({ error: 'BAD_DIGEST', message: 'expected 64 hex digits' });
+    return { receipts: store.receiptsFor(req.params.digest) };
+  });
+
+  app.get<{ Params: { digest: string } }>('/v1/programs/:digest', async (req, reply) => {
+    const program = HEX64.test(req.params.digest) ? node.judgedProgram(req.params.digest) : null;
+    if (!program)
+      return reply.code(404).send({ error: 'NOT_FOUND', message: 'no judged program here' });
+    return { digest: req.params.digest, program };
+  });
+
+  app.get<{ Params: { round: string } }>('/v1/rounds/:round', async (req, reply) => {
+    const round = Number(req.params.round);
+    if (!Number.isSafeInteger(round) || round < 0)
+      return reply.code(400).send({ error: 'BAD_ROUND', message: 'expected a round number' });
+    const secret = roundSecret(deps.masterSecret, round);
+    const over = round < node.currentRound;
+    // A round's secret is revealed only once the round is over, never before.
+    return {
+      round,
+      taskSeedCommitment: seedCommitment(secret),
+      secret: over ? secret : null,
+      hiddenTasks: track.hiddenTasks,
+    };
+  });
+
+  app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
+    const status = err.statusCode && err.statusCode < 500 ? err.statusCode : 500;
+    if (status >= 500) log.error('request failed', { path: req.url, error: String(err) });
+    else log.warn('request refused', { path: req.url, status, reason: err.message });
+    void reply.code(status).send({
+      error: status === 413 ? 'TOO_LARGE' : status >= 500 ? 'INTERNAL' : 'BAD_REQUEST',
+      message: status >= 500 ? 'internal error' : err.message,
+    });
+  });
+
+  return app;
+}

@@ -1,0 +1,137 @@
+/**
+ * `sota-miner --validator`: starts a headless validator and keeps it running until SIGTERM or
+ * SIGINT, then stops taking requests, finishes the submission being judged, and closes the
+ * database (nothing acknowledged is lost even when it is killed instead: see validator.ts).
+ */
+import path from 'node:path';
+import type { KeyringPair } from '@polkadot/keyring/types';
+import { SubtensorClient } from '../chain/client';
+import { createLogger, type Logger } from '../log/logger';
+import { RateLimiter } from '../net/rate-limit';
+import { Secret } from '../wallet/secret';
+import { pairFromKeyFile } from '../wallet/headless';
+import { cryptoReady } from '../wallet/keypair';
+import { buildApi } from './api';
+import { firstPublicIpv4, trackOf, type ValidatorConfig } from './config';
+import { loadMasterSecret } from './master-secret';
+import { ValidatorStore } from './store';
+import { ValidatorNode } from './validator';
+import { Verifier } from './verifier';
+
+export interface RunningValidator {
+  readonly node: ValidatorNode;
+  /** The address the API listens on, e.g. http://0.0.0.0:8091. */
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** The hotkey file's password, for an encrypted ($NACL) file: never a flag, never logged. */
+const HOTKEY_PASSWORD_ENV = 'SOTA_HOTKEY_PASSWORD';
+
+export async function startValidator(
+  config: ValidatorConfig,
+  log: Logger = createLogger(
+    { level: config.logLevel, write: (l) => void process.stdout.write(`${l}\n`) },
+    'validator',
+  ),
+): Promise<RunningValidator> {
+  const track = trackOf(config);
+  await cryptoReady();
+  const password = process.env[HOTKEY_PASSWORD_ENV];
+  const pair: KeyringPair = await pairFromKeyFile(
+    config.hotkeyFile,
+    password ? new Secret(password) : undefined,
+  );
+  log.info('starting', {
+    hotkey: pair.address,
+    network: config.network,
+    netuid: config.netuid,
+    track: track.id,
+    dataDir: config.dataDir,
+  });
+  const store = ValidatorStore.open(path.join(config.dataDir, 'validator', 'validator.db'), log);
+  const masterSecret = loadMasterSecret(config.dataDir);
+  const client = await SubtensorClient.connect({
+    network: config.network,
+    log: log.child('chain'),
+  });
+  const verifier = await Verifier.create({
+    track,
+    threads: config.threads,
+    cifarDir: config.cifarDir,
+    log: log.child('verify'),
+  });
+  const node = new ValidatorNode({
+    track,
+    netuid: config.netuid,
+    pair,
+    client,
+    store,
+    verifier,
+    masterSecret,
+    log,
+    metagraphEveryBlocks: config.metagraphEveryBlocks,
+    weightsEveryBlocks: config.weightsEveryBlocks,
+  });
+  const limiter = new RateLimiter({
+    capacity: Math.min(config.submissionsPerHour, 5),
+    refillPerSecond: config.submissionsPerHour / 3600,
+  });
+  const app = buildApi({ node, store, track, masterSecret, limiter, log: log.child('api') });
+  const shutdown = async () => {
+    await app.close();
+    await node.stop();
+    await verifier.close();
+    await client.close();
+    store.close();
+  };
+  try {
+    await node.start();
+    const url = await app.listen({ host: config.host, port: config.port });
+    await announce(config, client, pair, log);
+    log.info('validator ready', { url, hotkey: pair.address, round: node.currentRound });
+    return { node, url, stop: shutdown };
+  } catch (err) {
+    await shutdown().catch(() => {});
+    throw err;
+  }
+}
+
+/** Publishes the API's address on chain (serve_axon) unless the chain already has it. */
+async function announce(
+  config: ValidatorConfig,
+  client: SubtensorClient,
+  pair: KeyringPair,
+  log: Logger,
+): Promise<void> {
+  const ip = config.externalIp ?? firstPublicIpv4();
+  const port = config.externalPort ?? config.port;
+  if (!ip) {
+    log.warn('no public address to announce: set --external-ip; miners cannot reach this node');
+    return;
+  }
+  const mg = await client.metagraph(config.netuid);
+  const me = mg.neurons.find((n) => n.hotkey === pair.address);
+  if (!me) {
+    log.warn('not registered on the subnet: not announcing the endpoint');
+    return;
+  }
+  if (me.axon?.ip === ip && me.axon.port === port) return;
+  await client.serveAxon(config.netuid, pair, { ip, port });
+  log.info('endpoint announced', { ip, port });
+}
+
+/** Runs until SIGTERM/SIGINT; a second signal exits at once. */
+export async function runValidatorUntilSignal(config: ValidatorConfig): Promise<void> {
+  const running = await startValidator(config);
+  await new Promise<void>((resolve) => {
+    let signals = 0;
+    const onSignal = (signal: string) => {
+      if (++signals > 1) process.exit(130);
+      process.stdout.write(`received ${signal}: stopping\n`);
+      void running.stop().then(resolve, resolve);
+    };
+    process.on('SIGTERM', () => onSignal('SIGTERM'));
+    process.on('SIGINT', () => onSignal('SIGINT'));
+  });
+}

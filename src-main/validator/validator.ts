@@ -1,0 +1,548 @@
+/**
+ * The validator node: takes committed submissions, judges each against the holder on its own
+ * hidden tasks, signs a receipt, shares receipts with the other validators, moves the state of the
+ * art when validators holding the quorum of stake accept, and sets weights every tempo.
+ *
+ * Everything it acknowledges is in SQLite before the answer goes out, so a validator killed at any
+ * moment restarts where it was: pending submissions are judged (on the same round's tasks, from the
+ * same master secret), receipts it missed are pulled from its peers, and the quorum rule, applied
+ * again to the same receipts, gives the same state of the art.
+ */
+import type { KeyringPair } from '@polkadot/keyring/types';
+import { decodeAddress } from '@polkadot/util-crypto';
+import { programDigest } from '../../shared/algorithm/canonical';
+import { parseProgramOrThrow } from '../../shared/algorithm/dsl';
+import { commitmentBytes } from '../../shared/protocol/commitment';
+import { roundOf, roundSecret, seedCommitment } from '../../shared/protocol/hidden-tasks';
+import { tally, type ValidatorWeight } from '../../shared/protocol/quorum';
+import type { Receipt, SignedReceipt } from '../../shared/protocol/receipt';
+import type { Track } from '../../shared/protocol/track';
+import { sotaWeights } from '../../shared/protocol/weights-policy';
+import type { SubtensorClient } from '../chain/client';
+import type { Metagraph, Neuron } from '../chain/metagraph';
+import type { PendingReveal } from '../chain/weights';
+import type { Logger } from '../log/logger';
+import { getOkJson, signedRequest } from '../net/http-client';
+import { checkReceipt, signReceipt } from './receipts';
+import { MAX_RECEIPT_PAGE, type SotaRow, type SubmissionRow, type ValidatorStore } from './store';
+import { VerifyError, type Verifier } from './verifier';
+
+export interface ValidatorNodeDeps {
+  readonly track: Track;
+  readonly netuid: number;
+  readonly pair: KeyringPair;
+  readonly client: SubtensorClient;
+  readonly store: ValidatorStore;
+  readonly verifier: Verifier;
+  readonly masterSecret: Uint8Array;
+  readonly log: Logger;
+  readonly metagraphEveryBlocks: number;
+  readonly weightsEveryBlocks?: number;
+}
+
+/** The holder a challenger must beat: the last winner, or the track's genesis program. */
+export interface Holder {
+  readonly digest: string;
+  readonly program: string;
+  readonly miner: string | null;
+  readonly since: number | null;
+  readonly block: number | null;
+  readonly score: number | null;
+}
+
+export type Accepted =
+  | { readonly status: 'queued' | 'judged' | 'refused'; readonly reason?: string }
+  | { readonly status: 'rejected'; readonly code: string; readonly reason: string };
+
+const PEER_TIMEOUT_MS = 5000;
+
+export class ValidatorNode {
+  private metagraph: Metagraph | null = null;
+  private head = 0;
+  private lastMetagraphBlock = -Infinity;
+  private lastWeightsBlock = -Infinity;
+  private pendingReveal: PendingReveal | null = null;
+  private queue: Promise<void> = Promise.resolve();
+  private stopped = false;
+  private unsubscribe: (() => void) | null = null;
+  private readonly genesisDigest: string;
+  private readonly log: Logger;
+
+  constructor(private readonly deps: ValidatorNodeDeps) {
+    this.log = deps.log;
+    this.genesisDigest = programDigest(parseProgramOrThrow(deps.track.genesis));
+    const saved = deps.store.getMeta('pendingReveal');
+    if (saved) this.pendingReveal = JSON.parse(saved, reviveBigInt) as PendingReveal;
+  }
+
+  get hotkey(): string {
+    return this.deps.pair.address;
+  }
+
+  get currentBlock(): number {
+    return this.head;
+  }
+
+  get currentRound(): number {
+    return roundOf(this.head, this.deps.track.roundBlocks);
+  }
+
+  /** Reads the chain, resumes unfinished work and follows new blocks. */
+  async start(): Promise<void> {
+    const header = await this.deps.client.api.rpc.chain.getHeader();
+    this.head = header.number.toNumber();
+    await this.refreshMetagraph();
+    // First finish what this validator acknowledged before it stopped, against the holder it knew
+    // then; then learn what its peers decided meanwhile.
+    for (const s of this.deps.store.pendingSubmissions()) this.enqueue(s);
+    await this.queue;
+    await this.syncFromPeers();
+    this.recheckQuorums();
+    this.unsubscribe = await this.deps.client.subscribeBlocks((head) => {
+      this.head = Math.max(this.head, head.number);
+      void this.onBlock().catch((err: unknown) =>
+        this.log.warn('block handling failed', { error: String(err) }),
+      );
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.unsubscribe?.();
+    await this.queue;
+  }
+
+  /** Resolves when every queued submission has been judged (tests and shutdown). */
+  idle(): Promise<void> {
+    return this.queue;
+  }
+
+  // --- the metagraph -------------------------------------------------------------------------
+
+  isRegistered(hotkey: string): boolean {
+    return this.metagraph?.neurons.some((n) => n.hotkey === hotkey) ?? false;
+  }
+
+  /** Validators: neurons with a validator permit, weighted by stake. */
+  validators(): Neuron[] {
+    return this.metagraph?.neurons.filter((n) => n.validatorPermit) ?? [];
+  }
+
+  isValidator(hotkey: string): boolean {
+    return this.validators().some((n) => n.hotkey === hotkey);
+  }
+
+  private async refreshMetagraph(): Promise<void> {
+    this.metagraph = await this.deps.client.metagraph(this.deps.netuid);
+    this.lastMetagraphBlock = this.head;
+    if (!this.isRegistered(this.hotkey))
+      this.log.warn('this validator hotkey is not registered on the subnet', {
+        hotkey: this.hotkey,
+        netuid: this.deps.netuid,
+      });
+  }
+
+  private peers(): Array<{ hotkey: string; url: string }> {
+    return this.validators()
+      .filter((n) => n.hotkey !== this.hotkey && n.axon)
+      .map((n) => ({ hotkey: n.hotkey, url: `http://${n.axon!.ip}:${n.axon!.port}` }));
+  }
+
+  private async onBlock(): Promise<void> {
+    if (this.stopped) return;
+    if (this.head - this.lastMetagraphBlock >= this.deps.metagraphEveryBlocks) {
+      await this.refreshMetagraph();
+      await this.syncFromPeers();
+      this.recheckQuorums();
+    }
+    await this.maybeSetWeights();
+  }
+
+  // --- the state of the art ------------------------------------------------------------------
+
+  holder(): Holder {
+    const sota = this.deps.store.currentSota(this.deps.track.id);
+    if (!sota)
+      return {
+        digest: this.genesisDigest,
+        program: this.deps.track.genesis,
+        miner: null,
+        since: null,
+        block: null,
+        score: null,
+      };
+    return {
+      digest: sota.digest,
+      program: sota.program,
+      miner: sota.miner,
+      since: sota.becameAt,
+      block: sota.block,
+      score: sota.challengerScore,
+    };
+  }
+
+  history(): SotaRow[] {
+    return this.deps.store.sotaHistory(this.deps.track.id);
+  }
+
+  // --- submissions ---------------------------------------------------------------------------
+
+  /**
+   * A signed, registered, well-formed submission from `miner`: checks its commitment and its
+   * priority, stores it and queues it for judging.
+   */
+  async submit(miner: string, program: string, digest: string): Promise<Accepted> {
+    const reject = (code: string, reason: string): Accepted => {
+      this.log.warn('submission rejected', { miner, digest, code, reason });
+      return { status: 'rejected', code, reason };
+    };
+    let parsedDigest: string;
+    try {
+      parsedDigest = programDigest(parseProgramOrThrow(program));
+    } catch (err) {
+      return reject('BAD_PROGRAM', (err as Error).message);
+    }
+    if (parsedDigest !== digest)
+      return reject('DIGEST_MISMATCH', `the program's digest is ${parsedDigest}`);
+    const known = this.deps.store.submission(digest, miner);
+    if (known)
+      return {
+        status: known.status === 'pending' ? 'queued' : known.status,
+        reason: known.reason ?? undefined,
+      };
+
+    const commitment = await this.deps.client.readCommitment(this.deps.netuid, miner);
+    const expected = commitmentBytes(digest, decodeAddress(miner));
+    if (!commitment || !equalBytes(commitment.data, expected))
+      return reject(
+        'NO_COMMITMENT',
+        'no matching commitment on chain: publish commitmentHex(digest, hotkey) first',
+      );
+
+    let fingerprint: string;
+    try {
+      fingerprint = await this.deps.verifier.fingerprint(program);
+    } catch (err) {
+      return reject(err instanceof VerifyError ? err.code : 'BAD_PROGRAM', (err as Error).message);
+    }
+    const row = {
+      digest,
+      miner,
+      track: this.deps.track.id,
+      program,
+      commitmentBlock: commitment.block,
+      fingerprint,
+      receivedAt: Date.now(),
+      round: this.currentRound,
+    };
+    this.deps.store.addSubmission(row);
+    const first = this.deps.store.earliestClaim(fingerprint);
+    if (first && first.miner !== miner && first.commitmentBlock <= commitment.block) {
+      const reason =
+        `functionally equivalent to ${first.digest.slice(0, 12)}… committed by ${first.miner} ` +
+        `at block ${first.commitmentBlock}; the earliest commitment has priority`;
+      this.deps.store.setSubmissionStatus(digest, miner, 'refused', reason);
+      this.log.warn('submission refused priority', { miner, digest, reason });
+      return { status: 'refused', reason };
+    }
+    this.log.info('submission queued', { miner, digest, commitmentBlock: commitment.block });
+    this.enqueue(this.deps.store.submission(digest, miner)!);
+    return { status: 'queued' };
+  }
+
+  private enqueue(s: SubmissionRow): void {
+    this.queue = this.queue
+      .then(() => (this.stopped ? undefined : this.judge(s)))
+      .catch((err: unknown) =>
+        this.log.error('judging failed', { digest: s.digest, error: String(err) }),
+      );
+  }
+
+  private async judge(s: SubmissionRow): Promise<void> {
+    const holder = this.holder();
+    if (s.digest === holder.digest) {
+      // Still the miner's claim (its priority stands); there is just nothing left to judge.
+      this.deps.store.setSubmissionStatus(s.digest, s.miner, 'judged', 'already the holder');
+      return;
+    }
+    const round = this.currentRound;
+    const secret = roundSecret(this.deps.masterSecret, round);
+    const { margin } = this.deps.track;
+    let challengerScore = 0;
+    let holderScore = 0;
+    let reason: string;
+    let verdict: 'accept' | 'reject';
+    const started = Date.now();
+    try {
+      const r = await this.deps.verifier.judge(s.program, holder.program, secret);
+      challengerScore = r.challengerScore;
+      holderScore = r.holderScore;
+      const gain = challengerScore - holderScore;
+      verdict = gain >= margin ? 'accept' : 'reject';
+      reason =
+        verdict === 'accept'
+          ? `beats the holder by ${gain.toFixed(4)} (margin ${margin})`
+          : `${gain.toFixed(4)} over the holder, below the margin ${margin}`;
+    } catch (err) {
+      if (!(err instanceof VerifyError)) throw err;
+      verdict = 'reject';
+      reason = `not verifiable: ${err.code}`;
+    }
+    const receipt: Receipt = {
+      v: 1,
+      track: this.deps.track.id,
+      validator: this.hotkey,
+      round,
+      taskSeedCommitment: seedCommitment(secret),
+      digest: s.digest,
+      miner: s.miner,
+      commitmentBlock: s.commitmentBlock,
+      holderDigest: holder.digest,
+      challengerScore,
+      holderScore,
+      margin,
+      verdict,
+      reason,
+      issuedAt: Date.now(),
+    };
+    const signed = signReceipt(this.deps.pair, receipt);
+    this.deps.store.addReceipt(signed);
+    this.deps.store.setSubmissionStatus(s.digest, s.miner, 'judged', reason);
+    this.log.info('verdict', {
+      digest: s.digest,
+      miner: s.miner,
+      verdict,
+      challengerScore,
+      holderScore,
+      ms: Date.now() - started,
+    });
+    this.checkQuorum(s.digest, holder.digest);
+    await this.gossip([signed]);
+  }
+
+  // --- receipts and quorum -------------------------------------------------------------------
+
+  /** Receipts from a peer (or relayed): each must be signed by a validator of this subnet. */
+  receiveReceipts(values: readonly unknown[]): { stored: number; rejected: string[] } {
+    let stored = 0;
+    const rejected: string[] = [];
+    const touched = new Set<string>();
+    for (const value of values) {
+      const check = checkReceipt(value);
+      if (!check.ok) {
+        rejected.push(check.reason);
+        continue;
+      }
+      const r = check.signed.receipt;
+      if (r.track !== this.deps.track.id) {
+        rejected.push(`receipt for another track (${r.track})`);
+        continue;
+      }
+      if (!this.isValidator(r.validator)) {
+        rejected.push(`receipt from ${r.validator}, not a validator of this subnet`);
+        continue;
+      }
+      if (this.deps.store.addReceipt(check.signed)) {
+        stored++;
+        touched.add(`${r.digest}:${r.holderDigest}`);
+      }
+    }
+    if (rejected.length > 0) this.log.warn('receipts rejected', { reasons: rejected });
+    for (const key of touched) {
+      const [digest, holder] = key.split(':') as [string, string];
+      this.checkQuorum(digest, holder);
+    }
+    return { stored, rejected };
+  }
+
+  private async gossip(receipts: SignedReceipt[]): Promise<void> {
+    await Promise.all(
+      this.peers().map(async (peer) => {
+        try {
+          const res = await signedRequest({
+            url: peer.url,
+            path: '/v1/receipts',
+            method: 'POST',
+            body: { receipts },
+            pair: this.deps.pair,
+            target: peer.hotkey,
+            timeoutMs: PEER_TIMEOUT_MS,
+          });
+          if (res.status >= 300)
+            this.log.warn('peer refused receipts', { peer: peer.hotkey, status: res.status });
+        } catch (err) {
+          this.log.warn('peer unreachable', { peer: peer.hotkey, error: String(err) });
+        }
+      }),
+    );
+  }
+
+  /** Pulls the receipts peers hold (what this validator missed while it was down), page by page. */
+  private async syncFromPeers(): Promise<void> {
+    for (const peer of this.peers()) {
+      let since = 0;
+      try {
+        for (let page = 0; page < 100; page++) {
+          const body = (await getOkJson(`${peer.url}/v1/receipts?since=${since}`, {
+            timeoutMs: PEER_TIMEOUT_MS,
+          })) as { receipts?: unknown };
+          if (!Array.isArray(body.receipts) || body.receipts.length === 0) break;
+          this.receiveReceipts(body.receipts);
+          const last = body.receipts.at(-1) as { receipt?: { issuedAt?: unknown } };
+          const next = Number(last.receipt?.issuedAt);
+          if (!Number.isSafeInteger(next) || next <= since) break;
+          since = next;
+        }
+      } catch (err) {
+        this.log.debug('peer sync failed', { peer: peer.hotkey, error: String(err) });
+      }
+    }
+  }
+
+  private recheckQuorums(): void {
+    const holder = this.holder().digest;
+    const challengers = new Set(
+      this.deps.store
+        .allReceiptsSince(0, MAX_RECEIPT_PAGE)
+        .filter((s) => s.receipt.holderDigest === holder && s.receipt.verdict === 'accept')
+        .map((s) => s.receipt.digest),
+    );
+    for (const digest of challengers) this.checkQuorum(digest, holder);
+  }
+
+  private checkQuorum(digest: string, holderDigest: string): void {
+    const holder = this.holder();
+    if (holderDigest !== holder.digest) return;
+    const receipts = this.deps.store.receiptsFor(digest, holderDigest).map((s) => s.receipt);
+    const weights: ValidatorWeight[] = this.validators().map((n) => ({
+      hotkey: n.hotkey,
+      stake: n.stake,
+    }));
+    const t = tally(receipts, weights, digest, holderDigest, this.deps.track.quorum);
+    if (!t.reached) return;
+    const accepted = receipts.filter((r) => r.verdict === 'accept');
+    const first = accepted[0]!;
+    const program = this.programOf(digest, first.miner);
+    if (!program) {
+      // Judged elsewhere only: fetch the program from a validator that accepted it.
+      void this.fetchProgram(digest, t.accepting).then((p) => {
+        if (p) this.checkQuorum(digest, holderDigest);
+      });
+      return;
+    }
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    this.deps.store.recordSota({
+      track: this.deps.track.id,
+      digest,
+      miner: first.miner,
+      program,
+      commitmentBlock: first.commitmentBlock,
+      becameAt: Date.now(),
+      block: this.head,
+      share: t.share,
+      challengerScore: mean(accepted.map((r) => r.challengerScore)),
+      holderScore: mean(accepted.map((r) => r.holderScore)),
+    });
+    this.log.info('new state of the art', {
+      digest,
+      miner: first.miner,
+      share: +t.share.toFixed(4),
+      validators: t.accepting.length,
+    });
+  }
+
+  private programOf(digest: string, miner: string): string | null {
+    return this.deps.store.submission(digest, miner)?.program ?? this.fetched.get(digest) ?? null;
+  }
+
+  private readonly fetched = new Map<string, string>();
+
+  private async fetchProgram(digest: string, from: readonly string[]): Promise<string | null> {
+    for (const peer of this.peers().filter((p) => from.includes(p.hotkey))) {
+      try {
+        const body = (await getOkJson(`${peer.url}/v1/programs/${digest}`, {
+          timeoutMs: PEER_TIMEOUT_MS,
+        })) as { program?: unknown };
+        if (typeof body.program !== 'string') continue;
+        if (programDigest(parseProgramOrThrow(body.program)) !== digest) continue;
+        this.fetched.set(digest, body.program);
+        return body.program;
+      } catch (err) {
+        this.log.debug('program fetch failed', { peer: peer.hotkey, error: String(err) });
+      }
+    }
+    return null;
+  }
+
+  /** A judged program's text (public once judged: its commitment already fixed its priority). */
+  judgedProgram(digest: string): string | null {
+    const sota = this.history().find((s) => s.digest === digest);
+    if (sota) return sota.program;
+    const receipt = this.deps.store.receipt(this.hotkey, digest);
+    return receipt ? this.programOf(digest, receipt.receipt.miner) : null;
+  }
+
+  // --- weights -------------------------------------------------------------------------------
+
+  private async maybeSetWeights(): Promise<void> {
+    const { client, netuid, pair, store, track } = this.deps;
+    if (this.pendingReveal && this.head >= this.pendingReveal.firstRevealBlock) {
+      const pending = this.pendingReveal;
+      this.pendingReveal = null;
+      store.setMeta('pendingReveal', '');
+      if (this.head <= pending.lastRevealBlock) {
+        await client.revealWeights(pair, pending);
+        this.log.info('weights revealed', { block: this.head });
+      }
+    }
+    const every = this.deps.weightsEveryBlocks ?? (await client.subnet(netuid)).tempo;
+    if (this.head - this.lastWeightsBlock < every) return;
+    if (!this.isValidator(this.hotkey)) return;
+    this.lastWeightsBlock = this.head;
+    const sota = store.currentSota(track.id);
+    const uidOf = (hotkey: string) =>
+      this.metagraph?.neurons.find((n) => n.hotkey === hotkey)?.uid ?? null;
+    const plan = sotaWeights({
+      holderUid: sota ? uidOf(sota.miner) : null,
+      burnUid: await this.burnUid(),
+      winnerShare: track.winnerShare,
+      windowOpen: sota !== undefined && this.head < sota.block + track.rewardWindowBlocks,
+    });
+    const result = await client.setWeights(netuid, pair, plan.uids, plan.weights);
+    if (result.mode === 'committed') {
+      this.pendingReveal = result.pending;
+      store.setMeta('pendingReveal', JSON.stringify(result.pending, replaceBigInt));
+    }
+    store.recordWeights({
+      block: this.head,
+      uids: plan.uids,
+      weights: plan.weights,
+      mode: result.mode,
+      at: Date.now(),
+    });
+    this.log.info('weights set', { mode: result.mode, uids: plan.uids, weights: plan.weights });
+  }
+
+  /** The subnet owner's uid (emission sent there is burned), else uid 0. */
+  private async burnUid(): Promise<number> {
+    const q = this.deps.client.api.query['subtensorModule'];
+    const owner = q?.['subnetOwnerHotkey']
+      ? String((await q['subnetOwnerHotkey']!(this.deps.netuid)).toJSON())
+      : null;
+    return this.metagraph?.neurons.find((n) => n.hotkey === owner)?.uid ?? 0;
+  }
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+function replaceBigInt(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? { $bigint: value.toString() } : value;
+}
+
+function reviveBigInt(_key: string, value: unknown): unknown {
+  if (value && typeof value === 'object' && '$bigint' in value)
+    return BigInt((value as { $bigint: string }).$bigint);
+  return value;
+}

@@ -1,0 +1,347 @@
+/**
+ * Direct mining on a local network (`npm run test:network`): the real Subtensor runtime under
+ * chopsticks, three validators and a miner as separate processes of the CLI, talking HTTP over
+ * this machine's own address. What the validator issue asks to see:
+ * - a genuine improvement becomes the state of the art by quorum, and the weights on chain point
+ *   at the winner;
+ * - a validator killed mid-round restarts with its receipts and reaches the same state of the art;
+ * - a copy submitted later by another hotkey is refused priority;
+ * - replayed, misaddressed, forged and unregistered requests, and a claim that does not hold on
+ *   hidden tasks, are rejected with logged reasons.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Keyring } from '@polkadot/keyring';
+import type { KeyringPair } from '@polkadot/keyring/types';
+import { cryptoWaitReady, mnemonicGenerate } from '@polkadot/util-crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { programDigest } from '../../shared/algorithm/canonical';
+import { parseProgramOrThrow, printProgram } from '../../shared/algorithm/dsl';
+import { LINEAR_BASELINE, makeTrack } from '../../shared/protocol/track';
+import { SIGNED_HEADERS } from '../../shared/protocol/request';
+import { startLocalnet, type Localnet } from '../../src-main/chain/localnet';
+import { submit as submitTx } from '../../src-main/chain/tx';
+import { realCifar10Dir } from '../../src-main/dataset/test-support';
+import { silentLogger } from '../../src-main/log/logger';
+import { DirectClient } from '../../src-main/miner/direct-client';
+import { signRequest } from '../../src-main/net/signed-request';
+import { firstPublicIpv4 } from '../../src-main/validator/config';
+import { btcliKeyfileJson } from '../../src-main/wallet/btcli-fixture';
+import { NodeProcess, eventually, freePort } from './processes';
+
+const TAO = 1_000_000_000n;
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const example = (name: string) => readFileSync(path.join(ROOT, 'examples', `${name}.dsl`), 'utf8');
+const canonical = (text: string) => printProgram(parseProgramOrThrow(text));
+
+interface Validator {
+  name: string;
+  pair: KeyringPair;
+  keyFile: string;
+  dataDir: string;
+  port: number;
+  url: string;
+  process: NodeProcess;
+}
+
+interface SotaAnswer {
+  holder: { digest: string; miner: string | null; program: string };
+}
+
+async function getJson<T>(url: string): Promise<T> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+  return (await res.json()) as T;
+}
+
+describe('direct mining on a local network', () => {
+  const work = mkdtempSync(path.join(tmpdir(), 'sota-network-'));
+  let cifarDir: string;
+  const track = makeTrack();
+  const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+  let net: Localnet;
+  let netuid: number;
+  let ip: string;
+  let configFile: string;
+  let validators: Validator[];
+  let honest: { pair: KeyringPair; keyFile: string };
+  let copier: { pair: KeyringPair; keyFile: string };
+  /** Makes a claim that does not hold (a third miner: commitments are rate-limited per hotkey). */
+  let claimant: { pair: KeyringPair; keyFile: string };
+  let stranger: KeyringPair;
+  let winner: string;
+  let rejected: string;
+  const genesis = programDigest(parseProgramOrThrow(LINEAR_BASELINE));
+  const measured: Record<string, number> = {};
+
+  const newKey = async (name: string) => {
+    const mnemonic = mnemonicGenerate();
+    const keyFile = path.join(work, `${name}.json`);
+    writeFileSync(keyFile, JSON.stringify(await btcliKeyfileJson(mnemonic)));
+    return { pair: keyring.addFromMnemonic(mnemonic), keyFile };
+  };
+
+  const validatorProcess = (v: Omit<Validator, 'process'>) =>
+    new NodeProcess(v.name, [
+      '--validator',
+      ...['--network', net.endpoint, '--netuid', String(netuid)],
+      ...['--port', String(v.port), '--external-ip', ip],
+      ...['--data-dir', v.dataDir, '--hotkey-file', v.keyFile],
+      ...['--cifar-dir', cifarDir, '--config', configFile],
+    ]).start();
+
+  beforeAll(async () => {
+    await cryptoWaitReady();
+    cifarDir = await realCifar10Dir();
+    const found = firstPublicIpv4();
+    if (!found)
+      throw new Error('the network test needs a non-loopback IPv4 address on this machine');
+    ip = found;
+    net = await startLocalnet({ blockTimeMs: 1000 });
+    const c = net.client;
+    netuid = await net.createSubnet({ tempo: 10 });
+    // A deep pool, so that stake buys alpha and the validators' stakes mean something.
+    await net.deepenPool(netuid, 1_000_000n * TAO);
+
+    const keys = await Promise.all(['A', 'B', 'C'].map((n) => newKey(`validator-${n}`)));
+    honest = await newKey('miner-honest');
+    copier = await newKey('miner-copier');
+    claimant = await newKey('miner-claimant');
+    stranger = (await newKey('stranger')).pair;
+    const { validatorColdkey, minerColdkey } = net.accounts;
+    for (const k of keys)
+      await c.burnedRegister(netuid, k.pair.address, validatorColdkey, 10n * TAO);
+    for (const k of [honest, copier, claimant])
+      await c.burnedRegister(netuid, k.pair.address, minerColdkey, 10n * TAO);
+    // A holds half the validator stake: A and B together pass the 2/3 quorum while C is down.
+    const stakes = [2000n, 1000n, 1000n];
+    for (const [i, k] of keys.entries())
+      await submitTx(
+        c,
+        c.api.tx['subtensorModule']!['addStake']!(k.pair.address, netuid, stakes[i]! * TAO),
+        validatorColdkey,
+      );
+
+    configFile = path.join(work, 'validator.json');
+    // Short rounds and frequent metagraph reads and weights, for a test that lasts minutes.
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        metagraphEveryBlocks: 3,
+        weightsEveryBlocks: 5,
+        track: { roundBlocks: 60 },
+      }),
+    );
+    validators = await Promise.all(
+      keys.map(async (k, i) => {
+        const name = `validator-${'ABC'[i]}`;
+        const port = await freePort();
+        const v = {
+          name,
+          ...k,
+          dataDir: path.join(work, name),
+          port,
+          url: `http://${ip}:${port}`,
+        };
+        return { ...v, process: validatorProcess(v) };
+      }),
+    );
+    await Promise.all(validators.map((v) => v.process.waitForLine(/validator ready/, 120_000)));
+    // Every validator sees the other two (permit and endpoint on chain).
+    await eventually('three validators with endpoints in the metagraph', async () => {
+      const mg = await c.metagraph(netuid);
+      const served = validators.filter((v) =>
+        mg.neurons.some((n) => n.hotkey === v.pair.address && n.validatorPermit && n.axon),
+      );
+      return served.length === 3 ? true : undefined;
+    });
+  }, 240_000);
+
+  afterAll(async () => {
+    await Promise.all((validators ?? []).map((v) => v.process.stop()));
+    await net?.close();
+  });
+
+  it('starts every validator on the genesis holder', async () => {
+    for (const v of validators) {
+      const sota = await getJson<SotaAnswer>(`${v.url}/v1/sota`);
+      expect(sota.holder.digest).toBe(genesis);
+      expect(sota.holder.miner).toBeNull();
+    }
+  });
+
+  it('rejects replayed, misaddressed, forged and unregistered requests, with logged reasons', async () => {
+    const [a, b] = validators as [Validator, Validator];
+    const program = canonical(example('logistic_regression'));
+    const body = new TextEncoder().encode(
+      JSON.stringify({
+        track: track.id,
+        program,
+        digest: programDigest(parseProgramOrThrow(program)),
+      }),
+    );
+    const post = (headers: Record<string, string>) =>
+      fetch(`${a.url}/v1/submissions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as { error: string } }));
+    const sign = (pair: KeyringPair, target: string) =>
+      signRequest(pair, { method: 'POST', path: '/v1/submissions', body, target });
+
+    // Signed by the copier, but claiming to come from the honest miner.
+    const forged = {
+      ...sign(copier.pair, a.pair.address),
+      [SIGNED_HEADERS.hotkey]: honest.pair.address,
+    };
+    expect(await post(forged)).toMatchObject({ status: 401, body: { error: 'BAD_SIGNATURE' } });
+    // Addressed to validator B, sent to A.
+    expect(await post(sign(copier.pair, b.pair.address))).toMatchObject({
+      status: 401,
+      body: { error: 'WRONG_TARGET' },
+    });
+    expect(await post(sign(stranger, a.pair.address))).toMatchObject({
+      status: 403,
+      body: { error: 'NOT_REGISTERED' },
+    });
+    // A genuine request (refused: nothing committed on chain), then the same bytes again.
+    const once = sign(copier.pair, a.pair.address);
+    expect(await post(once)).toMatchObject({ status: 403, body: { error: 'NO_COMMITMENT' } });
+    expect(await post(once)).toMatchObject({ status: 409, body: { error: 'REPLAY' } });
+    const oversized = await fetch(`${a.url}/v1/submissions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...sign(copier.pair, a.pair.address) },
+      body: 'x'.repeat(64 * 1024),
+    });
+    expect(oversized.status).toBe(413);
+    for (const code of [
+      'BAD_SIGNATURE',
+      'WRONG_TARGET',
+      'NOT_REGISTERED',
+      'NO_COMMITMENT',
+      'REPLAY',
+    ])
+      expect(a.process.has(new RegExp(`rejected.*${code}`))).toBe(true);
+  });
+
+  it('rejects a claim that does not hold on the hidden tasks', async () => {
+    const direct = new DirectClient({
+      client: net.client,
+      netuid,
+      pair: claimant.pair,
+      track,
+      log: silentLogger,
+    });
+    const program = canonical(example('logistic_regression'));
+    const digest = programDigest(parseProgramOrThrow(program));
+    await direct.commit(digest);
+    const outcomes = await direct.submit(program);
+    expect(outcomes.map((o) => o.status)).toEqual([202, 202, 202]);
+    const view = await eventually('three verdicts', async () => {
+      const v = await direct.verdicts(digest, genesis);
+      return v.receipts.length === 3 ? v : undefined;
+    });
+    expect(view.tally.reached).toBe(false);
+    for (const { receipt } of view.receipts) {
+      expect(receipt.verdict).toBe('reject');
+      expect(receipt.reason).toMatch(/below the margin/);
+    }
+    for (const v of validators)
+      expect((await getJson<SotaAnswer>(`${v.url}/v1/sota`)).holder.digest).toBe(genesis);
+    rejected = digest;
+  }, 120_000);
+
+  it('makes a genuine improvement the state of the art by quorum, with a validator killed mid-round', async () => {
+    const [a, b, c] = validators as [Validator, Validator, Validator];
+    const miner = new NodeProcess('miner', [
+      'mine',
+      ...['--direct', '--network', net.endpoint, '--netuid', String(netuid)],
+      ...['--hotkey-file', honest.keyFile, '--data-dir', path.join(work, 'miner')],
+      ...['--from', path.join(ROOT, 'examples', 'nn.dsl'), '--threads', '1', '--fresh'],
+      ...['--cifar-dir', cifarDir, '--seconds', '600', '--cooldown', '0'],
+    ]).start();
+    try {
+      // Validator C dies right after it has taken the submission, before (or while) judging it.
+      await c.process.waitForLine(new RegExp(`submission queued.*${honest.pair.address}`), 180_000);
+      const submittedAt = Date.now();
+      await c.process.kill();
+
+      const holderOf = (v: Validator) =>
+        getJson<SotaAnswer>(`${v.url}/v1/sota`).then((s) => s.holder);
+      const holder = await eventually(
+        'A and B to agree on a new holder',
+        async () => {
+          const [ha, hb] = await Promise.all([holderOf(a), holderOf(b)]);
+          return ha.miner === honest.pair.address && hb.digest === ha.digest ? ha : undefined;
+        },
+        120_000,
+      );
+      measured['submissionToQuorumMs'] = Date.now() - submittedAt;
+      winner = holder.digest;
+      await miner.waitForLine(/new state of the art/, 60_000);
+
+      // C comes back with what it had stored, judges what it had taken, learns the peers'
+      // receipts, and applies the same quorum rule: the same holder.
+      c.process = validatorProcess(c);
+      await c.process.waitForLine(/validator ready/, 120_000);
+      await eventually('C to reach the same holder', async () =>
+        (await holderOf(c)).digest === winner ? true : undefined,
+      );
+      const { receipts } = await getJson<{
+        receipts: Array<{ receipt: { validator: string; verdict: string } }>;
+      }>(`${c.url}/v1/receipts/${winner}`);
+      const accepting = new Set(
+        receipts.filter((r) => r.receipt.verdict === 'accept').map((r) => r.receipt.validator),
+      );
+      expect(accepting).toEqual(new Set(validators.map((v) => v.pair.address)));
+      // And it kept what it had signed before it died.
+      const before = await getJson<{ receipts: Array<{ receipt: { validator: string } }> }>(
+        `${c.url}/v1/receipts/${rejected}`,
+      );
+      expect(before.receipts.map((r) => r.receipt.validator)).toContain(c.pair.address);
+    } finally {
+      await miner.stop();
+    }
+  }, 420_000);
+
+  it('points the weights on chain at the winner', async () => {
+    const [a] = validators as [Validator];
+    const mg = await net.client.metagraph(netuid);
+    const uidOf = (hotkey: string) => mg.neurons.find((n) => n.hotkey === hotkey)!.uid;
+    const winnerUid = uidOf(honest.pair.address);
+    const weights = await eventually(
+      'validator A to set weights on the winner',
+      async () => {
+        const w = await net.client.readWeights(netuid, uidOf(a.pair.address));
+        return w.some(([uid]) => uid === winnerUid) ? w : undefined;
+      },
+      90_000,
+    );
+    // 10% to the winner, 90% to the burn uid (the subnet owner's): u16, max-normalised.
+    const burnUid = uidOf(net.accounts.ownerHotkey.address);
+    expect(new Map(weights)).toEqual(
+      new Map([
+        [winnerUid, Math.round((0.1 / 0.9) * 65535)],
+        [burnUid, 65535],
+      ]),
+    );
+  }, 120_000);
+
+  it('refuses priority to the same program submitted later by another hotkey', async () => {
+    const program = (await getJson<SotaAnswer>(`${validators[0]!.url}/v1/sota`)).holder.program;
+    const direct = new DirectClient({
+      client: net.client,
+      netuid,
+      pair: copier.pair,
+      track,
+      log: silentLogger,
+    });
+    await direct.commit(programDigest(parseProgramOrThrow(program)));
+    const outcomes = await direct.submit(program);
+    expect(outcomes.map((o) => o.status)).toEqual([409, 409, 409]);
+    for (const o of outcomes)
+      expect(JSON.stringify(o.answer)).toMatch(/earliest commitment has priority/);
+    process.stdout.write(`network figures: ${JSON.stringify(measured)}\n`);
+  });
+});

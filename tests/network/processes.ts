@@ -1,0 +1,122 @@
+/**
+ * Test support for the network tests: nodes run as real child processes of the CLI (the same
+ * entry a validator operator runs), their log lines kept for assertions.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import path from 'node:path';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+export class NodeProcess {
+  readonly lines: string[] = [];
+  private child: ChildProcess | null = null;
+  private exited: Promise<number | null> = Promise.resolve(null);
+  private exitCode: number | null | undefined;
+
+  constructor(
+    readonly name: string,
+    private readonly args: readonly string[],
+    private readonly env: Record<string, string> = {},
+  ) {}
+
+  start(): this {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src-main/cli/main.ts', ...this.args],
+      {
+        cwd: ROOT,
+        env: { ...process.env, ...this.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    this.child = child;
+    for (const stream of [child.stdout, child.stderr]) {
+      let rest = '';
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk: string) => {
+        const parts = (rest + chunk).split('\n');
+        rest = parts.pop() ?? '';
+        for (const line of parts) {
+          this.lines.push(line);
+          if (process.env['SOTA_TEST_VERBOSE']) process.stderr.write(`[${this.name}] ${line}\n`);
+        }
+      });
+    }
+    this.exitCode = undefined;
+    this.exited = new Promise((resolve) =>
+      child.on('exit', (code) => {
+        this.exitCode = code;
+        resolve(code);
+      }),
+    );
+    return this;
+  }
+
+  /** Resolves with the first line (seen so far or later) that matches. */
+  async waitForLine(pattern: RegExp, timeoutMs = 60_000, from = 0): Promise<string> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const hit = this.lines.slice(from).find((l) => pattern.test(l));
+      if (hit) return hit;
+      if (this.exitCode !== undefined || Date.now() > until)
+        throw new Error(
+          `${this.name}: no line matching ${pattern} ${this.exitCode !== undefined ? `(exited with ${this.exitCode})` : `within ${timeoutMs} ms`}; last lines:\n` +
+            this.lines.slice(-15).join('\n'),
+        );
+      await sleep(100);
+    }
+  }
+
+  has(pattern: RegExp): boolean {
+    return this.lines.some((l) => pattern.test(l));
+  }
+
+  /** SIGKILL: no chance to clean up, as in a crash or a power cut. */
+  async kill(): Promise<void> {
+    this.child?.kill('SIGKILL');
+    await this.exited;
+  }
+
+  /** SIGTERM and wait for the exit code. */
+  async stop(): Promise<number | null> {
+    this.child?.kill('SIGTERM');
+    return this.exited;
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Polls `probe` until it returns a value other than undefined. */
+export async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > until)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await sleep(500);
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '0.0.0.0', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
