@@ -9,6 +9,7 @@ import { resolveValidatorConfig } from '../validator/config';
 import { runValidatorUntilSignal } from '../validator/run-validator';
 import { formatEvalReport, runEval } from './eval-command';
 import { runMine } from './mine-command';
+import { startServe } from './serve-command';
 import { runSubmit } from './submit-command';
 
 function wholeNumber(min: number) {
@@ -162,6 +163,34 @@ export function buildCli(): Command {
             },
           },
         );
+      },
+    );
+
+  program
+    .command('serve')
+    .description('a headless node for the browser: the UI and its WebSocket bridge on loopback')
+    .option('--host <address>', 'where to listen (default 127.0.0.1)')
+    .option('--port <n>', 'port (default 7878; 0 picks a free one)', wholeNumber(0), 7878)
+    .option('--data-dir <dir>', 'where the node keeps its state and keys')
+    .option('--cifar-dir <dir>', 'cifar-10-batches-bin folder (default: found or downloaded)')
+    .option('--network <name|url>', 'for direct mining and the leaderboard')
+    .option('--netuid <n>', 'subnet id', wholeNumber(1))
+    .action(
+      async (o: {
+        host?: string;
+        port: number;
+        dataDir?: string;
+        cifarDir?: string;
+        network?: string;
+        netuid?: number;
+      }) => {
+        const print = (line: string) => void process.stdout.write(`${line}\n`);
+        const node = await startServe(o, print);
+        await new Promise<void>((resolve) => {
+          const onSignal = () => void node.stop().then(resolve, resolve);
+          process.once('SIGTERM', onSignal);
+          process.once('SIGINT', onSignal);
+        });
       },
     );
 

@@ -4,7 +4,18 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, session } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  ipcMain,
+  powerSaveBlocker,
+  safeStorage,
+  session,
+  shell,
+  type IpcMainInvokeEvent,
+} from 'electron';
+import { NodeCommandError } from '../../shared/ipc/contract';
+import { createDesktopNode, type DesktopNode } from '../bridge/desktop-node';
 import { CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY } from './csp';
 
 const HEADLESS_FLAGS = ['--validator', '--pool'];
@@ -13,6 +24,51 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const devServerUrl = process.env['ELECTRON_RENDERER_URL'];
 
 let mainWindow: BrowserWindow | undefined;
+let node: DesktopNode | undefined;
+let keepAwake: number | null = null;
+
+/** Only our own window, showing our own page, may talk to the node. */
+function trusted(event: IpcMainInvokeEvent): boolean {
+  const url = event.senderFrame?.url ?? '';
+  return (
+    event.sender === mainWindow?.webContents &&
+    (devServerUrl ? url.startsWith(devServerUrl) : url.startsWith('file://'))
+  );
+}
+
+function connectNode(): DesktopNode {
+  const n = createDesktopNode({
+    dataDir: app.getPath('userData'),
+    logDir: app.getPath('logs'),
+    safeStorage,
+  });
+  ipcMain.handle('node:call', async (event, command: unknown, args: unknown) => {
+    if (!trusted(event)) return { ok: false, code: 'FORBIDDEN', message: 'untrusted sender' };
+    try {
+      return { ok: true, result: await n.service.call(String(command), args) };
+    } catch (err) {
+      const e = err instanceof NodeCommandError ? err : new NodeCommandError('FAILED', String(err));
+      return { ok: false, code: e.code, message: e.message };
+    }
+  });
+  ipcMain.handle('shell:open-log-folder', async (event) => {
+    if (trusted(event)) await shell.openPath(app.getPath('logs'));
+  });
+  n.subscribe((event, payload) => {
+    mainWindow?.webContents.send('node:event', event, payload);
+    if (event === 'mining.status') {
+      // Keep the machine awake while it searches; let it sleep otherwise.
+      const state = (payload as { state: string }).state;
+      const busy = state === 'running' || state === 'starting';
+      if (busy && keepAwake === null) keepAwake = powerSaveBlocker.start('prevent-app-suspension');
+      if (!busy && keepAwake !== null) {
+        powerSaveBlocker.stop(keepAwake);
+        keepAwake = null;
+      }
+    }
+  });
+  return n;
+}
 
 function createWindow(): BrowserWindow {
   const win = new BrowserWindow({
@@ -77,6 +133,7 @@ if (headless) {
       callback(false),
     );
 
+    node = connectNode();
     mainWindow = createWindow();
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();
@@ -86,4 +143,5 @@ if (headless) {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
+  app.on('before-quit', () => void node?.service.close());
 }

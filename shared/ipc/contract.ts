@@ -1,0 +1,154 @@
+/**
+ * The one contract between the UI and the node: commands (request → result) and event streams.
+ * Implemented twice with the same types: by the Electron preload (contextBridge → ipcMain) and by
+ * the WebSocket bridge every headless node serves on loopback. The React build speaks only this.
+ *
+ * Nothing here may carry a secret back to the UI: a mnemonic goes in once (wallet.import) and only
+ * its address ever comes out.
+ */
+import type { SearchProgress } from '../search/progress';
+
+export type MiningMode = 'solo' | 'direct' | 'pool';
+
+export interface NodeInfo {
+  readonly version: string;
+  /** 'desktop' inside Electron, 'headless' behind the WebSocket bridge. */
+  readonly shell: 'desktop' | 'headless';
+  readonly dataDir: string;
+  readonly cores: number;
+  readonly defaultThreads: number;
+  readonly network: string;
+  readonly netuid: number | null;
+  /** Whether CIFAR-10 is available locally (else the first start downloads it). */
+  readonly datasetReady: boolean;
+}
+
+export interface WalletView {
+  readonly name: string;
+  readonly address: string;
+  readonly source: string;
+}
+
+export interface MiningStatus {
+  readonly state: 'idle' | 'starting' | 'running' | 'paused' | 'stopping' | 'stopped' | 'error';
+  readonly mode: MiningMode | null;
+  readonly threads: number;
+  readonly progress: SearchProgress | null;
+  /** The holder to beat (direct mode), when known. */
+  readonly target: { readonly digest: string; readonly needed: number } | null;
+  readonly error: string | null;
+}
+
+export interface SubmissionView {
+  readonly digest: string;
+  readonly fitness: number;
+  readonly at: string;
+  readonly status: 'committed' | 'submitted' | 'accepted' | 'rejected';
+  readonly detail: string;
+}
+
+export interface LeaderboardEntry {
+  readonly digest: string;
+  readonly miner: string;
+  readonly becameAt: number;
+  readonly challengerScore: number;
+  readonly holderScore: number;
+  readonly share: number;
+  readonly validators: number;
+}
+
+export interface Leaderboard {
+  /** Where it came from (a validator's URL), or null when no validator could be reached. */
+  readonly source: string | null;
+  readonly holder: {
+    readonly digest: string;
+    readonly miner: string | null;
+    readonly program: string;
+    readonly since: number | null;
+  } | null;
+  readonly history: readonly LeaderboardEntry[];
+}
+
+export interface LogLine {
+  readonly time: string;
+  readonly level: 'debug' | 'info' | 'warn' | 'error';
+  readonly scope: string;
+  readonly msg: string;
+}
+
+/** Command name → its argument and result. */
+export interface Commands {
+  'node.info': { args: void; result: NodeInfo };
+  /** Checks a mnemonic or 0x seed and returns the address it gives; keeps nothing. */
+  'wallet.preview': { args: { secret: string }; result: { address: string } };
+  /** Stores the key encrypted at rest; returns its public view. */
+  'wallet.import': { args: { name: string; secret: string }; result: WalletView };
+  'wallet.list': { args: void; result: WalletView[] };
+  'mining.start': { args: { mode: MiningMode; threads: number }; result: MiningStatus };
+  'mining.pause': { args: void; result: MiningStatus };
+  'mining.resume': { args: void; result: MiningStatus };
+  'mining.stop': { args: void; result: MiningStatus };
+  'mining.status': { args: void; result: MiningStatus };
+  'mining.submissions': { args: void; result: SubmissionView[] };
+  'sota.leaderboard': { args: void; result: Leaderboard };
+  'logs.recent': { args: { limit: number }; result: LogLine[] };
+  /** A text report for support: versions, settings, recent log lines; secrets redacted. */
+  'diagnostics.report': { args: void; result: string };
+}
+
+/** Event name → its payload. */
+export interface Events {
+  'mining.status': MiningStatus;
+  log: LogLine;
+}
+
+export type CommandName = keyof Commands;
+export type EventName = keyof Events;
+
+/** What a failed command gives the UI: a stable code and a message for a person. */
+export interface CommandError {
+  readonly code: string;
+  readonly message: string;
+}
+
+export class NodeCommandError extends Error implements CommandError {
+  override readonly name = 'NodeCommandError';
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The UI's view of a node, whichever bridge carries it. */
+export interface NodeBridge {
+  call<K extends CommandName>(
+    command: K,
+    ...args: Commands[K]['args'] extends void ? [] : [Commands[K]['args']]
+  ): Promise<Commands[K]['result']>;
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
+}
+
+export const COMMAND_NAMES: readonly CommandName[] = [
+  'node.info',
+  'wallet.preview',
+  'wallet.import',
+  'wallet.list',
+  'mining.start',
+  'mining.pause',
+  'mining.resume',
+  'mining.stop',
+  'mining.status',
+  'mining.submissions',
+  'sota.leaderboard',
+  'logs.recent',
+  'diagnostics.report',
+];
+
+/** WebSocket frames. The client sends `call`; the node answers `result` or `error`, and pushes `event`. */
+export type ClientFrame = { t: 'call'; id: number; command: CommandName; args?: unknown };
+export type NodeFrame =
+  | { t: 'result'; id: number; result: unknown }
+  | { t: 'error'; id: number; error: CommandError }
+  | { t: 'event'; event: EventName; payload: unknown };

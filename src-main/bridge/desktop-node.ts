@@ -1,0 +1,71 @@
+/**
+ * The node inside the desktop app. Everything the Electron shell needs, with no electron import:
+ * the shell passes in what only it has (safeStorage, its folders) and relays commands and events
+ * between this and the window (src-main/electron/main.ts). Logs go to a file in the OS log folder
+ * and to the Logs screen.
+ */
+import { appendFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { EventName, Events } from '../../shared/ipc/contract';
+import { LogBuffer } from '../log/log-buffer';
+import { createLogger } from '../log/logger';
+import { keystorePath } from '../wallet/headless';
+import { Keystore } from '../wallet/keystore';
+import { osKeychainProtector, type SafeStorageLike } from '../wallet/protector';
+import { NodeService } from './node-service';
+
+export interface DesktopNodeOptions {
+  readonly dataDir: string;
+  readonly logDir: string;
+  readonly safeStorage: SafeStorageLike;
+}
+
+export interface DesktopNode {
+  readonly service: NodeService;
+  readonly logFile: string;
+  /** Every event the window should receive, as (name, payload). */
+  subscribe(send: <E extends EventName>(event: E, payload: Events[E]) => void): () => void;
+}
+
+export function createDesktopNode(o: DesktopNodeOptions): DesktopNode {
+  mkdirSync(o.logDir, { recursive: true });
+  const logFile = path.join(o.logDir, 'sota-miner.log');
+  const logs = new LogBuffer();
+  const log = createLogger(
+    {
+      format: 'json',
+      write: (line) => {
+        logs.push(line);
+        try {
+          appendFileSync(logFile, `${line}\n`);
+        } catch {
+          // A full disk must not stop the node; the Logs screen still has the lines.
+        }
+      },
+    },
+    'node',
+  );
+  const service = new NodeService({
+    shell: 'desktop',
+    dataDir: o.dataDir,
+    log,
+    recentLogs: (n) => logs.recent(n),
+    openKeystore: () =>
+      Keystore.open(
+        keystorePath(o.dataDir),
+        osKeychainProtector(o.safeStorage),
+        log.child('wallet'),
+      ),
+  });
+  return {
+    service,
+    logFile,
+    subscribe: (send) => {
+      const off = [
+        service.on('mining.status', (p) => send('mining.status', p)),
+        logs.onLine((line) => send('log', line)),
+      ];
+      return () => off.forEach((f) => f());
+    },
+  };
+}

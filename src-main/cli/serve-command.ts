@@ -1,0 +1,72 @@
+/**
+ * `sota-miner serve`: a headless node for the browser. Serves the built UI and the WebSocket
+ * bridge on loopback, prints the address with its access token, and runs what the UI asks for
+ * (mining, keys, the leaderboard) until SIGTERM / Ctrl-C.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { NodeService } from '../bridge/node-service';
+import { startBridge, type RunningBridge } from '../bridge/ws-bridge';
+import { defaultDataDir, findPackageRoot } from '../dataset/locate';
+import { LogBuffer } from '../log/log-buffer';
+import { createLogger, parseLogLevel } from '../log/logger';
+import { openHeadlessKeystore } from '../wallet/headless';
+
+export interface ServeOptions {
+  readonly host?: string;
+  readonly port?: number;
+  readonly dataDir?: string;
+  readonly cifarDir?: string;
+  readonly network?: string;
+  readonly netuid?: number;
+  /** The built UI; default: out/renderer of this package. */
+  readonly uiDir?: string;
+}
+
+export async function startServe(
+  o: ServeOptions,
+  print: (line: string) => void,
+): Promise<{ bridge: RunningBridge; service: NodeService; stop: () => Promise<void> }> {
+  const logs = new LogBuffer();
+  const log = createLogger(
+    {
+      format: 'json',
+      level: parseLogLevel(process.env['SOTA_LOG_LEVEL']),
+      write: (line) => {
+        logs.push(line);
+        print(line);
+      },
+    },
+    'node',
+  );
+  const dataDir = path.resolve(o.dataDir ?? defaultDataDir());
+  const root = findPackageRoot(path.dirname(fileURLToPath(import.meta.url)));
+  const service = new NodeService({
+    shell: 'headless',
+    dataDir,
+    cifarDir: o.cifarDir,
+    network: o.network,
+    netuid: o.netuid,
+    log,
+    recentLogs: (n) => logs.recent(n),
+    openKeystore: () => openHeadlessKeystore({ dataDir, log: log.child('wallet') }),
+  });
+  const bridge = await startBridge({
+    service,
+    logs,
+    log: log.child('bridge'),
+    uiDir: o.uiDir ?? (root ? path.join(root, 'out', 'renderer') : undefined),
+    host: o.host,
+    port: o.port,
+  });
+  log.info('node ready', { dataDir, port: bridge.port });
+  print(`UI: ${bridge.url}`);
+  return {
+    bridge,
+    service,
+    stop: async () => {
+      await bridge.close();
+      await service.close();
+    },
+  };
+}
