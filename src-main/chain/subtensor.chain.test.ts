@@ -198,8 +198,10 @@ describe('Subtensor client on the real runtime', () => {
     try {
       const remark = (i: number) => client.api.tx['system']!['remark']!(`sota ${i}`);
       const pending = [0, 1, 2].map((i) => submit(client, remark(i), spareColdkey));
-      // Let all three reach the pool, then build one block.
-      await new Promise((r) => setTimeout(r, 500));
+      // Let all three reach the pool (slow on a loaded machine), then build one block.
+      const pool = () =>
+        client.connection.send<unknown[]>('author_pendingExtrinsics', []).then((x) => x.length);
+      await expect.poll(pool, { timeout: 20_000, interval: 100 }).toBe(3);
       await net.newBlock();
       const results = await Promise.all(pending);
       expect(new Set(results.map((r) => r.blockNumber)).size).toBe(1);
