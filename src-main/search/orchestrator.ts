@@ -7,10 +7,8 @@
  * the main thread, as plain data, so a crashed worker loses only its current batch and the state
  * can be saved and resumed.
  */
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
-import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { programDigest } from '../../shared/algorithm/canonical';
 import { printProgram } from '../../shared/algorithm/dsl';
@@ -26,6 +24,7 @@ import {
   type IslandState,
 } from '../../src-worker/search/island';
 import type { IslandJob, IslandWorkerData } from '../../src-worker/search/island.worker';
+import { shareTasks, workerEntry } from '../workers';
 
 /** A program worth keeping: the best ones found, best first. */
 export interface HallOfFameEntry {
@@ -95,33 +94,6 @@ export function defaultThreads(): number {
   return Math.max(1, availableParallelism() - 1);
 }
 
-/**
- * The island worker: in a build, the bundle beside this one (electron.vite.config.ts lists it);
- * from the sources (npm run mine, tests), the TypeScript file, loaded through tsx.
- */
-function islandWorker(): { filename: string; execArgv: string[] } {
-  const built = fileURLToPath(new URL('./island.worker.js', import.meta.url));
-  if (existsSync(built)) return { filename: built, execArgv: [] };
-  const source = new URL('../../src-worker/search/island.worker.ts', import.meta.url);
-  return { filename: fileURLToPath(source), execArgv: ['--import', 'tsx'] };
-}
-
-/** Copies task arrays into shared memory, so every worker thread reads one copy. */
-function shareTasks(tasks: readonly TaskData[]): TaskData[] {
-  const share = (a: Float64Array) => {
-    const out = new Float64Array(new SharedArrayBuffer(a.byteLength));
-    out.set(a);
-    return out;
-  };
-  const split = (s: TaskData['train']) => ({ n: s.n, x: share(s.x), y: share(s.y) });
-  return tasks.map((t) => ({
-    ...t,
-    train: split(t.train),
-    valid: split(t.valid),
-    test: split(t.test),
-  }));
-}
-
 interface IslandRun {
   state: IslandState;
   inbox: Individual[];
@@ -179,7 +151,7 @@ export class SearchOrchestrator {
     });
     this.hallOfFame = [...(options.resume?.hallOfFame ?? [])];
     this.priorIndividuals = options.resume?.individuals ?? 0;
-    const worker = islandWorker();
+    const worker = workerEntry('island.worker', 'search/island.worker.ts');
     const data: IslandWorkerData = { tasks: shareTasks(options.tasks) };
     this.pool = new Piscina({
       filename: worker.filename,

@@ -16,8 +16,6 @@
  * - fingerprint() hashes what a program computes on two fixed public tasks (the same on every
  *   validator), to tell a copy of a program, with dead code added, from a new one.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { DEFAULT_MAX_DSL_BYTES } from '../../shared/algorithm/dsl';
 import { hiddenTaskIds } from '../../shared/protocol/hidden-tasks';
@@ -28,6 +26,7 @@ import type { VerifyJob, VerifyResult, Which } from '../../src-worker/verify/ver
 import { buildHiddenTask } from '../../shared/task/projected';
 import { loadCifar10Cached, loadTasks, resolveCifar10Dir } from '../dataset/tasks';
 import { silentLogger, type Logger } from '../log/logger';
+import { shareTasks, workerEntry } from '../workers';
 
 export type VerifyErrorCode =
   /** The program text does not read, or breaks the program limits. */
@@ -90,33 +89,6 @@ export const PROBE_VALID = 100;
 /** Round secrets whose hidden tasks are kept. */
 const KEEP_ROUNDS = 2;
 
-/**
- * The verify worker: in a build, the bundle beside this one (electron.vite.config.ts lists it);
- * from the sources (headless node, tests), the TypeScript file, loaded through tsx.
- */
-function verifyWorker(): { filename: string; execArgv: string[] } {
-  const built = fileURLToPath(new URL('./verify.worker.js', import.meta.url));
-  if (existsSync(built)) return { filename: built, execArgv: [] };
-  const source = new URL('../../src-worker/verify/verify.worker.ts', import.meta.url);
-  return { filename: fileURLToPath(source), execArgv: ['--import', 'tsx'] };
-}
-
-/** Copies task arrays into shared memory, so every worker thread reads one copy. */
-function shareTasks(tasks: readonly TaskData[]): TaskData[] {
-  const share = (a: Float64Array) => {
-    const out = new Float64Array(new SharedArrayBuffer(a.byteLength));
-    out.set(a);
-    return out;
-  };
-  const split = (s: TaskData['train']) => ({ n: s.n, x: share(s.x), y: share(s.y) });
-  return tasks.map((t) => ({
-    ...t,
-    train: split(t.train),
-    valid: split(t.valid),
-    test: split(t.test),
-  }));
-}
-
 function checkSecret(roundSecretHex: string): string {
   if (typeof roundSecretHex !== 'string' || !/^[0-9a-fA-F]{64}$/.test(roundSecretHex)) {
     throw new RangeError('a round secret is 64 hex digits');
@@ -172,7 +144,7 @@ export class Verifier {
     this.cifarDir = cifarDir;
     this.timeoutMs = timeoutMs;
     this.log = (opts.log ?? silentLogger).child('verifier');
-    const worker = verifyWorker();
+    const worker = workerEntry('verify.worker', 'verify/verify.worker.ts');
     this.pool = new Piscina({
       filename: worker.filename,
       execArgv: worker.execArgv,

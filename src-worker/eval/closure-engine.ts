@@ -15,8 +15,7 @@
 import { OPS, floatToIndex } from '../../shared/algorithm/ops';
 import type { Instruction, MemoryShape, Program } from '../../shared/algorithm/program';
 import type { Rng } from '../../shared/random/rng';
-import type { Split } from '../../shared/task/types';
-import { MAX_ABS_ERROR, isCorrect, sigmoid, type Engine, type Runner } from './engine';
+import { LoopRunner, type Engine, type Runner } from './engine';
 import { exp } from './exp';
 import { makeLayout, type Layout } from './layout';
 
@@ -328,63 +327,26 @@ function fill(m: Float64Array, o: number, n: number, draw: () => number): Step {
   };
 }
 
-class ClosureRunner implements Runner {
+class ClosureRunner extends LoopRunner {
   constructor(
-    private readonly engine: ClosureEngine,
+    engine: ClosureEngine,
     private readonly setupSteps: readonly Step[],
     private readonly predictSteps: readonly Step[],
     private readonly learnSteps: readonly Step[],
-  ) {}
+  ) {
+    super(engine);
+  }
 
-  setup(): void {
+  protected runSetup(): void {
     run(this.setupSteps);
   }
 
-  train(split: Split, n: number, record?: Float64Array): number {
-    const { state: mem, layout } = this.engine;
-    const F = layout.F;
-    n = Math.min(n, split.n);
-    for (let e = 0; e < n; e++) {
-      mem.set(split.x.subarray(e * F, e * F + F), layout.vectorBase);
-      mem[0] = 0;
-      run(this.predictSteps);
-      const prediction = (mem[1] = sigmoid(mem[1]!));
-      if (record) record[e] = prediction;
-      const label = split.y[e]!;
-      const error = Math.abs(label - prediction);
-      if (Number.isNaN(error) || error > MAX_ABS_ERROR) return -(e + 1);
-      mem[0] = label;
-      run(this.learnSteps);
-    }
-    return n;
+  protected runPredict(): void {
+    run(this.predictSteps);
   }
 
-  countCorrect(split: Split, n = split.n, record?: Float64Array): number {
-    const { state: mem, layout } = this.engine;
-    const F = layout.F;
-    let correct = 0;
-    n = Math.min(n, split.n);
-    for (let e = 0; e < n; e++) {
-      mem.set(split.x.subarray(e * F, e * F + F), layout.vectorBase);
-      mem[0] = 0;
-      run(this.predictSteps);
-      if (record) record[e] = mem[1]!;
-      if (isCorrect(split.y[e]!, mem[1]!)) correct++;
-    }
-    return correct;
-  }
-
-  runTask(
-    train: Split,
-    nTrain: number,
-    valid: Split,
-    nValid: number,
-    record?: Float64Array,
-  ): number {
-    this.setup();
-    const trained = this.train(train, nTrain, record);
-    if (trained < 0) return trained;
-    return this.countCorrect(valid, nValid, record?.subarray(Math.min(nTrain, train.n)));
+  protected runLearn(): void {
+    run(this.learnSteps);
   }
 }
 

@@ -49,6 +49,69 @@ export interface Engine {
   prepare(program: Program): Runner;
 }
 
+/**
+ * The example loops of a Runner for engines that run Setup, Predict and Learn one call at a time
+ * (the interpreter, the closure engine): what the evaluator does around the program, written once.
+ */
+export abstract class LoopRunner implements Runner {
+  constructor(private readonly memory: { readonly state: Float64Array; readonly layout: Layout }) {}
+
+  protected abstract runSetup(): void;
+  protected abstract runPredict(): void;
+  protected abstract runLearn(): void;
+
+  setup(): void {
+    this.runSetup();
+  }
+
+  train(split: Split, n: number, record?: Float64Array): number {
+    const { state: mem, layout } = this.memory;
+    const F = layout.F;
+    n = Math.min(n, split.n);
+    for (let e = 0; e < n; e++) {
+      mem.set(split.x.subarray(e * F, e * F + F), layout.vectorBase);
+      mem[0] = 0;
+      this.runPredict();
+      const prediction = (mem[1] = sigmoid(mem[1]!));
+      if (record) record[e] = prediction;
+      const label = split.y[e]!;
+      const error = Math.abs(label - prediction);
+      if (Number.isNaN(error) || error > MAX_ABS_ERROR) return -(e + 1);
+      mem[0] = label;
+      this.runLearn();
+    }
+    return n;
+  }
+
+  countCorrect(split: Split, n = split.n, record?: Float64Array): number {
+    const { state: mem, layout } = this.memory;
+    const F = layout.F;
+    let correct = 0;
+    n = Math.min(n, split.n);
+    for (let e = 0; e < n; e++) {
+      mem.set(split.x.subarray(e * F, e * F + F), layout.vectorBase);
+      mem[0] = 0;
+      this.runPredict();
+      if (record) record[e] = mem[1]!;
+      if (isCorrect(split.y[e]!, mem[1]!)) correct++;
+    }
+    return correct;
+  }
+
+  runTask(
+    train: Split,
+    nTrain: number,
+    valid: Split,
+    nValid: number,
+    record?: Float64Array,
+  ): number {
+    this.runSetup();
+    const trained = this.train(train, nTrain, record);
+    if (trained < 0) return trained;
+    return this.countCorrect(valid, nValid, record?.subarray(Math.min(nTrain, train.n)));
+  }
+}
+
 /** AutoML-Zero's bound on |label − prediction| during training (kMaxAbsError). */
 export const MAX_ABS_ERROR = 100;
 

@@ -16,8 +16,7 @@
 import { OPS, floatToIndex } from '../../shared/algorithm/ops';
 import type { Instruction, Program } from '../../shared/algorithm/program';
 import type { Rng } from '../../shared/random/rng';
-import type { Split } from '../../shared/task/types';
-import { MAX_ABS_ERROR, sigmoid, isCorrect, type Engine, type Runner } from './engine';
+import { LoopRunner, type Engine, type Runner } from './engine';
 import { exp } from './exp';
 import { makeLayout, type Layout } from './layout';
 import type { MemoryShape } from '../../shared/algorithm/program';
@@ -50,62 +49,24 @@ export class InterpreterEngine implements Engine {
   }
 }
 
-class InterpretedRunner implements Runner {
+class InterpretedRunner extends LoopRunner {
   constructor(
     private readonly engine: InterpreterEngine,
     private readonly program: Program,
-  ) {}
+  ) {
+    super(engine);
+  }
 
-  setup(): void {
+  protected runSetup(): void {
     for (const ins of this.program.setup) this.exec(ins);
   }
 
-  train(split: Split, n: number, record?: Float64Array): number {
-    const { state: mem, layout } = this.engine;
-    const F = layout.F;
-    const v0 = layout.vectorBase;
-    n = Math.min(n, split.n);
-    for (let e = 0; e < n; e++) {
-      mem.set(split.x.subarray(e * F, e * F + F), v0);
-      mem[0] = 0;
-      for (const ins of this.program.predict) this.exec(ins);
-      mem[1] = sigmoid(mem[1]!);
-      if (record) record[e] = mem[1];
-      const label = split.y[e]!;
-      const error = Math.abs(label - mem[1]!);
-      if (Number.isNaN(error) || error > MAX_ABS_ERROR) return -(e + 1);
-      mem[0] = label;
-      for (const ins of this.program.learn) this.exec(ins);
-    }
-    return n;
+  protected runPredict(): void {
+    for (const ins of this.program.predict) this.exec(ins);
   }
 
-  countCorrect(split: Split, n = split.n, record?: Float64Array): number {
-    const { state: mem, layout } = this.engine;
-    const F = layout.F;
-    let correct = 0;
-    n = Math.min(n, split.n);
-    for (let e = 0; e < n; e++) {
-      mem.set(split.x.subarray(e * F, e * F + F), layout.vectorBase);
-      mem[0] = 0;
-      for (const ins of this.program.predict) this.exec(ins);
-      if (record) record[e] = mem[1]!;
-      if (isCorrect(split.y[e]!, mem[1]!)) correct++;
-    }
-    return correct;
-  }
-
-  runTask(
-    train: Split,
-    nTrain: number,
-    valid: Split,
-    nValid: number,
-    record?: Float64Array,
-  ): number {
-    this.setup();
-    const trained = this.train(train, nTrain, record);
-    if (trained < 0) return trained;
-    return this.countCorrect(valid, nValid, record?.subarray(Math.min(nTrain, train.n)));
+  protected runLearn(): void {
+    for (const ins of this.program.learn) this.exec(ins);
   }
 
   private exec(ins: Instruction): void {
