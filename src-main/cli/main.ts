@@ -9,7 +9,7 @@ import { resolveValidatorConfig } from '../validator/config';
 import { runValidatorUntilSignal } from '../validator/run-validator';
 import { formatEvalReport, runEval } from './eval-command';
 import { runMine } from './mine-command';
-import { startServe } from './serve-command';
+import { startServe } from '../bridge/headless-node';
 import { runSubmit } from './submit-command';
 
 function wholeNumber(min: number) {

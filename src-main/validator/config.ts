@@ -31,6 +31,8 @@ export const ValidatorConfigSchema = z.strictObject({
   metagraphEveryBlocks: z.number().int().min(1),
   /** Weights are set once per this many blocks (default: the subnet's tempo). */
   weightsEveryBlocks: z.number().int().min(1).optional(),
+  /** Loopback port of the browser dashboard (the UI and its WebSocket bridge); 0 turns it off. */
+  uiPort: z.number().int().min(0).max(65535),
   /** Submissions a miner may make per hour. */
   submissionsPerHour: z.number().int().min(1),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']),
@@ -44,6 +46,7 @@ export const VALIDATOR_DEFAULTS = {
   threads: 1,
   metagraphEveryBlocks: 10,
   submissionsPerHour: 12,
+  uiPort: 7879,
   logLevel: 'info',
 } as const;
 
@@ -60,8 +63,9 @@ const ENV: Record<string, keyof ValidatorConfig> = {
   SOTA_HOTKEY_FILE: 'hotkeyFile',
   SOTA_CIFAR10_DIR: 'cifarDir',
   SOTA_LOG_LEVEL: 'logLevel',
+  SOTA_UI_PORT: 'uiPort',
 };
-const NUMERIC = new Set<string>(['netuid', 'port', 'externalPort', 'threads']);
+const NUMERIC = new Set<string>(['netuid', 'port', 'externalPort', 'threads', 'uiPort']);
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

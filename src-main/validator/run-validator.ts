@@ -11,6 +11,7 @@ import { RateLimiter } from '../net/rate-limit';
 import { Secret } from '../wallet/secret';
 import { pairFromKeyFile } from '../wallet/headless';
 import { cryptoReady } from '../wallet/keypair';
+import { startServe } from '../bridge/headless-node';
 import { buildApi } from './api';
 import { firstPublicIpv4, trackOf, type ValidatorConfig } from './config';
 import { loadMasterSecret } from './master-secret';
@@ -78,7 +79,27 @@ export async function startValidator(
     refillPerSecond: config.submissionsPerHour / 3600,
   });
   const app = buildApi({ node, store, track, masterSecret, limiter, log: log.child('api') });
+  // The dashboard: the same UI as the desktop app, in a browser, on loopback behind a token.
+  const dashboard =
+    config.uiPort > 0
+      ? await startServe(
+          {
+            port: config.uiPort,
+            dataDir: path.join(config.dataDir, 'dashboard'),
+            cifarDir: config.cifarDir,
+            network: config.network,
+            netuid: config.netuid,
+          },
+          (line) => {
+            if (line.startsWith('UI: ')) log.info('dashboard', { url: line.slice(4) });
+          },
+        ).catch((err: unknown) => {
+          log.warn('dashboard not started', { error: String(err) });
+          return null;
+        })
+      : null;
   const shutdown = async () => {
+    await dashboard?.stop();
     await app.close();
     await node.stop();
     await verifier.close();

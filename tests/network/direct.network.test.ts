@@ -130,6 +130,7 @@ describe('direct mining on a local network', () => {
       JSON.stringify({
         metagraphEveryBlocks: 3,
         weightsEveryBlocks: 5,
+        uiPort: 0,
         track: { roundBlocks: 60 },
       }),
     );

@@ -1,12 +1,12 @@
 /**
- * `sota-miner serve`: a headless node for the browser. Serves the built UI and the WebSocket
- * bridge on loopback, prints the address with its access token, and runs what the UI asks for
- * (mining, keys, the leaderboard) until SIGTERM / Ctrl-C.
+ * A headless node for the browser (`sota-miner serve`, and the dashboard of `--validator`):
+ * serves the built UI and the WebSocket bridge on loopback, prints the address with its access
+ * token, and runs what the UI asks for (mining, keys, the leaderboard).
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NodeService } from '../bridge/node-service';
-import { startBridge, type RunningBridge } from '../bridge/ws-bridge';
+import { NodeService } from './node-service';
+import { startBridge, type RunningBridge } from './ws-bridge';
 import { defaultDataDir, findPackageRoot } from '../dataset/locate';
 import { LogBuffer } from '../log/log-buffer';
 import { createLogger, parseLogLevel } from '../log/logger';
