@@ -57,4 +57,22 @@ describe('electron-builder.yml', () => {
     expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
     expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([512, 512]);
   });
+
+  it('has a release workflow that packages on Windows, macOS and Linux runners', () => {
+    const workflow = parse(
+      readFileSync(join(root, '.github', 'workflows', 'release.yml'), 'utf8'),
+    ) as {
+      on: { push: { tags: string[] } };
+      jobs: Record<string, { strategy: unknown; steps: Array<{ run?: string }> }>;
+    };
+    expect(workflow.on.push.tags).toEqual(['v*']);
+    const job = workflow.jobs['package']!;
+    const oses = (
+      job.strategy as { matrix: { include: Array<{ os: string }> } }
+    ).matrix.include.map((i) => i.os);
+    expect(oses.sort()).toEqual(['macos-latest', 'ubuntu-latest', 'windows-latest']);
+    const runs = job.steps.map((s) => s.run ?? '');
+    expect(runs).toContain('npm ci');
+    expect(runs.some((r) => r.startsWith('npx electron-builder'))).toBe(true);
+  });
 });
