@@ -1,0 +1,74 @@
+import type { MiningStatus } from '../../../shared/ipc/contract';
+import { formatCount, formatDuration, formatPercent, formatScore, formatSpeed } from '../format';
+
+/** A short word for the state, and a sentence under it in plain words. */
+export const STATE_LABELS: Record<MiningStatus['state'], { word: string; sentence: string }> = {
+  idle: { word: 'Not started', sentence: 'Press Start to begin searching' },
+  starting: { word: 'Starting…', sentence: 'Getting the search ready' },
+  running: { word: 'Running', sentence: 'Your computer is searching' },
+  paused: { word: 'Paused', sentence: 'The search waits where it stopped' },
+  stopping: { word: 'Stopping…', sentence: 'Saving where the search got to' },
+  stopped: { word: 'Stopped', sentence: 'Press Start to search again' },
+  error: { word: 'Error', sentence: 'The search stopped because of an error' },
+};
+
+/** The live numbers of a run, in plain words. */
+export function StatsGrid({ status }: { status: MiningStatus }) {
+  const p = status.progress;
+  const hasBest = p !== null && p.bestProgram !== null;
+  return (
+    <dl className="stats" aria-live="off">
+      <Stat
+        label="Status"
+        testId="stat-state"
+        state={status.state}
+        value={STATE_LABELS[status.state].word}
+        help={
+          STATE_LABELS[status.state].sentence +
+          (p && status.state === 'running' ? ` (${formatDuration(p.elapsedSeconds)} so far)` : '')
+        }
+      />
+      <Stat
+        label="Algorithms tried"
+        testId="stat-individuals"
+        value={formatCount(p?.individuals)}
+      />
+      <Stat label="Speed" testId="stat-speed" value={formatSpeed(p?.individualsPerSec)} />
+      <Stat
+        label="Repeats skipped"
+        testId="stat-fec"
+        value={formatPercent(p?.fecHitRate)}
+        help="Tries recognised as a known algorithm and not trained again"
+      />
+      <Stat
+        label="Best score so far"
+        testId="stat-best"
+        value={hasBest ? formatScore(p.bestFitness) : '–'}
+      />
+    </dl>
+  );
+}
+
+function Stat({
+  label,
+  value,
+  help,
+  testId,
+  state,
+}: {
+  label: string;
+  value: string;
+  help?: string | undefined;
+  testId: string;
+  state?: string;
+}) {
+  return (
+    <div className="stat">
+      <dt>{label}</dt>
+      <dd data-testid={testId} data-state={state}>
+        {value}
+      </dd>
+      {help && <dd className="stat-help">{help}</dd>}
+    </div>
+  );
+}

@@ -1,0 +1,78 @@
+/** Numbers, dates and ids written for people. */
+
+const DASH = '–';
+
+export function isFiniteNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+export function formatCount(value: number | null | undefined): string {
+  return isFiniteNumber(value) ? Math.round(value).toLocaleString() : DASH;
+}
+
+export function formatSpeed(value: number | null | undefined): string {
+  if (!isFiniteNumber(value)) return DASH;
+  return `${value < 10 ? value.toFixed(1) : Math.round(value).toLocaleString()} per second`;
+}
+
+export function formatPercent(share: number | null | undefined): string {
+  return isFiniteNumber(share) ? `${Math.round(share * 100)}%` : DASH;
+}
+
+export function formatScore(value: number | null | undefined): string {
+  return isFiniteNumber(value) ? value.toFixed(4) : DASH;
+}
+
+export function formatSignedScore(value: number): string {
+  return `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(4)}`;
+}
+
+/** A digest, cut to something a person can compare at a glance. */
+export function shortDigest(digest: string | null | undefined): string {
+  if (!digest) return DASH;
+  const hex = digest.includes(':') ? digest.slice(digest.indexOf(':') + 1) : digest;
+  return hex.length > 12 ? hex.slice(0, 12) : hex;
+}
+
+/** An SS58 address as 5Fabc1…Xyz9. */
+export function shortAddress(address: string | null | undefined): string {
+  if (!address) return DASH;
+  return address.length > 14 ? `${address.slice(0, 6)}…${address.slice(-4)}` : address;
+}
+
+/** A Unix time that may be in seconds or milliseconds. */
+function toDate(value: number | string): Date | null {
+  const date =
+    typeof value === 'number' ? new Date(value < 1e12 ? value * 1000 : value) : new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+export function formatDateTime(value: number | string | null | undefined): string {
+  if (value === null || value === undefined) return DASH;
+  const date = toDate(value);
+  return date
+    ? date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
+    : String(value);
+}
+
+export function formatClock(value: string): string {
+  const date = toDate(value);
+  return date ? date.toLocaleTimeString(undefined, { hour12: false }) : value;
+}
+
+export function formatDuration(seconds: number): string {
+  if (!isFiniteNumber(seconds) || seconds < 0) return DASH;
+  const s = Math.floor(seconds);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor(s / 60) % 60;
+  if (h > 0) return `${h} h ${m} min`;
+  if (m > 0) return `${m} min ${s % 60} s`;
+  return `${s} s`;
+}
+
+/** The message of anything thrown, for a person. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'string') return error;
+  return 'Something went wrong.';
+}

@@ -1,0 +1,183 @@
+import { useEffect } from 'react';
+import type { Leaderboard, LeaderboardEntry } from '../../../shared/ipc/contract';
+import { ScreenHeader } from '../components/ScreenHeader';
+import { EmptyNote, ErrorNote, Loading } from '../components/StatusNotes';
+import {
+  formatDateTime,
+  formatPercent,
+  formatScore,
+  formatSignedScore,
+  shortAddress,
+  shortDigest,
+} from '../format';
+import { useStore } from '../store';
+
+export function LeaderboardScreen() {
+  const leaderboard = useStore((s) => s.leaderboard);
+  const load = useStore((s) => s.loadLeaderboard);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  return (
+    <section className="screen">
+      <ScreenHeader
+        title="Leaderboard"
+        actions={
+          <button
+            type="button"
+            className="button"
+            onClick={() => void load()}
+            disabled={leaderboard.loading}
+          >
+            {leaderboard.loading ? 'Refreshing…' : 'Refresh'}
+          </button>
+        }
+      >
+        The best algorithm known to the subnet (the state of the art), and everyone who beat the
+        record before.
+      </ScreenHeader>
+      <LeaderboardBody leaderboard={leaderboard.data} error={leaderboard.error} retry={load} />
+    </section>
+  );
+}
+
+function LeaderboardBody({
+  leaderboard,
+  error,
+  retry,
+}: {
+  leaderboard: Leaderboard | null;
+  error: string | null;
+  retry: () => Promise<void>;
+}) {
+  if (!leaderboard) {
+    return error ? (
+      <ErrorNote
+        title="Could not load the leaderboard"
+        message={error}
+        onRetry={() => void retry()}
+      />
+    ) : (
+      <Loading label="Asking the validators…" />
+    );
+  }
+  if (leaderboard.source === null) {
+    return (
+      <EmptyNote title="No validator reachable">
+        The leaderboard comes from the subnet’s validators, and none answered just now. Mining still
+        works; try again in a minute.
+      </EmptyNote>
+    );
+  }
+  return (
+    <>
+      {error && <ErrorNote title="Could not refresh" message={error} />}
+      <CurrentHolder holder={leaderboard.holder} />
+      <section className="panel" aria-labelledby="history-title">
+        <div className="panel-header">
+          <h3 id="history-title">Record history</h3>
+          <span className="muted">from {leaderboard.source}</span>
+        </div>
+        {leaderboard.history.length === 0 ? (
+          <EmptyNote title="No records yet">
+            Nobody has beaten the starting algorithm so far.
+          </EmptyNote>
+        ) : (
+          <HistoryTable entries={leaderboard.history} />
+        )}
+      </section>
+    </>
+  );
+}
+
+function CurrentHolder({ holder }: { holder: Leaderboard['holder'] }) {
+  return (
+    <section
+      className="panel holder"
+      aria-labelledby="holder-title"
+      data-testid="leaderboard-holder"
+    >
+      <div className="panel-header">
+        <h3 id="holder-title">Current record</h3>
+      </div>
+      {holder ? (
+        <>
+          <dl className="facts">
+            <div>
+              <dt>Algorithm</dt>
+              <dd>
+                <code title={holder.digest}>{shortDigest(holder.digest)}</code>
+              </dd>
+            </div>
+            <div>
+              <dt>Found by</dt>
+              <dd>
+                {holder.miner ? (
+                  <code title={holder.miner}>{shortAddress(holder.miner)}</code>
+                ) : (
+                  'The starting algorithm'
+                )}
+              </dd>
+            </div>
+            <div>
+              <dt>Since</dt>
+              <dd>{formatDateTime(holder.since)}</dd>
+            </div>
+          </dl>
+          {holder.program && (
+            <details className="holder-program">
+              <summary>Show the algorithm</summary>
+              <pre className="program">{holder.program}</pre>
+            </details>
+          )}
+        </>
+      ) : (
+        <p className="muted">Nobody holds the record yet.</p>
+      )}
+    </section>
+  );
+}
+
+function HistoryTable({ entries }: { entries: readonly LeaderboardEntry[] }) {
+  const rows = [...entries].sort((a, b) => b.becameAt - a.becameAt);
+  return (
+    <div className="table-wrap">
+      <table className="table" data-testid="leaderboard-history">
+        <thead>
+          <tr>
+            <th scope="col">Date</th>
+            <th scope="col">Algorithm</th>
+            <th scope="col">Found by</th>
+            <th scope="col">Score vs previous</th>
+            <th scope="col">Stake share</th>
+            <th scope="col">Validators</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((e) => (
+            <tr key={`${e.digest}-${e.becameAt}`}>
+              <td>{formatDateTime(e.becameAt)}</td>
+              <td>
+                <code title={e.digest}>{shortDigest(e.digest)}</code>
+              </td>
+              <td>
+                <code title={e.miner}>{shortAddress(e.miner)}</code>
+              </td>
+              <td className="num">
+                {formatScore(e.challengerScore)}{' '}
+                <span className="muted">
+                  vs {formatScore(e.holderScore)} (
+                  {formatSignedScore(e.challengerScore - e.holderScore)})
+                </span>
+              </td>
+              <td className="num">{formatPercent(e.share)}</td>
+              <td className="num">{e.validators}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,205 @@
+import { useEffect, useState } from 'react';
+import type { MiningMode, MiningStatus, NodeInfo } from '../../../shared/ipc/contract';
+import { BestProgram } from '../components/BestProgram';
+import { MiningControls } from '../components/MiningControls';
+import type { MiningAction } from '../components/MiningControls';
+import { ModePicker } from '../components/ModePicker';
+import { ScreenHeader } from '../components/ScreenHeader';
+import { SpeedChart } from '../components/SpeedChart';
+import { StatsGrid } from '../components/StatsGrid';
+import { EmptyNote, ErrorNote, Loading } from '../components/StatusNotes';
+import { SubmissionsTable } from '../components/SubmissionsTable';
+import { TargetNote } from '../components/TargetNote';
+import { clampThreads, ThreadsField } from '../components/ThreadsField';
+import { errorMessage, isFiniteNumber } from '../format';
+import { routeHref } from '../router';
+import { useBridge, useStore } from '../store';
+
+const SUBMISSIONS_REFRESH_MS = 5000;
+
+export function MiningScreen() {
+  const mining = useStore((s) => s.mining);
+  const nodeInfo = useStore((s) => s.nodeInfo);
+  const loadMiningStatus = useStore((s) => s.loadMiningStatus);
+  const loadNodeInfo = useStore((s) => s.loadNodeInfo);
+
+  const header = (
+    <ScreenHeader title="Mining">
+      Your computer tries new machine-learning algorithms and keeps the best one.
+    </ScreenHeader>
+  );
+
+  const error = mining.error ?? nodeInfo.error;
+  if ((!mining.data || !nodeInfo.data) && error) {
+    return (
+      <section className="screen">
+        {header}
+        <ErrorNote
+          title="Could not reach the miner"
+          message={error}
+          onRetry={() => {
+            void loadNodeInfo();
+            void loadMiningStatus();
+          }}
+        />
+      </section>
+    );
+  }
+  if (!mining.data || !nodeInfo.data) {
+    return (
+      <section className="screen">
+        {header}
+        <Loading label="Asking your node how mining is going…" />
+      </section>
+    );
+  }
+  return (
+    <section className="screen">
+      {header}
+      <MiningPanel status={mining.data} info={nodeInfo.data} />
+      <LiveView status={mining.data} />
+      <SubmissionsPanel />
+    </section>
+  );
+}
+
+/** Mode, threads and the buttons; the choices lock while a run is going. */
+function MiningPanel({ status, info }: { status: MiningStatus; info: NodeInfo }) {
+  const bridge = useBridge();
+  const applyMiningStatus = useStore((s) => s.applyMiningStatus);
+  const hasWallet = useStore((s) => (s.wallets.data?.length ?? 0) > 0);
+  const online = useStore((s) => s.connection === 'connected');
+  const [mode, setMode] = useState<MiningMode | null>(null);
+  const [threads, setThreads] = useState<number | null>(null);
+  const [busy, setBusy] = useState<MiningAction | null>(null);
+  const [commandError, setCommandError] = useState<string | null>(null);
+
+  const active = status.state !== 'idle' && status.state !== 'stopped' && status.state !== 'error';
+  const shownMode = (active ? status.mode : null) ?? mode ?? status.mode ?? 'solo';
+  const shownThreads = clampThreads(
+    (active ? status.threads : null) ?? threads ?? info.defaultThreads,
+    info.cores,
+  );
+
+  async function run(action: MiningAction) {
+    setBusy(action);
+    setCommandError(null);
+    try {
+      const next =
+        action === 'start'
+          ? await bridge.call('mining.start', { mode: shownMode, threads: shownThreads })
+          : action === 'pause'
+            ? await bridge.call('mining.pause')
+            : action === 'resume'
+              ? await bridge.call('mining.resume')
+              : await bridge.call('mining.stop');
+      applyMiningStatus(next);
+    } catch (error) {
+      setCommandError(errorMessage(error));
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  return (
+    <div className="panel mining-panel">
+      <div className="mining-setup">
+        <ModePicker value={shownMode} onChange={setMode} disabled={active || busy !== null} />
+        <div>
+          <ThreadsField
+            value={shownThreads}
+            max={info.cores}
+            onChange={setThreads}
+            disabled={active || busy !== null}
+          />
+          {shownMode === 'direct' && !hasWallet && (
+            <p className="field-help">
+              Direct mining sends results under your key.{' '}
+              <a href={routeHref('wallet')}>Add a key</a> first.
+            </p>
+          )}
+          {!info.datasetReady && (
+            <p className="field-help">
+              The first start downloads the CIFAR-10 image dataset (about 160 MB), which can take a
+              few minutes.
+            </p>
+          )}
+        </div>
+      </div>
+      <MiningControls
+        state={status.state}
+        busy={busy}
+        disabled={!online}
+        onAction={(a) => void run(a)}
+      />
+      {commandError && (
+        <p className="inline-error" role="alert" data-testid="mining-command-error">
+          {commandError}
+        </p>
+      )}
+      {status.state === 'error' && (
+        <ErrorNote
+          title="Mining stopped because of an error"
+          message={status.error ?? 'The node did not say why.'}
+        />
+      )}
+    </div>
+  );
+}
+
+/** Live numbers, the chart, the target and the best algorithm. */
+function LiveView({ status }: { status: MiningStatus }) {
+  const history = useStore((s) => s.history);
+  const p = status.progress;
+  return (
+    <>
+      <StatsGrid status={status} />
+      {status.target && <TargetNote target={status.target} />}
+      <section className="panel" aria-labelledby="chart-title">
+        <div className="panel-header">
+          <h3 id="chart-title">Speed and best score</h3>
+        </div>
+        <SpeedChart points={history} />
+      </section>
+      <BestProgram
+        program={p?.bestProgram ?? null}
+        digest={p?.bestDigest ?? null}
+        fitness={p && isFiniteNumber(p.bestFitness) ? p.bestFitness : null}
+      />
+    </>
+  );
+}
+
+/** The node's submissions, refreshed every few seconds while this screen is open. */
+function SubmissionsPanel() {
+  const submissions = useStore((s) => s.submissions);
+  const loadSubmissions = useStore((s) => s.loadSubmissions);
+
+  useEffect(() => {
+    void loadSubmissions();
+    const timer = setInterval(() => void loadSubmissions(), SUBMISSIONS_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [loadSubmissions]);
+
+  return (
+    <section className="panel" aria-labelledby="submissions-title">
+      <div className="panel-header">
+        <h3 id="submissions-title">Sent to validators</h3>
+      </div>
+      {submissions.data === null ? (
+        submissions.error ? (
+          <ErrorNote message={submissions.error} onRetry={() => void loadSubmissions()} />
+        ) : (
+          <Loading />
+        )
+      ) : submissions.data.length === 0 ? (
+        <EmptyNote title="Nothing sent yet">
+          In direct mode, an algorithm that beats the current record is sent to the validators
+          automatically and appears here.
+        </EmptyNote>
+      ) : (
+        <SubmissionsTable submissions={submissions.data} />
+      )}
+    </section>
+  );
+}
