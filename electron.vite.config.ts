@@ -3,7 +3,8 @@
  *   out/main/      the Electron main process (ESM) + worker bundles
  *   out/preload/   the preload script (CommonJS: sandboxed preloads cannot be ES modules)
  *   out/renderer/  the React UI (index.html + assets)
- * The headless node does not use this build: it runs from source under plain Node (`npm start`).
+ * The headless node runs from source under plain Node (`npm start`); it serves out/renderer to
+ * browsers (`sota-miner serve`, the validator's dashboard).
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,6 +69,8 @@ export default defineConfig({
     build: {
       outDir: fromRoot('out/renderer'),
       emptyOutDir: true,
+      // electron-vite leaves bundles unminified; the UI also ships to browsers of headless nodes.
+      minify: true,
       rolldownOptions: {
         input: { index: fromRoot('src-renderer/index.html') },
       },

@@ -59,7 +59,7 @@ function csp(host: string): string {
   return [
     "default-src 'self'",
     "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
+    "style-src 'self'",
     "img-src 'self' data:",
     `connect-src 'self' ws://${host}`,
     "object-src 'none'",
@@ -190,7 +190,10 @@ export async function startBridge(o: BridgeOptions): Promise<RunningBridge> {
     close: async () => {
       for (const s of sockets) s.close(1001, 'node stopping');
       wss.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Browsers keep idle HTTP connections open; they would hold close() forever.
+      server.closeAllConnections();
+      await closed;
     },
   };
 }

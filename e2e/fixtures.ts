@@ -1,0 +1,79 @@
+/**
+ * A real headless node per test: `sota-miner serve` as a child process with its own data folder,
+ * its UI address (with the access token) read from its output.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { test as base } from '@playwright/test';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+export interface NodeHandle {
+  readonly url: string;
+  readonly dataDir: string;
+  readonly output: string[];
+}
+
+async function startNode(
+  extraArgs: string[] = [],
+): Promise<{ node: NodeHandle; child: ChildProcess }> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'sota-e2e-'));
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'src-main/cli/main.ts',
+      'serve',
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+      ...extraArgs,
+    ],
+    {
+      cwd: ROOT,
+      // A passphrase for the headless keystore (the desktop app uses the OS keychain instead).
+      env: { ...process.env, SOTA_KEYSTORE_PASSPHRASE: 'e2e-passphrase-not-secret' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const output: string[] = [];
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`node did not start:\n${output.join('\n')}`)),
+      60_000,
+    );
+    const onData = (chunk: Buffer) => {
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (!line) continue;
+        output.push(line);
+        const m = /^UI: (\S+)/.exec(line);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]!);
+        }
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) =>
+      reject(new Error(`node exited with ${code}:\n${output.join('\n')}`)),
+    );
+  });
+  return { node: { url, dataDir, output }, child };
+}
+
+export const test = base.extend<{ node: NodeHandle }>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern
+  node: async ({}, use) => {
+    const { node, child } = await startNode();
+    await use(node);
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  },
+});
+
+export { expect } from '@playwright/test';

@@ -1,0 +1,73 @@
+/**
+ * The UI in a real browser against a real node: onboarding with a development mnemonic, a bad
+ * mnemonic, solo mining with live statistics, and the leaderboard's empty state. Screenshots are
+ * written to .cache/e2e-screenshots/ for a person to look at.
+ */
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+
+/** Substrate's public development mnemonic: it holds nothing. */
+const DEV_MNEMONIC = 'bottom drive obey lake curtain smoke basket hold race lonely fit walk';
+const DEV_ADDRESS = '5DfhGyQdFobKM8NsWvEeAKk5EQQgYe9AydgJ7rMB6E1EqRzV';
+const SHOTS = path.resolve(import.meta.dirname, '../.cache/e2e-screenshots');
+
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+
+test('onboarding: a development mnemonic shows its address and is saved', async ({
+  page,
+  node,
+}) => {
+  await page.goto(node.url);
+  await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'connected');
+  await page.getByTestId('secret-input').fill(DEV_MNEMONIC);
+  await expect(page.getByTestId('address-preview')).toContainText(DEV_ADDRESS);
+  await shot(page, '01-onboarding-address');
+  await page.getByTestId('save-key').click();
+  // Saved: the wallet lists it, and the secret is gone from the page.
+  await page.getByTestId('nav-wallet').click();
+  await expect(page.getByText(DEV_ADDRESS)).toBeVisible();
+  expect(await page.content()).not.toContain('curtain smoke');
+  await shot(page, '02-wallet');
+});
+
+test('onboarding: a bad mnemonic gets a clear error', async ({ page, node }) => {
+  await page.goto(node.url);
+  await page.getByTestId('secret-input').fill(DEV_MNEMONIC.replace('walk', 'fit'));
+  await expect(page.getByTestId('wallet-error')).toBeVisible();
+  await expect(page.getByTestId('wallet-error')).toContainText(/checksum|not a valid|mnemonic/i);
+  await expect(page.getByTestId('save-key')).toBeDisabled();
+  await shot(page, '03-bad-mnemonic');
+});
+
+test('solo mining: start, see the statistics change, stop', async ({ page, node }) => {
+  await page.goto(node.url);
+  await page.getByTestId('nav-mining').click();
+  await page.getByTestId('mode-solo').click();
+  await page.getByTestId('threads').fill('1');
+  await page.getByTestId('start').click();
+  await expect(page.getByTestId('stat-state')).toContainText(/running/i, { timeout: 60_000 });
+  const individuals = page.getByTestId('stat-individuals');
+  const count = async () => Number((await individuals.innerText()).replace(/[^0-9]/g, ''));
+  await expect.poll(count, { timeout: 30_000 }).toBeGreaterThan(0);
+  const first = await count();
+  await expect.poll(count, { timeout: 30_000 }).toBeGreaterThan(first);
+  await expect(page.getByTestId('best-program')).toContainText('def Predict():');
+  await expect(page.getByTestId('chart').locator('canvas')).toBeVisible();
+  await shot(page, '04-mining');
+  await page.getByTestId('stop').click();
+  await expect(page.getByTestId('stat-state')).toContainText(/stopped/i, { timeout: 60_000 });
+});
+
+test('leaderboard: without a network it says so', async ({ page, node }) => {
+  await page.goto(node.url);
+  await page.getByTestId('nav-leaderboard').click();
+  await expect(page.getByText(/no validator/i)).toBeVisible();
+  await shot(page, '05-leaderboard-empty');
+});
+
+test('a wrong token is refused', async ({ page, node }) => {
+  await page.goto(node.url.replace(/token=[^&]+/, 'token=wrong'));
+  await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'unauthorized');
+});
