@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { defineConfig } from '@playwright/test';
 
 /**
@@ -11,7 +12,10 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   reporter: process.env['CI']
-    ? [['list'], ['json', { outputFile: '../.cache/e2e-results.json' }]]
+    ? [
+        ['list'],
+        ['json', { outputFile: path.resolve(import.meta.dirname, '../.cache/e2e-results.json') }],
+      ]
     : 'list',
   outputDir: '../.cache/e2e-output',
   use: {
