@@ -50,9 +50,11 @@ export interface SubmissionView {
 export interface LeaderboardEntry {
   readonly digest: string;
   readonly miner: string;
+  /** Milliseconds since the Unix epoch. */
   readonly becameAt: number;
   readonly challengerScore: number;
   readonly holderScore: number;
+  /** Share of validator stake that accepted it, in [0, 1]. */
   readonly share: number;
   readonly validators: number;
 }
@@ -64,6 +66,7 @@ export interface Leaderboard {
     readonly digest: string;
     readonly miner: string | null;
     readonly program: string;
+    /** Milliseconds since the Unix epoch; null for the genesis program. */
     readonly since: number | null;
   } | null;
   readonly history: readonly LeaderboardEntry[];

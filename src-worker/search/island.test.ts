@@ -66,6 +66,17 @@ describe('an island batch', () => {
     expect(result.best).toBe(fittest(result.state.population));
   });
 
+  it('starts from seed programs: copies fill the population, so a good seed survives aging', () => {
+    const seeded = runBatch(newIslandState(1, config), config, evaluator(), forever, {
+      seeds: [linear],
+    });
+    const seedFitness = evaluator().score(linear).fitness;
+    // 400 individuals is 20 generations of this population: the seed's line is still there.
+    expect(seeded.best.fitness).toBeGreaterThanOrEqual(seedFitness);
+    const fresh = runBatch(newIslandState(1, config), config, evaluator(), forever);
+    expect(seeded.best.fitness).toBeGreaterThan(fresh.best.fitness);
+  });
+
   it('is a pure function of the island state: same batch, same result', () => {
     const a = runBatch(newIslandState(3, config), config, evaluator(), forever);
     const b = runBatch(newIslandState(3, config), config, evaluator(), forever);
