@@ -64,6 +64,16 @@ describe('the WebSocket bridge', () => {
     expect(await res.text()).toContain('<title>ui</title>');
     const escape = await fetch(new URL('/..%2f..%2fetc/passwd', bridge.url));
     expect(await escape.text()).toContain('<title>ui</title>');
+    // A malformed path is refused, and the node keeps serving.
+    const { request } = await import('node:http');
+    const u = new URL(bridge.url);
+    const status = await new Promise<number>((resolve, reject) =>
+      request({ host: u.hostname, port: u.port, path: '/%E0' }, (r) => resolve(r.statusCode ?? 0))
+        .on('error', reject)
+        .end(),
+    );
+    expect(status).toBe(400);
+    expect((await fetch(bridge.url)).status).toBe(200);
   });
 
   it('runs commands and pushes events for a client with the token', async () => {

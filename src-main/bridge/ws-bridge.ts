@@ -100,7 +100,9 @@ export async function startBridge(o: BridgeOptions): Promise<RunningBridge> {
       'referrer-policy': 'no-referrer',
       'cache-control': 'no-store',
     });
-    createReadStream(target).pipe(res);
+    createReadStream(target)
+      .on('error', () => res.destroy())
+      .pipe(res);
   };
 
   const server: Server = createServer((req, res) => {
@@ -108,13 +110,26 @@ export async function startBridge(o: BridgeOptions): Promise<RunningBridge> {
       res.writeHead(405).end();
       return;
     }
-    serveFile(req, res);
+    try {
+      serveFile(req, res);
+    } catch (err) {
+      // A malformed path (e.g. "/%E0") is the browser's problem, never the node's.
+      o.log.warn('bad UI request', { error: String(err) });
+      if (!res.headersSent) res.writeHead(400);
+      res.end();
+    }
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   const sockets = new Set<WebSocket>();
 
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://x');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://x');
+    } catch {
+      socket.destroy();
+      return;
+    }
     const origin = req.headers.origin;
     const ownOrigin = `http://${req.headers.host ?? ''}`;
     if (url.pathname !== '/bridge' || (origin !== undefined && origin !== ownOrigin)) {

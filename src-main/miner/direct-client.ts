@@ -100,7 +100,8 @@ export class DirectClient {
             digest,
             program: a.holder.program,
             miner: a.holder.miner,
-            margin: a.margin,
+            // The track's own margin, not what a validator says it is.
+            margin: this.deps.track.margin,
             reportedBy: 0,
           },
           count: 1,

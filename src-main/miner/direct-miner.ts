@@ -55,6 +55,8 @@ export class DirectMiner {
   private lastClaimAt = -Infinity;
   private lastClaimFitness = -Infinity;
   private busy: Promise<void> = Promise.resolve();
+  private next: Candidate | null = null;
+  private draining = false;
   private stopped = false;
 
   constructor(private readonly o: DirectMinerOptions) {}
@@ -79,16 +81,33 @@ export class DirectMiner {
     return this.target ? this.target.localScore + this.target.margin : null;
   }
 
-  /** Offers the search's current best; claims it if it qualifies. Never throws. */
+  /**
+   * Offers the search's current best; claims it if it qualifies. Never throws. While a step is
+   * running only the newest offer is kept: progress arrives every second, validators are slower.
+   */
   consider(best: Candidate): Promise<void> {
-    this.busy = this.busy
-      .then(() => this.maybeClaim(best))
-      .catch((err: unknown) => {
-        const message = err instanceof Error ? err.message : String(err);
-        this.o.log.warn('direct mining step failed', { error: message });
-        this.emit({ type: 'error', message });
-      });
+    this.next = best;
+    if (!this.draining) this.busy = this.drain();
     return this.busy;
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.next) {
+        const candidate = this.next;
+        this.next = null;
+        try {
+          await this.maybeClaim(candidate);
+        } catch (err) {
+          const message = err instanceof Error ? err.message : String(err);
+          this.o.log.warn('direct mining step failed', { error: message });
+          this.emit({ type: 'error', message });
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
   }
 
   stop(): Promise<void> {

@@ -46,6 +46,13 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     reply: FastifyReply,
     allowed: (hotkey: string) => boolean,
   ): string | null => {
+    if (req.method === 'POST' && !Buffer.isBuffer(req.body)) {
+      // Only application/json is read as bytes; any other body would go unsigned.
+      void reply
+        .code(415)
+        .send({ error: 'BAD_BODY', message: 'send the body as application/json' });
+      return null;
+    }
     const body = Buffer.isBuffer(req.body) ? new Uint8Array(req.body) : new Uint8Array();
     try {
       const { hotkey } = verifySignedRequest({

@@ -91,7 +91,8 @@ export async function startValidator(
             netuid: config.netuid,
           },
           (line) => {
-            if (line.startsWith('UI: ')) log.info('dashboard', { url: line.slice(4) });
+            // The token goes to the operator's terminal, not into the log lines.
+            if (line.startsWith('UI: ')) process.stdout.write(`dashboard ${line}\n`);
           },
         ).catch((err: unknown) => {
           log.warn('dashboard not started', { error: String(err) });

@@ -55,6 +55,8 @@ export type Accepted =
   | { readonly status: 'rejected'; readonly code: string; readonly reason: string };
 
 const PEER_TIMEOUT_MS = 5000;
+/** How far ahead of this clock a receipt's time may be. */
+const MAX_CLOCK_SKEW_MS = 10 * 60_000;
 
 export class ValidatorNode {
   private metagraph: Metagraph | null = null;
@@ -64,6 +66,7 @@ export class ValidatorNode {
   private pendingReveal: PendingReveal | null = null;
   private queue: Promise<void> = Promise.resolve();
   private stopped = false;
+  private handlingBlock = false;
   private unsubscribe: (() => void) | null = null;
   private readonly genesisDigest: string;
   private readonly log: Logger;
@@ -149,13 +152,20 @@ export class ValidatorNode {
   }
 
   private async onBlock(): Promise<void> {
-    if (this.stopped) return;
-    if (this.head - this.lastMetagraphBlock >= this.deps.metagraphEveryBlocks) {
-      await this.refreshMetagraph();
-      await this.syncFromPeers();
-      this.recheckQuorums();
+    // One block at a time: a slow peer or chain must not pile up overlapping handlers.
+    if (this.stopped || this.handlingBlock) return;
+    this.handlingBlock = true;
+    try {
+      if (this.head - this.lastMetagraphBlock >= this.deps.metagraphEveryBlocks) {
+        await this.refreshMetagraph();
+        await this.syncFromPeers();
+        this.recheckQuorums();
+        this.deps.store.pruneNonces(Date.now());
+      }
+      await this.maybeSetWeights();
+    } finally {
+      this.handlingBlock = false;
     }
-    await this.maybeSetWeights();
   }
 
   // --- the state of the art ------------------------------------------------------------------
@@ -285,6 +295,12 @@ export class ValidatorNode {
           : `${gain.toFixed(4)} over the holder, below the margin ${margin}`;
     } catch (err) {
       if (!(err instanceof VerifyError)) throw err;
+      if (err.code === 'FAILED') {
+        // This validator's fault (a worker crash, tasks that would not load), not the miner's:
+        // no verdict; the submission stays pending and is judged again after a restart.
+        this.log.error('could not judge', { digest: s.digest, error: err.message });
+        return;
+      }
       verdict = 'reject';
       reason = `not verifiable: ${err.code}`;
     }
@@ -317,7 +333,8 @@ export class ValidatorNode {
       ms: Date.now() - started,
     });
     this.checkQuorum(s.digest, holder.digest);
-    await this.gossip([signed]);
+    // Not awaited: an unreachable peer must not hold up the next verdict.
+    void this.gossip([signed]);
   }
 
   // --- receipts and quorum -------------------------------------------------------------------
@@ -336,6 +353,10 @@ export class ValidatorNode {
       const r = check.signed.receipt;
       if (r.track !== this.deps.track.id) {
         rejected.push(`receipt for another track (${r.track})`);
+        continue;
+      }
+      if (r.issuedAt > Date.now() + MAX_CLOCK_SKEW_MS) {
+        rejected.push(`receipt from ${r.validator} dated in the future`);
         continue;
       }
       if (!this.isValidator(r.validator)) {
@@ -418,37 +439,50 @@ export class ValidatorNode {
       hotkey: n.hotkey,
       stake: n.stake,
     }));
-    const t = tally(receipts, weights, digest, holderDigest, this.deps.track.quorum);
-    if (!t.reached) return;
-    const accepted = receipts.filter((r) => r.verdict === 'accept');
-    const first = accepted[0]!;
-    const program = this.programOf(digest, first.miner);
-    if (!program) {
-      // Judged elsewhere only: fetch the program from a validator that accepted it.
-      void this.fetchProgram(digest, t.accepting).then((p) => {
-        if (p) this.checkQuorum(digest, holderDigest);
+    // The quorum is for a program *and* the miner who claimed it: a receipt naming another miner
+    // (a hostile validator's) cannot ride on the honest validators' acceptance.
+    const miners = [...new Set(receipts.map((r) => r.miner))].sort();
+    for (const miner of miners) {
+      const mine = receipts.filter((r) => r.miner === miner);
+      const t = tally(mine, weights, digest, holderDigest, this.deps.track.quorum);
+      if (!t.reached) continue;
+      const accepted = mine.filter(
+        (r) => r.verdict === 'accept' && t.accepting.includes(r.validator),
+      );
+      const program = this.programOf(digest, miner);
+      if (!program) {
+        // Judged elsewhere only: fetch the program from a validator that accepted it.
+        void this.fetchProgram(digest, t.accepting)
+          .then((p) => {
+            if (p) this.checkQuorum(digest, holderDigest);
+          })
+          .catch((err: unknown) =>
+            this.log.warn('could not fetch the new holder', { digest, error: String(err) }),
+          );
+        return;
+      }
+      const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+      this.deps.store.recordSota({
+        track: this.deps.track.id,
+        digest,
+        miner,
+        program,
+        commitmentBlock: Math.min(...accepted.map((r) => r.commitmentBlock)),
+        becameAt: Date.now(),
+        block: this.head,
+        share: t.share,
+        challengerScore: mean(accepted.map((r) => r.challengerScore)),
+        holderScore: mean(accepted.map((r) => r.holderScore)),
+      });
+      this.fetched.clear();
+      this.log.info('new state of the art', {
+        digest,
+        miner,
+        share: +t.share.toFixed(4),
+        validators: t.accepting.length,
       });
       return;
     }
-    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    this.deps.store.recordSota({
-      track: this.deps.track.id,
-      digest,
-      miner: first.miner,
-      program,
-      commitmentBlock: first.commitmentBlock,
-      becameAt: Date.now(),
-      block: this.head,
-      share: t.share,
-      challengerScore: mean(accepted.map((r) => r.challengerScore)),
-      holderScore: mean(accepted.map((r) => r.holderScore)),
-    });
-    this.log.info('new state of the art', {
-      digest,
-      miner: first.miner,
-      share: +t.share.toFixed(4),
-      validators: t.accepting.length,
-    });
   }
 
   private programOf(digest: string, miner: string): string | null {
@@ -488,12 +522,13 @@ export class ValidatorNode {
     const { client, netuid, pair, store, track } = this.deps;
     if (this.pendingReveal && this.head >= this.pendingReveal.firstRevealBlock) {
       const pending = this.pendingReveal;
-      this.pendingReveal = null;
-      store.setMeta('pendingReveal', '');
       if (this.head <= pending.lastRevealBlock) {
         await client.revealWeights(pair, pending);
         this.log.info('weights revealed', { block: this.head });
-      }
+      } else this.log.warn('reveal window missed', { commitBlock: pending.commitBlock });
+      // Forgotten only once revealed (or too late): a failed reveal is tried at the next block.
+      this.pendingReveal = null;
+      store.setMeta('pendingReveal', '');
     }
     const every = this.deps.weightsEveryBlocks ?? (await client.subnet(netuid)).tempo;
     if (this.head - this.lastWeightsBlock < every) return;
