@@ -17,6 +17,7 @@ import {
 import { NodeCommandError } from '../../shared/ipc/contract';
 import { createDesktopNode, type DesktopNode } from '../bridge/desktop-node';
 import { CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY } from './csp';
+import { createTray } from './tray';
 
 const HEADLESS_FLAGS = ['--validator', '--pool'];
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -135,6 +136,11 @@ if (headless) {
 
     node = connectNode();
     mainWindow = createWindow();
+    createTray(node, () => {
+      if (!mainWindow || mainWindow.isDestroyed()) mainWindow = createWindow();
+      mainWindow.show();
+      mainWindow.focus();
+    });
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();
     });
