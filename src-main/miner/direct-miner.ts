@@ -49,6 +49,9 @@ export interface Candidate {
   readonly fitness: number;
 }
 
+/** How many more times a program is sent to a validator that did not take it. */
+const RETRIES = 3;
+
 export class DirectMiner {
   private target: (SotaView & { localScore: number }) | null = null;
   private readonly claimed = new Set<string>();
@@ -146,7 +149,26 @@ export class DirectMiner {
     });
     const outcomes = await this.o.direct.submit(program);
     this.emit({ type: 'submitted', digest: best.digest, outcomes });
+    void this.retryUnreached(program, outcomes);
     if (holder) void this.follow(best.digest, holder);
+  }
+
+  /**
+   * Sends the program again to validators that did not take it (unreachable, busy, or whose chain
+   * node had not yet seen the commitment): a validator that never hears of the program cannot
+   * defend its priority against a later copy.
+   */
+  private async retryUnreached(program: string, outcomes: readonly SubmitOutcome[]): Promise<void> {
+    const settled = (status: number) => status === 202 || status === 409 || status === 400;
+    let missing = outcomes.filter((o) => !settled(o.status)).map((o) => o.validator);
+    for (let attempt = 0; attempt < RETRIES && missing.length > 0 && !this.stopped; attempt++) {
+      await new Promise((r) => setTimeout(r, this.o.pollMs ?? 5000));
+      const targets = (await this.o.direct.validators().catch(() => [])).filter((v) =>
+        missing.includes(v.hotkey),
+      );
+      const again = await this.o.direct.submit(program, targets);
+      missing = again.filter((o) => !settled(o.status)).map((o) => o.validator);
+    }
   }
 
   private async follow(digest: string, holder: string): Promise<void> {
