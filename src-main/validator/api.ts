@@ -3,7 +3,7 @@
  *
  * Signed (src-main/net/signed-request.ts): POST /v1/submissions from registered miners, POST
  * /v1/receipts from validators. Public, for anyone to check the subnet's verdicts: the state of the
- * art and its history, a miner's submissions and receipts, receipts by program, judged programs,
+ * art and its history, a miner's submissions and receipts, receipts by program, holders' programs,
  * and the secrets of finished rounds.
  *
  * A request body is read as raw bytes (its hash is what the sender signed), capped before it is
@@ -179,9 +179,11 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   });
 
   app.get<{ Params: { digest: string } }>('/v1/programs/:digest', async (req, reply) => {
-    const program = HEX64.test(req.params.digest) ? node.judgedProgram(req.params.digest) : null;
+    const program = HEX64.test(req.params.digest) ? node.holderProgram(req.params.digest) : null;
     if (!program)
-      return reply.code(404).send({ error: 'NOT_FOUND', message: 'no judged program here' });
+      return reply
+        .code(404)
+        .send({ error: 'NOT_FOUND', message: 'not a state-of-the-art program here' });
     return { digest: req.params.digest, program };
   });
 

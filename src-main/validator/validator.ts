@@ -508,12 +508,12 @@ export class ValidatorNode {
     return null;
   }
 
-  /** A judged program's text (public once judged: its commitment already fixed its priority). */
-  judgedProgram(digest: string): string | null {
-    const sota = this.history().find((s) => s.digest === digest);
-    if (sota) return sota.program;
-    const receipt = this.deps.store.receipt(this.hotkey, digest);
-    return receipt ? this.programOf(digest, receipt.receipt.miner) : null;
+  /**
+   * The text of a program that became the state of the art. Programs still being judged are not
+   * served: a copier who read one here could take it to validators the miner has not reached yet.
+   */
+  holderProgram(digest: string): string | null {
+    return this.history().find((s) => s.digest === digest)?.program ?? null;
   }
 
   // --- weights -------------------------------------------------------------------------------
