@@ -5,7 +5,7 @@ import { ALL_PAIRS } from '../task/pairs';
 import { canonicalJson } from './canonical-json';
 import { commitmentHex } from './commitment';
 import { hiddenTaskIds, roundOf, roundSecret, seedCommitment } from './hidden-tasks';
-import { tally } from './quorum';
+import { quorumClaim, tally } from './quorum';
 import { ReceiptSchema, receiptSigningBytes, type Receipt } from './receipt';
 import { bodyHash, requestSigningBytes } from './request';
 import { SubmissionSchema } from './submission';
@@ -132,6 +132,16 @@ describe('quorum', () => {
       tally([receipt({ validator: id('a'), holderDigest: hex('e') })], vs, C, H, 0.6).share,
     ).toBe(0);
   });
+  it('is per miner: a receipt naming another miner does not ride on the others', () => {
+    const vs = [v('a', 10n), v('b', 10n), v('c', 10n)];
+    const thief = receipt({ validator: id('c'), miner: id('t'), issuedAt: 1 });
+    const honest = [r('a', 'accept'), r('b', 'accept')];
+    const claim = quorumClaim([thief, ...honest], vs, C, H, 2 / 3);
+    expect(claim?.miner).toBe(receipt().miner);
+    expect(claim?.tally.accepting).toEqual([id('a'), id('b')]);
+    expect(quorumClaim([thief, r('a', 'accept')], vs, C, H, 2 / 3)).toBeNull();
+  });
+
   it('counts validators equally while none has stake', () => {
     const vs = [v('a', 0n), v('b', 0n), v('c', 0n)];
     expect(tally([r('a', 'accept'), r('b', 'accept')], vs, C, H, 2 / 3).reached).toBe(true);

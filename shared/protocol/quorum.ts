@@ -55,3 +55,30 @@ export function tally(
   // Shares are sums of ratios: allow for rounding at exactly the quorum (e.g. 2 of 3).
   return { share, accepting, rejecting, reached: validators.length > 0 && share >= quorum - 1e-9 };
 }
+
+/**
+ * The claim that reached quorum, if any: receipts are tallied per miner, so that one validator's
+ * receipt naming another miner (its own hotkey, say) cannot ride on the acceptance the others
+ * gave to the miner who really submitted the program. Miners are tried in a fixed order, so every
+ * validator picks the same one.
+ */
+export function quorumClaim(
+  receipts: readonly Receipt[],
+  validators: readonly ValidatorWeight[],
+  challenger: string,
+  holder: string,
+  quorum: number,
+): { miner: string; tally: QuorumTally } | null {
+  const miners = [...new Set(receipts.map((r) => r.miner))].sort();
+  for (const miner of miners) {
+    const t = tally(
+      receipts.filter((r) => r.miner === miner),
+      validators,
+      challenger,
+      holder,
+      quorum,
+    );
+    if (t.reached) return { miner, tally: t };
+  }
+  return null;
+}

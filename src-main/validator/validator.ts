@@ -14,7 +14,7 @@ import { programDigest } from '../../shared/algorithm/canonical';
 import { parseProgramOrThrow } from '../../shared/algorithm/dsl';
 import { commitmentBytes } from '../../shared/protocol/commitment';
 import { roundOf, roundSecret, seedCommitment } from '../../shared/protocol/hidden-tasks';
-import { tally, type ValidatorWeight } from '../../shared/protocol/quorum';
+import { quorumClaim, type ValidatorWeight } from '../../shared/protocol/quorum';
 import type { Receipt, SignedReceipt } from '../../shared/protocol/receipt';
 import type { Track } from '../../shared/protocol/track';
 import { sotaWeights } from '../../shared/protocol/weights-policy';
@@ -439,50 +439,44 @@ export class ValidatorNode {
       hotkey: n.hotkey,
       stake: n.stake,
     }));
-    // The quorum is for a program *and* the miner who claimed it: a receipt naming another miner
-    // (a hostile validator's) cannot ride on the honest validators' acceptance.
-    const miners = [...new Set(receipts.map((r) => r.miner))].sort();
-    for (const miner of miners) {
-      const mine = receipts.filter((r) => r.miner === miner);
-      const t = tally(mine, weights, digest, holderDigest, this.deps.track.quorum);
-      if (!t.reached) continue;
-      const accepted = mine.filter(
-        (r) => r.verdict === 'accept' && t.accepting.includes(r.validator),
-      );
-      const program = this.programOf(digest, miner);
-      if (!program) {
-        // Judged elsewhere only: fetch the program from a validator that accepted it.
-        void this.fetchProgram(digest, t.accepting)
-          .then((p) => {
-            if (p) this.checkQuorum(digest, holderDigest);
-          })
-          .catch((err: unknown) =>
-            this.log.warn('could not fetch the new holder', { digest, error: String(err) }),
-          );
-        return;
-      }
-      const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-      this.deps.store.recordSota({
-        track: this.deps.track.id,
-        digest,
-        miner,
-        program,
-        commitmentBlock: Math.min(...accepted.map((r) => r.commitmentBlock)),
-        becameAt: Date.now(),
-        block: this.head,
-        share: t.share,
-        challengerScore: mean(accepted.map((r) => r.challengerScore)),
-        holderScore: mean(accepted.map((r) => r.holderScore)),
-      });
-      this.fetched.clear();
-      this.log.info('new state of the art', {
-        digest,
-        miner,
-        share: +t.share.toFixed(4),
-        validators: t.accepting.length,
-      });
+    const claim = quorumClaim(receipts, weights, digest, holderDigest, this.deps.track.quorum);
+    if (!claim) return;
+    const { miner, tally: t } = claim;
+    const accepted = receipts.filter(
+      (r) => r.miner === miner && r.verdict === 'accept' && t.accepting.includes(r.validator),
+    );
+    const program = this.programOf(digest, miner);
+    if (!program) {
+      // Judged elsewhere only: fetch the program from a validator that holds it.
+      void this.fetchProgram(digest, t.accepting)
+        .then((p) => {
+          if (p) this.checkQuorum(digest, holderDigest);
+        })
+        .catch((err: unknown) =>
+          this.log.warn('could not fetch the new holder', { digest, error: String(err) }),
+        );
       return;
     }
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    this.deps.store.recordSota({
+      track: this.deps.track.id,
+      digest,
+      miner,
+      program,
+      commitmentBlock: Math.min(...accepted.map((r) => r.commitmentBlock)),
+      becameAt: Date.now(),
+      block: this.head,
+      share: t.share,
+      challengerScore: mean(accepted.map((r) => r.challengerScore)),
+      holderScore: mean(accepted.map((r) => r.holderScore)),
+    });
+    this.fetched.clear();
+    this.log.info('new state of the art', {
+      digest,
+      miner,
+      share: +t.share.toFixed(4),
+      validators: t.accepting.length,
+    });
   }
 
   private programOf(digest: string, miner: string): string | null {
