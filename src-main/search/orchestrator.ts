@@ -1,7 +1,8 @@
 /**
  * Runs the search on several worker threads (piscina): one island per thread unless asked for
- * more islands (they then take turns on the threads), each evolving in
- * batches of about a second; between batches islands exchange their best programs in a ring.
+ * more islands (they then share the threads, the one with the most work left first: see
+ * batch-slots.ts), each evolving in batches of about a second; between batches islands exchange
+ * their best programs in a ring. All threads share one functional-equivalence cache.
  * Stopping and pausing are cooperative: a shared flag ends the running batches after their current
  * candidate, and no thread is ever killed mid-evaluation. The whole search state stays here, on
  * the main thread, as plain data, so a crashed worker loses only its current batch and the state
@@ -24,7 +25,9 @@ import {
   type IslandState,
 } from '../../src-worker/search/island';
 import type { IslandJob, IslandWorkerData } from '../../src-worker/search/island.worker';
+import { FecTable } from '../../src-worker/search/fec-table';
 import { shareTasks, workerEntry } from '../workers';
+import { BatchSlots } from './batch-slots';
 
 /** A program worth keeping: the best ones found, best first. */
 export interface HallOfFameEntry {
@@ -101,11 +104,16 @@ interface IslandRun {
   best: number;
   live: { counts: Int32Array; best: Float64Array };
   seeds: Program[];
+  /** Milliseconds per individual in the island's last batch (0 until it has run one). */
+  msPerIndividual: number;
+  /** Individuals of the island when this run started (budgets count from there). */
+  readonly startIndividuals: number;
 }
 
 export class SearchOrchestrator {
   readonly threads: number;
   private readonly pool: Piscina;
+  private readonly slots: BatchSlots;
   private readonly islands: IslandRun[];
   private readonly stopFlag = new Int32Array(new SharedArrayBuffer(4));
   private hallOfFame: HallOfFameEntry[];
@@ -126,6 +134,7 @@ export class SearchOrchestrator {
       throw new RangeError(`threads must be a whole number in 1..256, got ${threads}`);
     }
     this.threads = threads;
+    this.slots = new BatchSlots(threads);
     const islands = options.islands ?? threads;
     if (!Number.isInteger(islands) || islands < 1 || islands > 1024) {
       throw new RangeError(`islands must be a whole number in 1..1024, got ${islands}`);
@@ -147,12 +156,18 @@ export class SearchOrchestrator {
         },
         // Seed programs are spread over the islands that start fresh.
         seeds: saved ? [] : seeds.filter((_, i) => i % islands === id),
+        msPerIndividual: 0,
+        startIndividuals: saved?.individuals ?? 0,
       };
     });
     this.hallOfFame = [...(options.resume?.hallOfFame ?? [])];
     this.priorIndividuals = options.resume?.individuals ?? 0;
     const worker = workerEntry('island.worker', 'search/island.worker.ts');
-    const data: IslandWorkerData = { tasks: shareTasks(options.tasks) };
+    const data: IslandWorkerData = {
+      tasks: shareTasks(options.tasks),
+      // One functional-equivalence cache for all threads (the scope is fixed for a search).
+      fec: FecTable.allocate(options.config.fec.enabled ? options.config.fec.cacheSize : 1),
+    };
     this.pool = new Piscina({
       filename: worker.filename,
       execArgv: worker.execArgv,
@@ -267,17 +282,45 @@ export class SearchOrchestrator {
     this.options.onProgress?.(this.progress());
   }
 
+  /**
+   * A batch's length: `batchMs`, shorter towards the end of a search with a budget, so that the
+   * last batches are small and no thread waits long for another's at the finish.
+   */
+  private batchLength(batchMs: number, budget: number): number {
+    if (budget === Number.MAX_SAFE_INTEGER) return batchMs;
+    let remainingMs = 0;
+    for (const island of this.islands) {
+      const left = budget - (island.state.individuals - island.startIndividuals);
+      if (island.msPerIndividual === 0) return batchMs;
+      remainingMs += Math.max(0, left) * island.msPerIndividual;
+    }
+    return Math.min(batchMs, Math.max(50, remainingMs / this.threads / 8));
+  }
+
+  private ending(): boolean {
+    return this.state === 'stopping' || this.state === 'stopped';
+  }
+
   private async runIsland(island: IslandRun): Promise<void> {
     const { config } = this.options;
     const batchMs = (this.options.batchSeconds ?? 1) * 1000;
     const budget = this.options.individualsPerIsland ?? Number.MAX_SAFE_INTEGER;
-    const done = island.state.individuals;
     let failures = 0;
     for (;;) {
       if (this.pauseGate && this.state === 'paused') await this.pauseGate;
-      if (this.state === 'stopping' || this.state === 'stopped') return;
-      const left = budget - (island.state.individuals - done);
+      if (this.ending()) return;
+      const left = budget - (island.state.individuals - island.startIndividuals);
       if (left <= 0) return;
+      // With a budget, the island with the most work left goes first (an island not yet timed
+      // first of all); without one, islands take turns.
+      const priority =
+        budget === Number.MAX_SAFE_INTEGER
+          ? 0
+          : island.msPerIndividual > 0
+            ? left * island.msPerIndividual
+            : Infinity;
+      const release = await this.slots.acquire(priority);
+      if (this.ending()) return release();
       island.live.counts.fill(0);
       island.live.best[0] = 0;
       const job: IslandJob = {
@@ -285,17 +328,19 @@ export class SearchOrchestrator {
         config,
         scope: this.options.scope,
         maxIndividuals: left,
-        deadline: Date.now() + batchMs,
+        deadline: Date.now() + this.batchLength(batchMs, budget),
         stop: this.stopFlag,
         live: island.live,
         migrants: island.inbox,
         seeds: island.seeds,
       };
+      const started = performance.now();
       let result: BatchResult;
       try {
         result = (await this.pool.run(job)) as BatchResult;
         failures = 0;
       } catch (err) {
+        release();
         failures++;
         this.log(
           `island ${island.state.id}: batch failed (${failures}/${MAX_CONSECUTIVE_FAILURES}): ${err instanceof Error ? err.message : String(err)}`,
@@ -306,7 +351,14 @@ export class SearchOrchestrator {
         }
         continue;
       }
+      release();
+      if (result.stats.individuals > 0) {
+        island.msPerIndividual = (performance.now() - started) / result.stats.individuals;
+      }
+      // The batch's counts are in the totals now; its best is in the hall of fame if it survived
+      // (a best child that aged out within the batch is gone, and is no longer reported).
       island.live.counts.fill(0);
+      island.live.best[0] = 0;
       island.inbox = [];
       island.seeds = [];
       island.state = result.state;

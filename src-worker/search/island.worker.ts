@@ -1,7 +1,8 @@
 /**
  * The worker-thread side of the search: piscina calls this with one island batch at a time.
- * Tasks arrive once per thread through workerData (shared memory, not copied per batch); the
- * engine and the functional-equivalence cache live as long as the thread.
+ * Tasks and the functional-equivalence cache arrive once per thread through workerData (shared
+ * memory, not copied per batch, the cache read and written by all threads); the engine lives as
+ * long as the thread.
  */
 import { workerData } from 'node:worker_threads';
 import type { SearchConfig } from '../../shared/search/config';
@@ -14,11 +15,14 @@ import {
   type IslandState,
   type LiveCounters,
 } from './island';
+import { FecTable } from './fec-table';
 import { SearchEvaluator } from './search-evaluator';
 import type { Program } from '../../shared/algorithm/program';
 
 export interface IslandWorkerData {
   readonly tasks: readonly TaskData[];
+  /** The memory of the search's FecTable. */
+  readonly fec: SharedArrayBuffer;
 }
 
 export interface IslandJob {
@@ -39,9 +43,9 @@ const evaluators = new Map<string, SearchEvaluator>();
 function evaluatorFor(scope: string, config: SearchConfig): SearchEvaluator {
   let evaluator = evaluators.get(scope);
   if (!evaluator) {
-    const { tasks } = workerData as IslandWorkerData;
+    const { tasks, fec } = workerData as IslandWorkerData;
     const engine = new WasmEngine(config.memory, config.tasks.features);
-    evaluator = new SearchEvaluator(engine, tasks, config);
+    evaluator = new SearchEvaluator(engine, tasks, config, new FecTable(fec));
     evaluators.clear(); // one search per thread at a time: free the previous engine's memory
     evaluators.set(scope, evaluator);
   }

@@ -12,7 +12,6 @@
  * process-wide locks in V8, so compiling every candidate kept island threads from scaling.
  */
 import { createHash } from 'node:crypto';
-import { LRUCache } from 'lru-cache';
 import { trainStepCost } from '../../shared/algorithm/cost';
 import type { Program } from '../../shared/algorithm/program';
 import { Rng } from '../../shared/random/rng';
@@ -21,6 +20,7 @@ import type { TaskData } from '../../shared/task/types';
 import { ClosureEngine } from '../eval/closure-engine';
 import type { Engine, Runner } from '../eval/engine';
 import { evaluateOnTask, taskStreamSeed } from '../eval/evaluate';
+import { FecTable, type FecKey } from './fec-table';
 
 export interface CandidateScore {
   readonly fitness: number;
@@ -33,7 +33,7 @@ export interface CandidateScore {
 }
 
 export class SearchEvaluator {
-  private readonly cache: LRUCache<string, number> | null;
+  private readonly cache: FecTable | null;
   private readonly record: Float64Array;
   /** Runs the fingerprints: the same memory layout as `engine`, its own state and random stream. */
   private readonly quick: ClosureEngine;
@@ -42,15 +42,13 @@ export class SearchEvaluator {
     private readonly engine: Engine,
     private readonly tasks: readonly TaskData[],
     private readonly config: SearchConfig,
+    /** The FEC shared by the search's threads (see fec-table.ts); a table of its own if none. */
+    cache?: FecTable,
   ) {
     const { fec } = config;
-    this.cache = fec.enabled ? new LRUCache({ max: fec.cacheSize }) : null;
+    this.cache = fec.enabled ? (cache ?? new FecTable(FecTable.allocate(fec.cacheSize))) : null;
     this.record = new Float64Array(tasks.length * (fec.trainExamples + fec.validExamples));
     this.quick = new ClosureEngine(engine.layout.shape, engine.layout.F, new Rng(0));
-  }
-
-  get cacheSize(): number {
-    return this.cache?.size ?? 0;
   }
 
   score(program: Program): CandidateScore {
@@ -58,7 +56,7 @@ export class SearchEvaluator {
       return { fitness: 0, cached: false, refused: true, trainSteps: 0 };
     }
     let trainSteps = 0;
-    let key: string | null = null;
+    let key: FecKey | null = null;
     if (this.cache) {
       const print = this.fingerprint(this.quick.prepare(program));
       trainSteps += print.trainSteps;
@@ -80,7 +78,7 @@ export class SearchEvaluator {
   }
 
   /** The predictions on the first few examples of every task, hashed. */
-  private fingerprint(runner: Runner): { key: string; trainSteps: number } {
+  private fingerprint(runner: Runner): { key: FecKey; trainSteps: number } {
     const { trainExamples, validExamples } = this.config.fec;
     const record = this.record;
     record.fill(0);
@@ -100,6 +98,14 @@ export class SearchEvaluator {
     for (let i = 0; i < record.length; i++) if (Number.isNaN(record[i])) record[i] = NaN;
     const bytes = new Uint8Array(record.buffer, record.byteOffset, record.byteLength);
     // Native SHA-256: a candidate is hashed in about a microsecond; nothing here needs secrecy.
-    return { key: createHash('sha256').update(bytes).digest('base64'), trainSteps };
+    // 128 bits of it are the key: no collision is expected among billions of fingerprints.
+    const digest = createHash('sha256').update(bytes).digest();
+    const key: FecKey = [
+      digest.readInt32LE(0),
+      digest.readInt32LE(4),
+      digest.readInt32LE(8),
+      digest.readInt32LE(12),
+    ];
+    return { key, trainSteps };
   }
 }
