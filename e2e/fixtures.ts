@@ -3,12 +3,26 @@
  * its UI address (with the access token) read from its output.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test as base } from '@playwright/test';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
+
+/** Substrate's public development mnemonic and its address: they hold nothing. */
+export const DEV_MNEMONIC = 'bottom drive obey lake curtain smoke basket hold race lonely fit walk';
+export const DEV_ADDRESS = '5DfhGyQdFobKM8NsWvEeAKk5EQQgYe9AydgJ7rMB6E1EqRzV';
+
+/** A btcli wallet folder as btcli lays it out: wallet "miner", hotkey "default" (plain JSON). */
+function writeBtcliWallets(root: string): void {
+  const hotkeys = path.join(root, 'miner', 'hotkeys');
+  mkdirSync(hotkeys, { recursive: true });
+  writeFileSync(
+    path.join(hotkeys, 'default'),
+    JSON.stringify({ secretPhrase: DEV_MNEMONIC, ss58Address: DEV_ADDRESS }),
+  );
+}
 
 export interface NodeHandle {
   readonly url: string;
@@ -19,7 +33,10 @@ export interface NodeHandle {
 async function startNode(
   extraArgs: string[] = [],
 ): Promise<{ node: NodeHandle; child: ChildProcess }> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'sota-e2e-'));
+  const home = mkdtempSync(path.join(tmpdir(), 'sota-e2e-'));
+  const dataDir = path.join(home, 'data');
+  const wallets = path.join(home, 'wallets');
+  writeBtcliWallets(wallets);
   const child = spawn(
     process.execPath,
     [
@@ -31,6 +48,8 @@ async function startNode(
       '0',
       '--data-dir',
       dataDir,
+      '--wallet-path',
+      wallets,
       ...extraArgs,
     ],
     {

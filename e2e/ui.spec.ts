@@ -5,11 +5,7 @@
  */
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, test } from './fixtures';
-
-/** Substrate's public development mnemonic: it holds nothing. */
-const DEV_MNEMONIC = 'bottom drive obey lake curtain smoke basket hold race lonely fit walk';
-const DEV_ADDRESS = '5DfhGyQdFobKM8NsWvEeAKk5EQQgYe9AydgJ7rMB6E1EqRzV';
+import { DEV_ADDRESS, DEV_MNEMONIC, expect, test } from './fixtures';
 const SHOTS = path.resolve(import.meta.dirname, '../.cache/e2e-screenshots');
 
 const shot = (page: Page, name: string) =>
@@ -30,6 +26,34 @@ test('onboarding: a development mnemonic shows its address and is saved', async 
   await expect(page.getByText(DEV_ADDRESS)).toBeVisible();
   expect(await page.content()).not.toContain('curtain smoke');
   await shot(page, '02-wallet');
+});
+
+test('onboarding: a btcli hotkey is picked, its address shown, and saved', async ({
+  page,
+  node,
+}) => {
+  await page.goto(node.url);
+  await page.getByTestId('method-btcli').click();
+  await page.getByTestId('btcli-miner-default').check();
+  await expect(page.getByTestId('btcli-address')).toContainText(DEV_ADDRESS);
+  await shot(page, '06-onboarding-btcli');
+  await page.getByTestId('btcli-use').click();
+  await expect(page).toHaveURL(/#\/?mining/);
+  await page.getByTestId('nav-wallet').click();
+  await expect(page.getByText(DEV_ADDRESS)).toBeVisible();
+  expect(await page.content()).not.toContain('curtain smoke');
+});
+
+test('settings: the dataset and start at login, as a headless node has them', async ({
+  page,
+  node,
+}) => {
+  await page.goto(node.url);
+  await page.getByTestId('nav-settings').click();
+  await expect(page.getByTestId('dataset-state')).toContainText(/ready/i);
+  await expect(page.getByTestId('start-at-login')).toBeDisabled();
+  await expect(page.getByTestId('start-at-login-note')).toContainText(/service manager/);
+  await shot(page, '07-settings');
 });
 
 test('onboarding: a bad mnemonic gets a clear error', async ({ page, node }) => {

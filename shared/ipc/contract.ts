@@ -72,6 +72,43 @@ export interface Leaderboard {
   readonly history: readonly LeaderboardEntry[];
 }
 
+/** A btcli wallet for the onboarding picker: names and public addresses only. */
+export interface BtcliWalletView {
+  readonly wallet: string;
+  readonly coldkeyAddress: string | null;
+  readonly hotkeys: ReadonlyArray<{
+    readonly name: string;
+    /** Null when the hotkey file is encrypted or unreadable (then `problem` says why). */
+    readonly address: string | null;
+    readonly problem: string | null;
+  }>;
+}
+
+export interface DatasetStatus {
+  readonly state: 'ready' | 'missing' | 'downloading' | 'error';
+  /** Where the files are (ready) or will go (missing, downloading). */
+  readonly dir: string | null;
+  readonly phase: 'download' | 'extract' | 'verify' | null;
+  readonly receivedBytes: number;
+  readonly totalBytes: number | null;
+  readonly error: string | null;
+}
+
+export interface Settings {
+  readonly startAtLogin: boolean;
+  /** Only the desktop app can start with the operating system (a headless node has its service manager). */
+  readonly startAtLoginSupported: boolean;
+}
+
+export interface UpdateStatus {
+  /** unsupported: a headless node or a build without an update feed. */
+  readonly state: 'unsupported' | 'idle' | 'available' | 'ready' | 'waiting' | 'error';
+  readonly version: string | null;
+  /** What the restart waits for (state 'waiting'), e.g. "the verdict on submission 0a1b2c3d". */
+  readonly waitingFor: string | null;
+  readonly error: string | null;
+}
+
 export interface LogLine {
   readonly time: string;
   readonly level: 'debug' | 'info' | 'warn' | 'error';
@@ -87,6 +124,13 @@ export interface Commands {
   /** Stores the key encrypted at rest; returns its public view. */
   'wallet.import': { args: { name: string; secret: string }; result: WalletView };
   'wallet.list': { args: void; result: WalletView[] };
+  /** The btcli wallets on this machine (~/.bittensor/wallets), with hotkey addresses. */
+  'wallet.btcli.list': { args: void; result: BtcliWalletView[] };
+  /** Imports a btcli hotkey (read by the node: the secret never passes through the UI). */
+  'wallet.btcli.import': {
+    args: { wallet: string; hotkey: string; name: string };
+    result: WalletView;
+  };
   'mining.start': { args: { mode: MiningMode; threads: number }; result: MiningStatus };
   'mining.pause': { args: void; result: MiningStatus };
   'mining.resume': { args: void; result: MiningStatus };
@@ -95,6 +139,14 @@ export interface Commands {
   'mining.submissions': { args: void; result: SubmissionView[] };
   'sota.leaderboard': { args: void; result: Leaderboard };
   'logs.recent': { args: { limit: number }; result: LogLine[] };
+  'dataset.status': { args: void; result: DatasetStatus };
+  /** Starts downloading CIFAR-10 into the data folder; progress comes as dataset.status events. */
+  'dataset.download': { args: void; result: DatasetStatus };
+  'settings.get': { args: void; result: Settings };
+  'settings.set': { args: { startAtLogin: boolean }; result: Settings };
+  'update.status': { args: void; result: UpdateStatus };
+  /** Restarts into a downloaded update, now or (a submission in flight) once it has its verdict. */
+  'update.install': { args: void; result: UpdateStatus };
   /** A text report for support: versions, settings, recent log lines; secrets redacted. */
   'diagnostics.report': { args: void; result: string };
 }
@@ -102,6 +154,8 @@ export interface Commands {
 /** Event name → its payload. */
 export interface Events {
   'mining.status': MiningStatus;
+  'dataset.status': DatasetStatus;
+  'update.status': UpdateStatus;
   log: LogLine;
 }
 
@@ -138,6 +192,8 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'wallet.preview',
   'wallet.import',
   'wallet.list',
+  'wallet.btcli.list',
+  'wallet.btcli.import',
   'mining.start',
   'mining.pause',
   'mining.resume',
@@ -146,6 +202,12 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'mining.submissions',
   'sota.leaderboard',
   'logs.recent',
+  'dataset.status',
+  'dataset.download',
+  'settings.get',
+  'settings.set',
+  'update.status',
+  'update.install',
   'diagnostics.report',
 ];
 

@@ -12,12 +12,14 @@ import { createLogger } from '../log/logger';
 import { keystorePath } from '../wallet/headless';
 import { Keystore } from '../wallet/keystore';
 import { osKeychainProtector, type SafeStorageLike } from '../wallet/protector';
-import { NodeService } from './node-service';
+import { NodeService, type DesktopIntegration } from './node-service';
 
 export interface DesktopNodeOptions {
   readonly dataDir: string;
   readonly logDir: string;
   readonly safeStorage: SafeStorageLike;
+  /** Login items and the update feed, from the shell. */
+  readonly desktop: DesktopIntegration;
 }
 
 export interface DesktopNode {
@@ -50,6 +52,7 @@ export function createDesktopNode(o: DesktopNodeOptions): DesktopNode {
     dataDir: o.dataDir,
     log,
     recentLogs: (n) => logs.recent(n),
+    desktop: o.desktop,
     openKeystore: () =>
       Keystore.open(
         keystorePath(o.dataDir),
@@ -63,6 +66,8 @@ export function createDesktopNode(o: DesktopNodeOptions): DesktopNode {
     subscribe: (send) => {
       const off = [
         service.on('mining.status', (p) => send('mining.status', p)),
+        service.on('dataset.status', (p) => send('dataset.status', p)),
+        service.on('update.status', (p) => send('update.status', p)),
         logs.onLine((line) => send('log', line)),
       ];
       return () => off.forEach((f) => f());

@@ -19,6 +19,8 @@ export interface ServeOptions {
   readonly cifarDir?: string;
   readonly network?: string;
   readonly netuid?: number;
+  /** btcli's wallet folder (btcli's --wallet.path); default ~/.bittensor/wallets. */
+  readonly walletPath?: string;
   /** The built UI; default: out/renderer of this package. */
   readonly uiDir?: string;
 }
@@ -47,6 +49,7 @@ export async function startServe(
     cifarDir: o.cifarDir,
     network: o.network,
     netuid: o.netuid,
+    btcliRoot: o.walletPath && path.resolve(o.walletPath),
     log,
     recentLogs: (n) => logs.recent(n),
     openKeystore: () => openHeadlessKeystore({ dataDir, log: log.child('wallet') }),

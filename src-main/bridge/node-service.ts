@@ -13,11 +13,15 @@ import {
   type CommandName,
   type Events,
   type EventName,
+  type BtcliWalletView,
+  type DatasetStatus,
   type Leaderboard,
   type LogLine,
   type MiningMode,
   type MiningStatus,
   type NodeInfo,
+  type Settings,
+  type UpdateStatus,
   type SubmissionView,
   type WalletView,
 } from '../../shared/ipc/contract';
@@ -25,7 +29,8 @@ import { makeTrack } from '../../shared/protocol/track';
 import { parseSearchConfig, searchScope, type SearchConfig } from '../../shared/search/config';
 import { searchTaskIds } from '../../shared/task/pairs';
 import { SubtensorClient } from '../chain/client';
-import { locateCifar10 } from '../dataset/locate';
+import { downloadCifar10 } from '../dataset/download';
+import { cifar10CacheDir, locateCifar10, type LocateOptions } from '../dataset/locate';
 import { loadTasks } from '../dataset/tasks';
 import type { Logger } from '../log/logger';
 import { DirectClient } from '../miner/direct-client';
@@ -33,6 +38,8 @@ import { DirectMiner, type DirectEvent } from '../miner/direct-miner';
 import { getOkJson } from '../net/http-client';
 import { SearchOrchestrator, defaultThreads } from '../search/orchestrator';
 import { loadSearch, saveSearch } from '../search/store';
+import { UpdateGate, type UpdateFeed } from '../update/update-gate';
+import { defaultBtcliWalletRoot, listBtcliWallets, readBtcliHotkey } from '../wallet/btcli';
 import { WalletError } from '../wallet/errors';
 import { parseKeyInput } from '../wallet/key-input';
 import { cryptoReady, pairFromMaterial } from '../wallet/keypair';
@@ -53,6 +60,22 @@ export interface NodeServiceOptions {
   readonly openKeystore: () => Promise<Keystore>;
   /** Search settings (tests use small ones); default: AutoML-Zero's CIFAR set-up. */
   readonly searchConfig?: SearchConfig;
+  /** Where btcli keeps its wallets; default ~/.bittensor/wallets. */
+  readonly btcliRoot?: string;
+  /** How the dataset is looked for (tests leave out the machine's shared copy). */
+  readonly datasetLookup?: Pick<LocateOptions, 'projectRoot' | 'env'>;
+  /** Where the dataset download comes from (tests serve an archive on loopback). */
+  readonly datasetSource?: { readonly url?: string; readonly md5?: Record<string, string> };
+  /** What only the desktop app has: login items and the update feed. */
+  readonly desktop?: DesktopIntegration;
+}
+
+/** The desktop shell's part (Electron's app.setLoginItemSettings and electron-updater). */
+export interface DesktopIntegration {
+  getStartAtLogin(): boolean;
+  setStartAtLogin(on: boolean): void;
+  /** Null in a build without an update feed (a local build, an unsigned package). */
+  readonly updates: UpdateFeed | null;
 }
 
 type Handler<K extends CommandName> = (args: Commands[K]['args']) => Promise<Commands[K]['result']>;
@@ -75,8 +98,21 @@ export class NodeService {
   };
   private submissions: SubmissionView[] = [];
   private saver: NodeJS.Timeout | null = null;
+  private dataset: DatasetStatus | null = null;
+  private datasetDownload: Promise<void> | null = null;
+  private readonly updates: UpdateGate | null;
 
-  constructor(private readonly o: NodeServiceOptions) {}
+  constructor(private readonly o: NodeServiceOptions) {
+    const feed = o.desktop?.updates;
+    this.updates = feed
+      ? new UpdateGate(
+          feed,
+          () => this.submissionInFlight(),
+          () => this.stopMining(),
+          (status) => this.emit('update.status', status),
+        )
+      : null;
+  }
 
   // --- the bridge side --------------------------------------------------------------------------
 
@@ -138,6 +174,17 @@ export class NodeService {
         source: k.source,
       }));
     },
+    'wallet.btcli.list': async () => this.btcliWallets(),
+    'wallet.btcli.import': async ({ wallet, hotkey, name }) => {
+      const keystore = await this.openKeystore();
+      const info = await keystore.importBtcliHotkey(String(name ?? ''), {
+        root: this.btcliRoot(),
+        wallet: String(wallet ?? ''),
+        hotkey: String(hotkey ?? ''),
+      });
+      this.o.log.info('btcli hotkey imported', { name: info.name, address: info.address });
+      return { name: info.name, address: info.address, source: info.source };
+    },
     'mining.start': async ({ mode, threads }) => this.startMining(mode, threads),
     'mining.pause': async () => {
       this.search?.pause();
@@ -156,7 +203,133 @@ export class NodeService {
     'sota.leaderboard': async () => this.leaderboard(),
     'logs.recent': async ({ limit }) => this.o.recentLogs(Math.min(Math.max(1, limit), 2000)),
     'diagnostics.report': async () => this.diagnostics(),
+    'dataset.status': async () => this.datasetStatus(),
+    'dataset.download': async () => this.downloadDataset(),
+    'settings.get': async () => this.settings(),
+    'settings.set': async ({ startAtLogin }) => {
+      if (!this.o.desktop)
+        throw new NodeCommandError(
+          'UNSUPPORTED',
+          'A headless node cannot start at login: run it from your service manager (systemd, launchd).',
+        );
+      this.o.desktop.setStartAtLogin(Boolean(startAtLogin));
+      this.o.log.info('start at login', { on: Boolean(startAtLogin) });
+      return this.settings();
+    },
+    'update.status': async () => this.updateStatus(),
+    'update.install': async () => {
+      if (!this.updates) return this.updateStatus();
+      return this.updates.install();
+    },
   };
+
+  // --- wallets, dataset, settings, updates ------------------------------------------------------
+
+  private btcliRoot(): string {
+    return this.o.btcliRoot ?? defaultBtcliWalletRoot();
+  }
+
+  private async btcliWallets(): Promise<BtcliWalletView[]> {
+    const root = this.btcliRoot();
+    const wallets = await listBtcliWallets(root);
+    return Promise.all(
+      wallets.map(async (w) => ({
+        wallet: w.wallet,
+        coldkeyAddress: w.coldkeyAddress,
+        hotkeys: await Promise.all(
+          w.hotkeys.map(async (hotkey) => {
+            try {
+              // Reading the file is the only way to show (and check) its address; the secret is
+              // dropped here and read again at import.
+              const { address } = await readBtcliHotkey({ root, wallet: w.wallet, hotkey });
+              return { name: hotkey, address, problem: null };
+            } catch (err) {
+              return {
+                name: hotkey,
+                address: null,
+                problem: err instanceof Error ? err.message : String(err),
+              };
+            }
+          }),
+        ),
+      })),
+    );
+  }
+
+  private datasetStatus(): DatasetStatus {
+    // A finished download was checked file by file (MD5) when it landed.
+    if (this.dataset) return this.dataset;
+    let dir: string | null = null;
+    let error: string | null = null;
+    try {
+      dir = this.o.cifarDir ?? locateCifar10({ dataDir: this.o.dataDir, ...this.o.datasetLookup });
+    } catch (err) {
+      error = err instanceof Error ? err.message : String(err);
+    }
+    return {
+      state: dir ? 'ready' : error ? 'error' : 'missing',
+      dir: dir ?? cifar10CacheDir({ dataDir: this.o.dataDir }),
+      phase: null,
+      receivedBytes: 0,
+      totalBytes: null,
+      error,
+    };
+  }
+
+  private async downloadDataset(): Promise<DatasetStatus> {
+    const current = this.datasetStatus();
+    if (current.state === 'ready' || current.state === 'downloading') return current;
+    const dest = cifar10CacheDir({ dataDir: this.o.dataDir });
+    const set = (status: DatasetStatus) => {
+      this.dataset = status;
+      this.emit('dataset.status', status);
+    };
+    const base = { dir: dest, error: null, receivedBytes: 0, totalBytes: null, phase: null };
+    set({ ...base, state: 'downloading', phase: 'download' });
+    this.o.log.info('dataset download started', { dest });
+    this.datasetDownload = downloadCifar10({
+      dest,
+      url: this.o.datasetSource?.url,
+      md5: this.o.datasetSource?.md5,
+      onProgress: (p) => set({ ...base, state: 'downloading', ...p }),
+    }).then(
+      () => {
+        this.o.log.info('dataset ready', { dir: dest });
+        set({ ...base, state: 'ready' });
+      },
+      (err: unknown) => {
+        const message = err instanceof Error ? err.message : String(err);
+        this.o.log.error('dataset download failed', { error: message });
+        set({ ...base, state: 'error', error: message });
+      },
+    );
+    void this.datasetDownload.finally(() => (this.datasetDownload = null));
+    return this.dataset!;
+  }
+
+  private settings(): Settings {
+    return {
+      startAtLogin: this.o.desktop?.getStartAtLogin() ?? false,
+      startAtLoginSupported: this.o.desktop !== undefined,
+    };
+  }
+
+  private updateStatus(): UpdateStatus {
+    return (
+      this.updates?.current() ?? {
+        state: 'unsupported',
+        version: null,
+        waitingFor: null,
+        error: null,
+      }
+    );
+  }
+
+  /** A claim on its way to the validators, which a restart would abandon; null when none. */
+  private submissionInFlight(): string | null {
+    const open = this.submissions.find((s) => s.status === 'committed' || s.status === 'submitted');
+    return open ? `the verdict on submission ${open.digest.slice(0, 8)}` : null;
+  }
 
   private info(): NodeInfo {
     return {
@@ -167,7 +340,7 @@ export class NodeService {
       defaultThreads: defaultThreads(),
       network: this.o.network ?? 'none',
       netuid: this.o.netuid ?? null,
-      datasetReady: Boolean(this.o.cifarDir ?? locateCifar10({ dataDir: this.o.dataDir })),
+      datasetReady: this.datasetStatus().state === 'ready',
     };
   }
 
@@ -231,6 +404,8 @@ export class NodeService {
     const config = this.o.searchConfig ?? parseSearchConfig({});
     const scope = searchScope(config);
     const stateDir = path.join(this.o.dataDir, mode);
+    // One download at a time: a start while Settings downloads waits for that download.
+    await this.datasetDownload?.catch(() => {});
     const tasks = await loadTasks(searchTaskIds(config.tasks.count, config.tasks.firstSeed), {
       dir: this.o.cifarDir,
       dataDir: this.o.dataDir,
@@ -336,6 +511,7 @@ export class NodeService {
       case 'error':
         break;
     }
+    void this.updates?.recheck();
   }
 
   private async stopMining(): Promise<void> {
@@ -411,6 +587,7 @@ export class NodeService {
       `data folder: ${info.dataDir}`,
       `network: ${info.network}${info.netuid !== null ? `, netuid ${info.netuid}` : ''}`,
       `dataset: ${info.datasetReady ? 'ready' : 'not downloaded yet'}`,
+      `update: ${this.updateStatus().state}`,
       `mining: ${this.status().state}${this.mining.error ? ` (${this.mining.error})` : ''}`,
       '',
       'recent log lines (secrets redacted by the logger):',

@@ -156,6 +156,8 @@ export async function startBridge(o: BridgeOptions): Promise<RunningBridge> {
       o.service.on(event, (payload) => send({ t: 'event', event, payload }));
     const unsubscribe = [
       forward('mining.status'),
+      forward('dataset.status'),
+      forward('update.status'),
       o.logs.onLine((line) => send({ t: 'event', event: 'log', payload: line })),
     ];
     ws.on('message', (data) => {

@@ -175,6 +175,10 @@ export function buildCli(): Command {
     .option('--cifar-dir <dir>', 'cifar-10-batches-bin folder (default: found or downloaded)')
     .option('--network <name|url>', 'for direct mining and the leaderboard')
     .option('--netuid <n>', 'subnet id', wholeNumber(1))
+    .option(
+      '--wallet-path <dir>',
+      'btcli wallets to offer in the UI (default ~/.bittensor/wallets)',
+    )
     .action(
       async (o: {
         host?: string;
@@ -183,6 +187,7 @@ export function buildCli(): Command {
         cifarDir?: string;
         network?: string;
         netuid?: number;
+        walletPath?: string;
       }) => {
         const print = (line: string) => void process.stdout.write(`${line}\n`);
         const node = await startServe(o, print);

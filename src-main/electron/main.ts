@@ -17,7 +17,9 @@ import {
 import { NodeCommandError } from '../../shared/ipc/contract';
 import { createDesktopNode, type DesktopNode } from '../bridge/desktop-node';
 import { CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY } from './csp';
+import { linuxAutostart } from '../desktop/autostart';
 import { createTray } from './tray';
+import { createUpdateFeed } from './updater';
 
 const HEADLESS_FLAGS = ['--validator', '--pool'];
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -37,12 +39,31 @@ function trusted(event: IpcMainInvokeEvent): boolean {
   );
 }
 
+/** Started at login, the app opens to the tray only (`--hidden`); later windows show. */
+let startHidden = process.argv.includes('--hidden');
+
+function startAtLogin(): { getStartAtLogin(): boolean; setStartAtLogin(on: boolean): void } {
+  if (process.platform === 'linux') {
+    // Electron's login items cover macOS and Windows; Linux desktops read XDG autostart entries.
+    const autostart = linuxAutostart(process.env['APPIMAGE'] ?? process.execPath);
+    return { getStartAtLogin: autostart.get, setStartAtLogin: autostart.set };
+  }
+  const args = ['--hidden'];
+  return {
+    getStartAtLogin: () => app.getLoginItemSettings({ args }).openAtLogin,
+    setStartAtLogin: (on) => app.setLoginItemSettings({ openAtLogin: on, args }),
+  };
+}
+
 function connectNode(): DesktopNode {
+  const updates = createUpdateFeed();
   const n = createDesktopNode({
     dataDir: app.getPath('userData'),
     logDir: app.getPath('logs'),
     safeStorage,
+    desktop: { ...startAtLogin(), updates },
   });
+  updates?.check();
   ipcMain.handle('node:call', async (event, command: unknown, args: unknown) => {
     if (!trusted(event)) return { ok: false, code: 'FORBIDDEN', message: 'untrusted sender' };
     try {
@@ -88,7 +109,10 @@ function createWindow(): BrowserWindow {
       webSecurity: true,
     },
   });
-  win.once('ready-to-show', () => win.show());
+  win.once('ready-to-show', () => {
+    if (!startHidden) win.show();
+    startHidden = false;
+  });
   if (devServerUrl) {
     void win.loadURL(devServerUrl);
   } else {

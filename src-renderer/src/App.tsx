@@ -5,6 +5,7 @@ import type { BridgeConnection } from './bridge';
 import { AppHeader } from './components/AppHeader';
 import { ConnectionBanner } from './components/ConnectionBanner';
 import { NavBar } from './components/NavBar';
+import { UpdateBanner } from './components/UpdateBanner';
 import { currentRoute, DEFAULT_ROUTE, navigate, useRoute } from './router';
 import type { Route } from './router';
 import { LeaderboardScreen } from './screens/LeaderboardScreen';
@@ -65,6 +66,7 @@ function ConnectedApp({ bridge }: { bridge: BridgeConnection }) {
         <NavBar route={route} />
         <main id="main" className="app-main" ref={mainRef} tabIndex={-1}>
           <ConnectionBanner />
+          {connected && <UpdateBanner />}
           {connected && <Screen route={route} />}
         </main>
       </div>

@@ -19,6 +19,14 @@ export function formatPercent(share: number | null | undefined): string {
   return isFiniteNumber(share) ? `${Math.round(share * 100)}%` : DASH;
 }
 
+/** Bytes in the unit a person expects for a download: 12.3 MB. */
+export function formatBytes(bytes: number): string {
+  if (!isFiniteNumber(bytes) || bytes < 0) return DASH;
+  if (bytes < 1000) return `${bytes} B`;
+  if (bytes < 1e6) return `${(bytes / 1e3).toFixed(0)} kB`;
+  return `${(bytes / 1e6).toFixed(1)} MB`;
+}
+
 export function formatScore(value: number | null | undefined): string {
   return isFiniteNumber(value) ? value.toFixed(4) : DASH;
 }

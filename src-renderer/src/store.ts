@@ -5,11 +5,14 @@
  */
 import { create } from 'zustand';
 import type {
+  DatasetStatus,
   Leaderboard,
   LogLine,
   MiningStatus,
   NodeInfo,
+  Settings,
   SubmissionView,
+  UpdateStatus,
   WalletView,
 } from '../../shared/ipc/contract';
 import { forgetAccessToken } from './bridge';
@@ -44,6 +47,9 @@ interface RemoteSlices {
   leaderboard: Leaderboard;
   logs: LogLine[];
   submissions: SubmissionView[];
+  dataset: DatasetStatus;
+  settings: Settings;
+  update: UpdateStatus;
 }
 type RemoteKey = keyof RemoteSlices;
 type RemoteState = { readonly [K in RemoteKey]: Remote<RemoteSlices[K]> };
@@ -64,6 +70,9 @@ export interface AppState extends RemoteState {
   loadLeaderboard(): Promise<void>;
   loadLogs(): Promise<void>;
   loadSubmissions(): Promise<void>;
+  loadDataset(): Promise<void>;
+  loadSettings(): Promise<void>;
+  loadUpdate(): Promise<void>;
   applyMiningStatus(status: MiningStatus): void;
   appendLog(line: LogLine): void;
 }
@@ -124,6 +133,9 @@ export const useStore = create<AppState>()((set, get) => {
     void s.loadWallets();
     void s.loadMiningStatus();
     void s.loadLogs();
+    void s.loadDataset();
+    void s.loadSettings();
+    void s.loadUpdate();
   }
 
   return {
@@ -137,12 +149,21 @@ export const useStore = create<AppState>()((set, get) => {
     leaderboard: empty,
     logs: empty,
     submissions: empty,
+    dataset: empty,
+    settings: empty,
+    update: empty,
 
     connect(bridge) {
       set({ bridge, connection: bridge.state });
       const unsubscribe = [
         bridge.on('mining.status', (status) => get().applyMiningStatus(status)),
         bridge.on('log', (line) => get().appendLog(line)),
+        bridge.on('dataset.status', (data) =>
+          set({ dataset: { data, loading: false, error: null } }),
+        ),
+        bridge.on('update.status', (data) =>
+          set({ update: { data, loading: false, error: null } }),
+        ),
         bridge.onState((state) => {
           const before = get().connection;
           set({
@@ -171,6 +192,9 @@ export const useStore = create<AppState>()((set, get) => {
       ),
     loadLeaderboard: () => load('leaderboard', (b) => b.call('sota.leaderboard')),
     loadSubmissions: () => load('submissions', (b) => b.call('mining.submissions')),
+    loadDataset: () => load('dataset', (b) => b.call('dataset.status')),
+    loadSettings: () => load('settings', (b) => b.call('settings.get')),
+    loadUpdate: () => load('update', (b) => b.call('update.status')),
 
     loadLogs: () => {
       // Lines that arrive while logs.recent is on its way are merged in, without duplicates.

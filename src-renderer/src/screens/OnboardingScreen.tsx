@@ -1,10 +1,12 @@
 /**
- * Adding a key: paste a recovery phrase or seed, see the address it gives, name it, save it.
- * The secret lives only in this component's state; it goes to the node in wallet.preview and
- * wallet.import and is cleared as soon as the key is saved.
+ * Adding a key: paste a recovery phrase or seed, see the address it gives, name it, save it; or
+ * pick a hotkey of a btcli wallet on the node's machine. A pasted secret lives only in this
+ * component's state; it goes to the node in wallet.preview and wallet.import and is cleared as
+ * soon as the key is saved. A btcli key is read by the node and never reaches the UI.
  */
 import { useEffect, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
+import { BtcliPicker } from '../components/BtcliPicker';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { SecretField } from '../components/SecretField';
 import { errorMessage } from '../format';
@@ -67,6 +69,13 @@ export function OnboardingScreen() {
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<string | null>(null);
   const preview = useAddressPreview(secret);
+  const [method, setMethod] = useState<'paste' | 'btcli'>('paste');
+
+  async function imported() {
+    await loadWallets();
+    // On to mining, unless the person has already gone elsewhere meanwhile.
+    if (currentRoute() === 'welcome') navigate('mining');
+  }
 
   const previewError = preview.kind === 'error' ? preview.message : null;
   const shownError = saveError ?? previewError;
@@ -81,9 +90,7 @@ export function OnboardingScreen() {
       await bridge.call('wallet.import', { name: name.trim(), secret: secret.trim() });
       if (secretInput.current) secretInput.current.value = '';
       setSecret('');
-      await loadWallets();
-      // On to mining, unless the person has already gone elsewhere meanwhile.
-      if (currentRoute() === 'welcome') navigate('mining');
+      await imported();
     } catch (error) {
       setSaveError(errorMessage(error));
     } finally {
@@ -95,66 +102,97 @@ export function OnboardingScreen() {
     <section className="screen screen-narrow">
       <ScreenHeader title={hasWallets ? 'Add a key' : 'Welcome'}>
         To earn rewards, the miner signs its results with your Bittensor key (hotkey). Paste its
-        recovery phrase below. It is stored encrypted on this computer and never shown again.
+        recovery phrase below, or pick it from your btcli wallets. It is stored encrypted on this
+        computer and never shown again.
       </ScreenHeader>
 
-      <form className="panel form" onSubmit={(e) => void save(e)} noValidate>
-        <SecretField
-          inputRef={secretInput}
-          onChange={(value) => {
-            setSecret(value);
-            setSaveError(null);
-          }}
-          invalid={shownError !== null}
-          describedBy="secret-feedback"
-        />
+      <div className="segmented" role="group" aria-label="How to add the key">
+        <button
+          type="button"
+          className="button"
+          aria-pressed={method === 'paste'}
+          onClick={() => setMethod('paste')}
+          data-testid="method-paste"
+        >
+          Paste a recovery phrase
+        </button>
+        <button
+          type="button"
+          className="button"
+          aria-pressed={method === 'btcli'}
+          onClick={() => setMethod('btcli')}
+          data-testid="method-btcli"
+        >
+          Pick a btcli wallet
+        </button>
+      </div>
 
-        <div id="secret-feedback" className="secret-feedback">
-          {shownError !== null ? (
-            <p className="inline-error" role="alert" data-testid="wallet-error">
-              {shownError}
-            </p>
-          ) : preview.kind === 'ok' ? (
-            <p className="address-preview" role="status" data-testid="address-preview">
-              This key’s address: <code>{preview.address}</code>
-            </p>
-          ) : preview.kind === 'checking' ? (
-            <p className="muted" role="status">
-              Checking…
-            </p>
-          ) : (
-            <p className="muted">The address this key gives will appear here, to compare.</p>
-          )}
-        </div>
-
-        <div className="field">
-          <label htmlFor="key-name">Name for this key</label>
-          <input
-            id="key-name"
-            type="text"
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            autoComplete="off"
-            spellCheck={false}
-            maxLength={64}
-            data-testid="key-name"
-          />
-        </div>
-
-        <div className="form-actions">
-          <button
-            type="submit"
-            className="button button-primary"
-            disabled={!canSave}
-            data-testid="save-key"
-          >
-            {saving ? 'Saving…' : 'Save key'}
-          </button>
-          <a href={routeHref('mining')} className="link" data-testid="skip-onboarding">
+      {method === 'btcli' ? (
+        <div className="panel form">
+          <BtcliPicker onImported={imported} />
+          <a href={routeHref('mining')} className="link">
             Skip: mine solo without a key
           </a>
         </div>
-      </form>
+      ) : (
+        <form className="panel form" onSubmit={(e) => void save(e)} noValidate>
+          <SecretField
+            inputRef={secretInput}
+            onChange={(value) => {
+              setSecret(value);
+              setSaveError(null);
+            }}
+            invalid={shownError !== null}
+            describedBy="secret-feedback"
+          />
+
+          <div id="secret-feedback" className="secret-feedback">
+            {shownError !== null ? (
+              <p className="inline-error" role="alert" data-testid="wallet-error">
+                {shownError}
+              </p>
+            ) : preview.kind === 'ok' ? (
+              <p className="address-preview" role="status" data-testid="address-preview">
+                This key’s address: <code>{preview.address}</code>
+              </p>
+            ) : preview.kind === 'checking' ? (
+              <p className="muted" role="status">
+                Checking…
+              </p>
+            ) : (
+              <p className="muted">The address this key gives will appear here, to compare.</p>
+            )}
+          </div>
+
+          <div className="field">
+            <label htmlFor="key-name">Name for this key</label>
+            <input
+              id="key-name"
+              type="text"
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              autoComplete="off"
+              spellCheck={false}
+              maxLength={64}
+              data-testid="key-name"
+            />
+          </div>
+
+          <div className="form-actions">
+            <button
+              type="submit"
+              className="button button-primary"
+              disabled={!canSave}
+              data-testid="save-key"
+            >
+              {saving ? 'Saving…' : 'Save key'}
+            </button>
+            <a href={routeHref('mining')} className="link" data-testid="skip-onboarding">
+              Skip: mine solo without a key
+            </a>
+          </div>
+        </form>
+      )}
     </section>
   );
 }

@@ -1,7 +1,10 @@
+import { useState } from 'react';
 import type { ReactNode } from 'react';
+import type { DatasetStatus, Settings } from '../../../shared/ipc/contract';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { ErrorNote, Loading } from '../components/StatusNotes';
-import { useStore } from '../store';
+import { errorMessage, formatBytes } from '../format';
+import { useBridge, useStore } from '../store';
 
 export function SettingsScreen() {
   const info = useStore((s) => s.nodeInfo);
@@ -10,8 +13,8 @@ export function SettingsScreen() {
   return (
     <section className="screen">
       <ScreenHeader title="Settings">
-        How this node is set up. These are read-only for now: to change them, start the node with
-        other options (see the README).
+        How this node is set up. The network and the data folder are chosen when the node starts
+        (see the README); the dataset and start at login can be changed here.
       </ScreenHeader>
       {info.data === null ? (
         info.error ? (
@@ -20,27 +23,185 @@ export function SettingsScreen() {
           <Loading />
         )
       ) : (
-        <div className="panel">
-          <dl className="facts facts-rows" data-testid="node-info">
-            <Fact label="Data folder">
-              <code>{info.data.dataDir}</code>
-            </Fact>
-            <Fact label="Network">{info.data.network}</Fact>
-            <Fact label="Subnet (netuid)">{info.data.netuid ?? 'Not set'}</Fact>
-            <Fact label="Dataset">
-              {info.data.datasetReady ? 'Ready' : 'Downloads on first start'}
-            </Fact>
-            <Fact label="CPU cores">
-              {info.data.cores} (uses {info.data.defaultThreads} by default)
-            </Fact>
-            <Fact label="Version">
-              {info.data.version} ({info.data.shell === 'desktop' ? 'desktop app' : 'headless node'}
-              )
-            </Fact>
-          </dl>
-        </div>
+        <>
+          <div className="panel">
+            <dl className="facts facts-rows" data-testid="node-info">
+              <Fact label="Data folder">
+                <code>{info.data.dataDir}</code>
+              </Fact>
+              <Fact label="Network">{info.data.network}</Fact>
+              <Fact label="Subnet (netuid)">{info.data.netuid ?? 'Not set'}</Fact>
+              <Fact label="CPU cores">
+                {info.data.cores} (uses {info.data.defaultThreads} by default)
+              </Fact>
+              <Fact label="Version">
+                {info.data.version} (
+                {info.data.shell === 'desktop' ? 'desktop app' : 'headless node'})
+              </Fact>
+            </dl>
+          </div>
+          <DatasetPanel />
+          <StartAtLoginPanel />
+        </>
       )}
     </section>
+  );
+}
+
+/** CIFAR-10: where it is, or a download with its progress. */
+function DatasetPanel() {
+  const bridge = useBridge();
+  const dataset = useStore((s) => s.dataset);
+  const [startError, setStartError] = useState<string | null>(null);
+  const status = dataset.data;
+
+  async function download() {
+    setStartError(null);
+    try {
+      useStore.setState({
+        dataset: { data: await bridge.call('dataset.download'), loading: false, error: null },
+      });
+    } catch (error) {
+      setStartError(errorMessage(error));
+    }
+  }
+
+  return (
+    <div className="panel" data-testid="dataset-panel">
+      <div className="panel-header">
+        <h3>Dataset (CIFAR-10)</h3>
+      </div>
+      {status === null ? (
+        dataset.error ? (
+          <ErrorNote message={dataset.error} />
+        ) : (
+          <Loading />
+        )
+      ) : (
+        <>
+          <p data-testid="dataset-state">{datasetSentence(status)}</p>
+          {status.state === 'downloading' && <DownloadProgress status={status} />}
+          {(status.state === 'missing' || status.state === 'error') && (
+            <button
+              type="button"
+              className="button button-primary"
+              onClick={() => void download()}
+              data-testid="dataset-download"
+            >
+              {status.state === 'error' ? 'Try the download again' : 'Download now (170 MB)'}
+            </button>
+          )}
+          {startError && (
+            <p className="inline-error" role="alert">
+              {startError}
+            </p>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
+
+function datasetSentence(s: DatasetStatus): ReactNode {
+  switch (s.state) {
+    case 'ready':
+      return (
+        <>
+          Ready, in <code>{s.dir}</code>.
+        </>
+      );
+    case 'missing':
+      return 'Not on this computer yet. Mining downloads it on first start, or download it now.';
+    case 'downloading':
+      return (
+        <>
+          Downloading into <code>{s.dir}</code>…
+        </>
+      );
+    case 'error':
+      return <span className="inline-error">The dataset is not usable: {s.error}</span>;
+  }
+}
+
+const PHASES: Record<NonNullable<DatasetStatus['phase']>, string> = {
+  download: 'Downloading',
+  extract: 'Unpacking',
+  verify: 'Checking',
+};
+
+function DownloadProgress({ status }: { status: DatasetStatus }) {
+  const phase = PHASES[status.phase ?? 'download'];
+  const total = status.totalBytes;
+  const share = total ? Math.min(1, status.receivedBytes / total) : null;
+  return (
+    <div className="download-progress">
+      <progress
+        max={1}
+        value={share ?? undefined}
+        aria-label={`${phase} the dataset`}
+        data-testid="dataset-progress"
+      />
+      <span className="muted">
+        {phase}: {formatBytes(status.receivedBytes)}
+        {total ? ` of ${formatBytes(total)} (${Math.round(share! * 100)}%)` : ''}
+      </span>
+    </div>
+  );
+}
+
+function StartAtLoginPanel() {
+  const bridge = useBridge();
+  const settings = useStore((s) => s.settings);
+  const [error, setError] = useState<string | null>(null);
+  const data: Settings | null = settings.data;
+
+  async function toggle(on: boolean) {
+    setError(null);
+    try {
+      const next = await bridge.call('settings.set', { startAtLogin: on });
+      useStore.setState({ settings: { data: next, loading: false, error: null } });
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  }
+
+  return (
+    <div className="panel">
+      <div className="panel-header">
+        <h3>Start at login</h3>
+      </div>
+      {data === null ? (
+        settings.error ? (
+          <ErrorNote message={settings.error} />
+        ) : (
+          <Loading />
+        )
+      ) : (
+        <>
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              checked={data.startAtLogin}
+              disabled={!data.startAtLoginSupported}
+              onChange={(e) => void toggle(e.target.checked)}
+              data-testid="start-at-login"
+            />
+            Start sota-miner when I log in (in the tray, without a window)
+          </label>
+          {!data.startAtLoginSupported && (
+            <p className="muted" data-testid="start-at-login-note">
+              Only the desktop app starts at login. A headless node is started by your service
+              manager (systemd, launchd) instead.
+            </p>
+          )}
+          {error && (
+            <p className="inline-error" role="alert">
+              {error}
+            </p>
+          )}
+        </>
+      )}
+    </div>
   );
 }
 

@@ -1,0 +1,197 @@
+/**
+ * NodeService commands added for the desktop UI: btcli wallets, the dataset download with its
+ * progress, start at login and updates. Real files, a real keystore and a real HTTP download on
+ * loopback; the desktop integration (Electron's login items and update feed, which need the
+ * Electron binary) is a recording stand-in, named so.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import * as tar from 'tar';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DatasetStatus, UpdateStatus } from '../../shared/ipc/contract';
+import { CIFAR_FILES } from '../dataset/cifar10';
+import { createLogger } from '../log/logger';
+import type { FeedState, UpdateFeed } from '../update/update-gate';
+import { btcliKeyfileJson, writeBtcliWallet } from '../wallet/btcli-fixture';
+import { Keystore } from '../wallet/keystore';
+import { PassphraseProtector } from '../wallet/protector';
+import { Secret } from '../wallet/secret';
+import { NodeService, type NodeServiceOptions } from './node-service';
+
+const DEV_MNEMONIC = 'bottom drive obey lake curtain smoke basket hold race lonely fit walk';
+
+let dir: string;
+const lines: string[] = [];
+
+function service(extra: Partial<NodeServiceOptions> = {}): NodeService {
+  return new NodeService({
+    shell: 'headless',
+    dataDir: path.join(dir, `data-${Math.random().toString(36).slice(2)}`),
+    log: createLogger({ format: 'json', write: (l) => lines.push(l) }, 'node'),
+    recentLogs: () => [],
+    openKeystore: () =>
+      Keystore.open(
+        path.join(dir, `keystore-${Math.random().toString(36).slice(2)}.json`),
+        new PassphraseProtector(new Secret('a test passphrase'), { t: 1, m: 8 * 1024 }),
+      ),
+    // Not the machine's shared copy of CIFAR-10: these tests download their own.
+    datasetLookup: { projectRoot: dir, env: {} },
+    ...extra,
+  });
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'sota-node-service-'));
+});
+
+describe('btcli wallets', () => {
+  it('lists hotkeys with their addresses and imports one without the secret leaving the node', async () => {
+    const root = path.join(dir, 'wallets');
+    const hot = await btcliKeyfileJson(DEV_MNEMONIC);
+    await writeBtcliWallet({
+      root,
+      wallet: 'miner',
+      hotkeys: { default: hot, broken: { ss58Address: 'x' } },
+      coldkeyPub: hot,
+    });
+    const node = service({ btcliRoot: root });
+    const list = await node.call('wallet.btcli.list', undefined);
+    expect(list).toEqual([
+      {
+        wallet: 'miner',
+        coldkeyAddress: hot['ss58Address'],
+        hotkeys: [
+          { name: 'broken', address: null, problem: expect.any(String) as string },
+          { name: 'default', address: hot['ss58Address'], problem: null },
+        ],
+      },
+    ]);
+    expect(JSON.stringify(list)).not.toContain('bottom drive');
+    const view = await node.call('wallet.btcli.import', {
+      wallet: 'miner',
+      hotkey: 'default',
+      name: 'miner-default',
+    });
+    expect(view).toEqual({
+      name: 'miner-default',
+      address: hot['ss58Address'],
+      source: 'btcli-hotkey',
+    });
+    await expect(
+      node.call('wallet.btcli.import', { wallet: '..', hotkey: 'default', name: 'x' }),
+    ).rejects.toThrow(/Invalid wallet name/);
+    expect(lines.join('\n')).not.toContain('bottom drive');
+  });
+
+  it('lists nothing when there is no btcli folder', async () => {
+    const node = service({ btcliRoot: path.join(dir, 'no-such-folder') });
+    expect(await node.call('wallet.btcli.list', undefined)).toEqual([]);
+  });
+});
+
+describe('the dataset download', () => {
+  let server: http.Server;
+  let base = '';
+  const md5: Record<string, string> = {};
+
+  beforeAll(async () => {
+    // A small archive laid out like the official one (six .bin files under cifar-10-batches-bin).
+    const src = path.join(dir, 'archive-src');
+    await mkdir(path.join(src, 'cifar-10-batches-bin'), { recursive: true });
+    for (const [i, f] of CIFAR_FILES.entries()) {
+      const bytes = Buffer.alloc(3073 * 20, i + 1);
+      await writeFile(path.join(src, 'cifar-10-batches-bin', f), bytes);
+      md5[f] = createHash('md5').update(bytes).digest('hex');
+    }
+    const tgz = path.join(dir, 'cifar.tgz');
+    await tar.c({ gzip: true, file: tgz, cwd: src, portable: true }, ['cifar-10-batches-bin']);
+    const archive = await readFile(tgz);
+    server = http.createServer((req, res) => {
+      if (req.url !== '/cifar.tgz') return void res.writeHead(404).end();
+      res.writeHead(200, { 'content-length': archive.length });
+      res.end(archive);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  it('downloads into the data folder and reports each phase until ready', async () => {
+    const node = service({ datasetSource: { url: `${base}/cifar.tgz`, md5 } });
+    expect(await node.call('dataset.status', undefined)).toMatchObject({ state: 'missing' });
+    const events: DatasetStatus[] = [];
+    node.on('dataset.status', (s) => events.push(s));
+    const started = (await node.call('dataset.download', undefined)) as DatasetStatus;
+    expect(started.state).toBe('downloading');
+    await expect.poll(() => events.at(-1)?.state, { timeout: 10_000 }).toBe('ready');
+    const phases = new Set(events.map((e) => e.phase).filter(Boolean));
+    expect([...phases]).toEqual(['download', 'extract', 'verify']);
+    const downloading = events.filter((e) => e.phase === 'download');
+    expect(downloading.at(-1)!.receivedBytes).toBe(downloading.at(-1)!.totalBytes);
+    const ready = (await node.call('dataset.status', undefined)) as DatasetStatus;
+    expect(ready.state).toBe('ready');
+    expect(ready.dir).toMatch(/datasets[/\\]cifar-10-batches-bin$/);
+    expect((await node.call('node.info', undefined)) as { datasetReady: boolean }).toMatchObject({
+      datasetReady: true,
+    });
+  });
+
+  it('reports a failed download as an error that can be retried', async () => {
+    const node = service({ datasetSource: { url: `${base}/missing.tgz`, md5 } });
+    const events: DatasetStatus[] = [];
+    node.on('dataset.status', (s) => events.push(s));
+    await node.call('dataset.download', undefined);
+    await expect.poll(() => events.at(-1)?.state, { timeout: 10_000 }).toBe('error');
+    expect(events.at(-1)!.error).toMatch(/404/);
+    expect(await node.call('dataset.status', undefined)).toMatchObject({ state: 'error' });
+  });
+});
+
+describe('start at login and updates', () => {
+  it('are unsupported in a headless node, with a reason', async () => {
+    const node = service();
+    expect(await node.call('settings.get', undefined)).toEqual({
+      startAtLogin: false,
+      startAtLoginSupported: false,
+    });
+    await expect(node.call('settings.set', { startAtLogin: true })).rejects.toThrow(
+      /service manager/,
+    );
+    expect(await node.call('update.status', undefined)).toMatchObject({ state: 'unsupported' });
+  });
+
+  it('go to the desktop shell in the desktop app', async () => {
+    // RecordingDesktop stands in for Electron's login items and electron-updater.
+    let login = false;
+    const installs: string[] = [];
+    let report: (s: FeedState) => void = () => {};
+    const feed: UpdateFeed = {
+      check: () => {},
+      install: () => installs.push('install'),
+      onState: (l) => (report = l),
+    };
+    const node = service({
+      shell: 'desktop',
+      desktop: {
+        getStartAtLogin: () => login,
+        setStartAtLogin: (on) => (login = on),
+        updates: feed,
+      },
+    });
+    expect(await node.call('settings.set', { startAtLogin: true })).toEqual({
+      startAtLogin: true,
+      startAtLoginSupported: true,
+    });
+    expect(login).toBe(true);
+    const events: UpdateStatus[] = [];
+    node.on('update.status', (s) => events.push(s));
+    report({ state: 'ready', version: '9.9.9' });
+    expect(events.at(-1)).toMatchObject({ state: 'ready', version: '9.9.9' });
+    await node.call('update.install', undefined); // nothing in flight: installs at once
+    expect(installs).toEqual(['install']);
+  });
+});

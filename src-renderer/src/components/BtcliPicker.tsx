@@ -1,0 +1,121 @@
+/**
+ * Picking a hotkey from the btcli wallets on the node's machine (~/.bittensor/wallets). The node
+ * reads the key file itself: no secret passes through the UI, only names and addresses.
+ */
+import { useEffect, useState } from 'react';
+import type { BtcliWalletView } from '../../../shared/ipc/contract';
+import { errorMessage, shortAddress } from '../format';
+import { useBridge } from '../store';
+import { ErrorNote, Loading } from './StatusNotes';
+
+interface Pick {
+  readonly wallet: string;
+  readonly hotkey: string;
+  readonly address: string;
+}
+
+export function BtcliPicker({ onImported }: { onImported: () => Promise<void> }) {
+  const bridge = useBridge();
+  const [wallets, setWallets] = useState<BtcliWalletView[] | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [pick, setPick] = useState<Pick | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [saveError, setSaveError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let current = true;
+    bridge.call('wallet.btcli.list').then(
+      (list) => current && setWallets(list),
+      (e: unknown) => current && setLoadError(errorMessage(e)),
+    );
+    return () => {
+      current = false;
+    };
+  }, [bridge]);
+
+  async function use() {
+    if (!pick) return;
+    setSaving(true);
+    setSaveError(null);
+    try {
+      await bridge.call('wallet.btcli.import', {
+        wallet: pick.wallet,
+        hotkey: pick.hotkey,
+        name: `${pick.wallet}-${pick.hotkey}`,
+      });
+      await onImported();
+    } catch (e) {
+      setSaveError(errorMessage(e));
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  if (loadError) return <ErrorNote title="Could not read the btcli wallets" message={loadError} />;
+  if (wallets === null) return <Loading label="Looking for btcli wallets…" />;
+  const usable = wallets.filter((w) => w.hotkeys.length > 0);
+  if (usable.length === 0) {
+    return (
+      <p className="muted" data-testid="btcli-none">
+        No btcli wallet with a hotkey on this computer (looked in ~/.bittensor/wallets).
+      </p>
+    );
+  }
+
+  return (
+    <div className="btcli-picker" data-testid="btcli-picker">
+      <fieldset>
+        <legend>Hotkeys of your btcli wallets</legend>
+        {usable.map((w) =>
+          w.hotkeys.map((h) => {
+            const id = `btcli-${w.wallet}-${h.name}`;
+            return (
+              <label key={id} className="btcli-option" htmlFor={id}>
+                <input
+                  id={id}
+                  type="radio"
+                  name="btcli-hotkey"
+                  disabled={h.address === null}
+                  checked={pick?.wallet === w.wallet && pick.hotkey === h.name}
+                  onChange={() =>
+                    h.address && setPick({ wallet: w.wallet, hotkey: h.name, address: h.address })
+                  }
+                  data-testid={id}
+                />
+                <span>
+                  {w.wallet} / {h.name}{' '}
+                  {h.address ? (
+                    <code title={h.address}>{shortAddress(h.address)}</code>
+                  ) : (
+                    <span className="muted">({h.problem})</span>
+                  )}
+                </span>
+              </label>
+            );
+          }),
+        )}
+      </fieldset>
+      {pick && (
+        <p className="address-preview" role="status" data-testid="btcli-address">
+          This key’s address: <code>{pick.address}</code>
+        </p>
+      )}
+      {saveError && (
+        <p className="inline-error" role="alert">
+          {saveError}
+        </p>
+      )}
+      <div className="form-actions">
+        <button
+          type="button"
+          className="button button-primary"
+          disabled={!pick || saving}
+          onClick={() => void use()}
+          data-testid="btcli-use"
+        >
+          {saving ? 'Saving…' : 'Use this hotkey'}
+        </button>
+      </div>
+    </div>
+  );
+}
