@@ -30,13 +30,20 @@ export interface NodeHandle {
   readonly output: string[];
 }
 
-async function startNode(
+/**
+ * Starts `sota-miner serve` with `extraArgs`; `prepare` may fill its data folder first (e.g. a
+ * search saved by an earlier run).
+ */
+export async function startNode(
   extraArgs: string[] = [],
+  prepare?: (dataDir: string) => void,
 ): Promise<{ node: NodeHandle; child: ChildProcess }> {
   const home = mkdtempSync(path.join(tmpdir(), 'sota-e2e-'));
   const dataDir = path.join(home, 'data');
   const wallets = path.join(home, 'wallets');
   writeBtcliWallets(wallets);
+  mkdirSync(dataDir, { recursive: true });
+  prepare?.(dataDir);
   const child = spawn(
     process.execPath,
     [
@@ -85,13 +92,22 @@ async function startNode(
   return { node: { url, dataDir, output }, child };
 }
 
+/** SIGTERM, as a service manager would; SIGKILL if the node has not exited within 20 s. */
+export async function stopNode(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  await exited;
+  clearTimeout(timer);
+}
+
 export const test = base.extend<{ node: NodeHandle }>({
   // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern
   node: async ({}, use) => {
     const { node, child } = await startNode();
     await use(node);
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await stopNode(child);
   },
 });
 

@@ -192,7 +192,15 @@ export function buildCli(): Command {
         const print = (line: string) => void process.stdout.write(`${line}\n`);
         const node = await startServe(o, print);
         await new Promise<void>((resolve) => {
-          const onSignal = () => void node.stop().then(resolve, resolve);
+          const onSignal = () => {
+            // Stopping saves the search; if something hangs (a chain that does not answer),
+            // leave anyway rather than ignore the request to stop.
+            setTimeout(() => {
+              process.stderr.write('sota-miner: did not stop within 15 s; exiting\n');
+              process.exit(1);
+            }, 15_000).unref();
+            void node.stop().then(resolve, resolve);
+          };
           process.once('SIGTERM', onSignal);
           process.once('SIGINT', onSignal);
         });

@@ -78,10 +78,18 @@ export class NodeProcess {
     await this.exited;
   }
 
-  /** SIGTERM and wait for the exit code. */
+  /** SIGTERM; SIGKILL if the process has not exited within 20 s (a hung stop fails no test). */
   async stop(): Promise<number | null> {
-    this.child?.kill('SIGTERM');
-    return this.exited;
+    const child = this.child;
+    if (!child || this.exitCode !== undefined) return this.exited;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => {
+      process.stderr.write(`[${this.name}] did not stop within 20 s: SIGKILL\n`);
+      child.kill('SIGKILL');
+    }, 20_000);
+    const code = await this.exited;
+    clearTimeout(timer);
+    return code;
   }
 }
 
