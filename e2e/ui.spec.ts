@@ -44,6 +44,31 @@ test('onboarding: a btcli hotkey is picked, its address shown, and saved', async
   expect(await page.content()).not.toContain('curtain smoke');
 });
 
+test('onboarding: a browser extension account is added to view', async ({ page, node }) => {
+  // A stand-in for a Polkadot{.js} extension, which cannot be installed in this offline browser:
+  // it injects window.injectedWeb3 as extensions do, sharing one account.
+  await page.addInitScript((address) => {
+    const accounts = [{ address, name: 'My extension key', type: 'sr25519' }];
+    (window as unknown as { injectedWeb3: unknown }).injectedWeb3 = {
+      'polkadot-js': {
+        version: '0.63.1',
+        enable: async () => ({
+          accounts: { get: async () => accounts, subscribe: () => () => {} },
+          signer: {},
+        }),
+      },
+    };
+  }, DEV_ADDRESS);
+  await page.goto(node.url);
+  await page.getByTestId('method-extension').click();
+  await page.getByTestId(`extension-${DEV_ADDRESS}`).check();
+  await expect(page.getByTestId('extension-address')).toContainText(DEV_ADDRESS);
+  await shot(page, '10-onboarding-extension');
+  await page.getByTestId('extension-add').click();
+  await expect(page).toHaveURL(/#\/?wallet/);
+  await expect(page.getByText(DEV_ADDRESS)).toBeVisible();
+});
+
 test('settings: the dataset and start at login, as a headless node has them', async ({
   page,
   node,

@@ -124,6 +124,8 @@ export interface Commands {
   /** Stores the key encrypted at rest; returns its public view. */
   'wallet.import': { args: { name: string; secret: string }; result: WalletView };
   'wallet.list': { args: void; result: WalletView[] };
+  /** Adds an address to view (balance, registration), e.g. a browser extension's account. */
+  'wallet.watch': { args: { name: string; address: string }; result: WalletView };
   /** The btcli wallets on this machine (~/.bittensor/wallets), with hotkey addresses. */
   'wallet.btcli.list': { args: void; result: BtcliWalletView[] };
   /** Imports a btcli hotkey (read by the node: the secret never passes through the UI). */
@@ -192,6 +194,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'wallet.preview',
   'wallet.import',
   'wallet.list',
+  'wallet.watch',
   'wallet.btcli.list',
   'wallet.btcli.import',
   'mining.start',

@@ -174,6 +174,13 @@ export class NodeService {
         source: k.source,
       }));
     },
+    'wallet.watch': async ({ name, address }) => {
+      await cryptoReady();
+      const keystore = await this.openKeystore();
+      const info = await keystore.addWatchAddress(String(name ?? ''), String(address ?? ''));
+      this.o.log.info('address added to view', { name: info.name, address: info.address });
+      return { name: info.name, address: info.address, source: info.source };
+    },
     'wallet.btcli.list': async () => this.btcliWallets(),
     'wallet.btcli.import': async ({ wallet, hotkey, name }) => {
       const keystore = await this.openKeystore();

@@ -29,6 +29,7 @@ import {
   type KeySecret,
   type KeySecretKind,
 } from './key-secret';
+import { toSs58 } from './keypair';
 import type { SecretProtector } from './protector';
 import type { Secret } from './secret';
 
@@ -145,10 +146,14 @@ export class Keystore {
 
   /** Adds only a public coldkey (coldkeypub.txt): enough to show balances and stakes. */
   async addWatchOnly(name: string, ref: BtcliWalletRef): Promise<KeyInfo> {
-    const address = await readColdkeyPub(ref);
+    return this.addWatchAddress(name, await readColdkeyPub(ref));
+  }
+
+  /** Adds only an address (e.g. a browser extension's account): to view, never to sign. */
+  async addWatchAddress(name: string, address: string): Promise<KeyInfo> {
     return this.put({
       name: this.checkName(name),
-      address,
+      address: toSs58(address),
       kind: 'public',
       source: 'watch-only',
       createdAt: new Date().toISOString(),

@@ -7,6 +7,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import { BtcliPicker } from '../components/BtcliPicker';
+import { ExtensionPicker } from '../components/ExtensionPicker';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { SecretField } from '../components/SecretField';
 import { errorMessage } from '../format';
@@ -69,7 +70,9 @@ export function OnboardingScreen() {
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<string | null>(null);
   const preview = useAddressPreview(secret);
-  const [method, setMethod] = useState<'paste' | 'btcli'>('paste');
+  const [method, setMethod] = useState<'paste' | 'btcli' | 'extension'>('paste');
+  // Browser extensions exist only in a browser, not in the desktop app's window.
+  const inBrowser = useStore((s) => s.nodeInfo.data?.shell === 'headless');
 
   async function imported() {
     await loadWallets();
@@ -125,9 +128,29 @@ export function OnboardingScreen() {
         >
           Pick a btcli wallet
         </button>
+        {inBrowser && (
+          <button
+            type="button"
+            className="button"
+            aria-pressed={method === 'extension'}
+            onClick={() => setMethod('extension')}
+            data-testid="method-extension"
+          >
+            View an extension account
+          </button>
+        )}
       </div>
 
-      {method === 'btcli' ? (
+      {method === 'extension' ? (
+        <div className="panel form">
+          <ExtensionPicker
+            onImported={async () => {
+              await loadWallets();
+              navigate('wallet');
+            }}
+          />
+        </div>
+      ) : method === 'btcli' ? (
         <div className="panel form">
           <BtcliPicker onImported={imported} />
           <a href={routeHref('mining')} className="link">

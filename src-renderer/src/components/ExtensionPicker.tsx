@@ -1,0 +1,135 @@
+/**
+ * In a browser, an account of a Polkadot{.js}-compatible extension (Talisman, SubWallet, …) can be
+ * added to view: its address only, for the balance and registration. The extension keeps the key;
+ * nothing is signed with it here. The extension library loads only when this is opened.
+ */
+import { useEffect, useState } from 'react';
+import { errorMessage, shortAddress } from '../format';
+import { useBridge } from '../store';
+import { ErrorNote, Loading } from './StatusNotes';
+
+interface Account {
+  readonly address: string;
+  readonly name: string;
+  readonly source: string;
+}
+
+type Found =
+  | { readonly kind: 'loading' }
+  | { readonly kind: 'none' }
+  | { readonly kind: 'error'; readonly message: string }
+  | { readonly kind: 'ok'; readonly accounts: readonly Account[] };
+
+export function ExtensionPicker({ onImported }: { onImported: () => Promise<void> }) {
+  const bridge = useBridge();
+  const [found, setFound] = useState<Found>({ kind: 'loading' });
+  const [pick, setPick] = useState<Account | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [saveError, setSaveError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let current = true;
+    void (async () => {
+      const { web3Enable, web3Accounts } = await import('@polkadot/extension-dapp');
+      const extensions = await web3Enable('sota-miner');
+      if (extensions.length === 0) return { kind: 'none' } as const;
+      const accounts = await web3Accounts({ ss58Format: 42 });
+      return {
+        kind: 'ok',
+        accounts: accounts.map((a) => ({
+          address: a.address,
+          name: a.meta.name ?? 'extension account',
+          source: a.meta.source,
+        })),
+      } as const;
+    })().then(
+      (result) => current && setFound(result),
+      (e: unknown) => current && setFound({ kind: 'error', message: errorMessage(e) }),
+    );
+    return () => {
+      current = false;
+    };
+  }, []);
+
+  async function add() {
+    if (!pick) return;
+    setSaving(true);
+    setSaveError(null);
+    try {
+      const name = pick.name.replace(/[^A-Za-z0-9_.@+-]+/g, '-').slice(0, 48) || 'extension';
+      await bridge.call('wallet.watch', { name, address: pick.address });
+      await onImported();
+    } catch (e) {
+      setSaveError(errorMessage(e));
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  switch (found.kind) {
+    case 'loading':
+      return <Loading label="Asking your browser extensions…" />;
+    case 'error':
+      return <ErrorNote title="The extension did not answer" message={found.message} />;
+    case 'none':
+      return (
+        <p className="muted" data-testid="extension-none">
+          No Polkadot extension in this browser, or access was refused. Install one (Polkadot.js,
+          Talisman, SubWallet) and allow this page, or paste a key instead.
+        </p>
+      );
+    case 'ok':
+      break;
+  }
+  if (found.accounts.length === 0) {
+    return (
+      <p className="muted" data-testid="extension-none">
+        The extension shares no account with this page.
+      </p>
+    );
+  }
+  return (
+    <div className="btcli-picker" data-testid="extension-picker">
+      <fieldset>
+        <legend>Accounts of your browser extensions (to view only)</legend>
+        {found.accounts.map((a) => (
+          <label key={a.address} className="btcli-option">
+            <input
+              type="radio"
+              name="extension-account"
+              checked={pick?.address === a.address}
+              onChange={() => setPick(a)}
+              data-testid={`extension-${a.address}`}
+            />
+            <span>
+              {a.name} <code title={a.address}>{shortAddress(a.address)}</code>{' '}
+              <span className="muted">({a.source})</span>
+            </span>
+          </label>
+        ))}
+      </fieldset>
+      {pick && (
+        <p className="address-preview" role="status" data-testid="extension-address">
+          This account’s address: <code>{pick.address}</code>. Mining needs a key that can sign:
+          this one is only shown in the wallet.
+        </p>
+      )}
+      {saveError && (
+        <p className="inline-error" role="alert">
+          {saveError}
+        </p>
+      )}
+      <div className="form-actions">
+        <button
+          type="button"
+          className="button button-primary"
+          disabled={!pick || saving}
+          onClick={() => void add()}
+          data-testid="extension-add"
+        >
+          {saving ? 'Adding…' : 'Add to view'}
+        </button>
+      </div>
+    </div>
+  );
+}
