@@ -4,15 +4,12 @@
  * nothing is signed with it here. The extension library loads only when this is opened.
  */
 import { useEffect, useState } from 'react';
+import type { ExtensionAccount } from '../extensions';
 import { errorMessage, shortAddress } from '../format';
 import { useBridge } from '../store';
 import { ErrorNote, Loading } from './StatusNotes';
 
-interface Account {
-  readonly address: string;
-  readonly name: string;
-  readonly source: string;
-}
+type Account = ExtensionAccount;
 
 type Found =
   | { readonly kind: 'loading' }
@@ -29,23 +26,13 @@ export function ExtensionPicker({ onImported }: { onImported: () => Promise<void
 
   useEffect(() => {
     let current = true;
-    void (async () => {
-      const { web3Enable, web3Accounts } = await import('@polkadot/extension-dapp');
-      const extensions = await web3Enable('sota-miner');
-      if (extensions.length === 0) return { kind: 'none' } as const;
-      const accounts = await web3Accounts({ ss58Format: 42 });
-      return {
-        kind: 'ok',
-        accounts: accounts.map((a) => ({
-          address: a.address,
-          name: a.meta.name ?? 'extension account',
-          source: a.meta.source,
-        })),
-      } as const;
-    })().then(
-      (result) => current && setFound(result),
-      (e: unknown) => current && setFound({ kind: 'error', message: errorMessage(e) }),
-    );
+    void import('../extensions')
+      .then(({ extensionAccounts }) => extensionAccounts())
+      .then((accounts): Found => (accounts ? { kind: 'ok', accounts } : { kind: 'none' }))
+      .then(
+        (result) => current && setFound(result),
+        (e: unknown) => current && setFound({ kind: 'error', message: errorMessage(e) }),
+      );
     return () => {
       current = false;
     };
