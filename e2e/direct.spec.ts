@@ -160,4 +160,11 @@ test('direct mining: paste a key, press Start, reach a verdict, lead the leaderb
   await expect(holder.locator(`code[title="${minerAddress}"]`)).toBeVisible({ timeout: 30_000 });
   await expect(page.getByTestId('leaderboard-history')).toBeVisible();
   await shot(page, '09-leaderboard-new-holder');
+
+  // The wallet shows the key's registration on the subnet, read from the chain.
+  await page.getByTestId('nav-wallet').click();
+  await expect(page.getByTestId('wallet-chain')).toContainText(
+    /registered on subnet \d+ as uid \d+/,
+  );
+  await shot(page, '11-wallet-on-chain');
 });

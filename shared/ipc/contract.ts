@@ -72,6 +72,21 @@ export interface Leaderboard {
   readonly history: readonly LeaderboardEntry[];
 }
 
+/** What the chain says of one key: its free balance and its registration on the node's subnet. */
+export interface KeyOnChain {
+  readonly address: string;
+  /** Free balance in RAO (1 TAO = 10^9 RAO), as a decimal string (it can exceed 2^53). */
+  readonly balanceRao: string;
+  /** The key's uid on the subnet, or null when it is not registered there. */
+  readonly uid: number | null;
+}
+
+export interface WalletOnChain {
+  readonly network: string;
+  readonly netuid: number;
+  readonly keys: readonly KeyOnChain[];
+}
+
 /** A btcli wallet for the onboarding picker: names and public addresses only. */
 export interface BtcliWalletView {
   readonly wallet: string;
@@ -124,6 +139,8 @@ export interface Commands {
   /** Stores the key encrypted at rest; returns its public view. */
   'wallet.import': { args: { name: string; secret: string }; result: WalletView };
   'wallet.list': { args: void; result: WalletView[] };
+  /** Balances and registrations of the stored keys; an error when the node has no network. */
+  'wallet.chain': { args: void; result: WalletOnChain };
   /** Adds an address to view (balance, registration), e.g. a browser extension's account. */
   'wallet.watch': { args: { name: string; address: string }; result: WalletView };
   /** The btcli wallets on this machine (~/.bittensor/wallets), with hotkey addresses. */
@@ -194,6 +211,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'wallet.preview',
   'wallet.import',
   'wallet.list',
+  'wallet.chain',
   'wallet.watch',
   'wallet.btcli.list',
   'wallet.btcli.import',

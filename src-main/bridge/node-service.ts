@@ -22,6 +22,7 @@ import {
   type NodeInfo,
   type Settings,
   type UpdateStatus,
+  type WalletOnChain,
   type SubmissionView,
   type WalletView,
 } from '../../shared/ipc/contract';
@@ -174,6 +175,7 @@ export class NodeService {
         source: k.source,
       }));
     },
+    'wallet.chain': async () => this.walletOnChain(),
     'wallet.watch': async ({ name, address }) => {
       await cryptoReady();
       const keystore = await this.openKeystore();
@@ -535,6 +537,36 @@ export class NodeService {
   }
 
   // --- the network ------------------------------------------------------------------------------
+
+  private async walletOnChain(): Promise<WalletOnChain> {
+    if (!this.o.network || this.o.netuid === undefined)
+      throw new NodeCommandError(
+        'NO_NETWORK',
+        'This node has no network: start it with --network and --netuid to see balances.',
+      );
+    const keystore = await this.openKeystore().catch(() => null);
+    const keys = keystore?.list() ?? [];
+    const netuid = this.o.netuid;
+    const client = await SubtensorClient.connect({
+      network: this.o.network,
+      log: this.o.log.child('chain'),
+    });
+    try {
+      return {
+        network: this.o.network,
+        netuid,
+        keys: await Promise.all(
+          keys.map(async (k) => ({
+            address: k.address,
+            balanceRao: (await client.balance(k.address)).toString(),
+            uid: await client.uidOf(netuid, k.address),
+          })),
+        ),
+      };
+    } finally {
+      await client.close();
+    }
+  }
 
   private async leaderboard(): Promise<Leaderboard> {
     if (!this.o.network || this.o.netuid === undefined)

@@ -27,6 +27,15 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / 1e6).toFixed(1)} MB`;
 }
 
+/** RAO (a decimal string) as TAO with four decimals, rounded down: 12.3456 TAO. */
+export function formatTao(rao: string): string {
+  if (!/^\d+$/.test(rao)) return DASH;
+  const units = BigInt(rao) / 100_000n; // 10^9 RAO per TAO, four decimals kept
+  const whole = units / 10_000n;
+  const fraction = (units % 10_000n).toString().padStart(4, '0');
+  return `${whole.toLocaleString()}.${fraction} TAO`;
+}
+
 export function formatScore(value: number | null | undefined): string {
   return isFiniteNumber(value) ? value.toFixed(4) : DASH;
 }

@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { formatBytes, formatTao } from './format';
+
+describe('format', () => {
+  it('writes RAO as TAO with four decimals, rounded down, beyond 2^53', () => {
+    expect(formatTao('0')).toBe('0.0000 TAO');
+    expect(formatTao('1234567890')).toBe('1.2345 TAO');
+    expect(formatTao('99999')).toBe('0.0000 TAO');
+    expect(formatTao('21000000000000000000')).toBe(`${(21_000_000_000).toLocaleString()}.0000 TAO`);
+    expect(formatTao('-5')).toBe('–');
+  });
+
+  it('writes download sizes', () => {
+    expect(formatBytes(512)).toBe('512 B');
+    expect(formatBytes(12_345)).toBe('12 kB');
+    expect(formatBytes(170_498_071)).toBe('170.5 MB');
+  });
+});
