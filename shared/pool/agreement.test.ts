@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { decide } from './agreement';
+
+describe('decide', () => {
+  it('waits until two miners agree, then credits them and names the dissenter', () => {
+    expect(decide([{ miner: 'a', digest: 'x' }])).toEqual({ state: 'pending' });
+    expect(
+      decide([
+        { miner: 'a', digest: 'x' },
+        { miner: 'c', digest: 'bad' },
+      ]),
+    ).toEqual({
+      state: 'pending',
+    });
+    expect(
+      decide([
+        { miner: 'a', digest: 'x' },
+        { miner: 'c', digest: 'bad' },
+        { miner: 'b', digest: 'x' },
+      ]),
+    ).toEqual({ state: 'accepted', digest: 'x', agreeing: ['a', 'b'], dissenters: ['c'] });
+  });
+
+  it('does not let one miner outvote others with copies of its own answer', () => {
+    const d = decide([
+      { miner: 'cheat', digest: 'bad' },
+      { miner: 'cheat', digest: 'bad' },
+      { miner: 'cheat', digest: 'bad' },
+      { miner: 'a', digest: 'x' },
+    ]);
+    expect(d).toEqual({ state: 'pending' });
+  });
+
+  it('calls three different answers a dispute, to be issued again', () => {
+    expect(
+      decide([
+        { miner: 'a', digest: 'x' },
+        { miner: 'b', digest: 'y' },
+        { miner: 'c', digest: 'z' },
+      ]),
+    ).toEqual({ state: 'disputed', dissenters: ['a', 'b', 'c'] });
+  });
+
+  it('rejects a rule that one answer could satisfy', () => {
+    expect(() => decide([], { replicas: 3, agree: 1 })).toThrow(/agree must be in 2\.\.3/);
+  });
+});
