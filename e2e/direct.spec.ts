@@ -22,7 +22,12 @@ import { startLocalnet, type Localnet } from '../src-main/chain/localnet';
 import { submit as submitTx } from '../src-main/chain/tx';
 import { firstPublicIpv4 } from '../src-main/validator/config';
 import { btcliKeyfileJson } from '../src-main/wallet/btcli-fixture';
-import { NodeProcess, eventually, freePort } from '../tests/network/processes';
+import {
+  NodeProcess,
+  eventually,
+  freePort,
+  writeTestValidatorConfig,
+} from '../tests/network/processes';
 import { expect, startNode, stopNode, test, type NodeHandle } from './fixtures';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -96,15 +101,7 @@ test.beforeAll(async () => {
   );
 
   const configFile = path.join(work, 'validator-config.json');
-  writeFileSync(
-    configFile,
-    JSON.stringify({
-      metagraphEveryBlocks: 3,
-      weightsEveryBlocks: 5,
-      uiPort: 0,
-      track: { roundBlocks: 60 },
-    }),
-  );
+  writeTestValidatorConfig(configFile);
   const port = await freePort();
   validator = new NodeProcess('validator', [
     '--validator',

@@ -37,7 +37,7 @@ test('onboarding: a btcli hotkey is picked, its address shown, and saved', async
   await page.getByTestId('btcli-miner-default').check();
   await expect(page.getByTestId('btcli-address')).toContainText(DEV_ADDRESS);
   await shot(page, '06-onboarding-btcli');
-  await page.getByTestId('btcli-use').click();
+  await page.getByTestId('btcli-confirm').click();
   await expect(page).toHaveURL(/#\/?mining/);
   await page.getByTestId('nav-wallet').click();
   await expect(page.getByText(DEV_ADDRESS)).toBeVisible();
@@ -64,7 +64,7 @@ test('onboarding: a browser extension account is added to view', async ({ page, 
   await page.getByTestId(`extension-${DEV_ADDRESS}`).check();
   await expect(page.getByTestId('extension-address')).toContainText(DEV_ADDRESS);
   await shot(page, '10-onboarding-extension');
-  await page.getByTestId('extension-add').click();
+  await page.getByTestId('extension-confirm').click();
   await expect(page).toHaveURL(/#\/?wallet/);
   await expect(page.getByText(DEV_ADDRESS)).toBeVisible();
 });

@@ -100,12 +100,19 @@ export async function startValidator(
         })
       : null;
   const shutdown = async () => {
-    await dashboard?.stop();
-    await app.close();
-    await node.stop();
-    await verifier.close();
-    await client.close();
-    store.close();
+    // In order: no new requests, finish the judging under way, then the workers, chain, store.
+    const steps: Array<[string, () => Promise<void> | void]> = [
+      ['dashboard', () => dashboard?.stop()],
+      ['api', () => app.close()],
+      ['judging', () => node.stop()],
+      ['verifier', () => verifier.close()],
+      ['chain', () => client.close()],
+      ['store', () => store.close()],
+    ];
+    for (const [what, step] of steps) {
+      await step();
+      log.info('stopped', { what });
+    }
   };
   try {
     await node.start();

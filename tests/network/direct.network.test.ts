@@ -28,7 +28,7 @@ import { DirectClient } from '../../src-main/miner/direct-client';
 import { signRequest } from '../../src-main/net/signed-request';
 import { firstPublicIpv4 } from '../../src-main/validator/config';
 import { btcliKeyfileJson } from '../../src-main/wallet/btcli-fixture';
-import { NodeProcess, eventually, freePort } from './processes';
+import { NodeProcess, eventually, freePort, writeTestValidatorConfig } from './processes';
 
 const TAO = 1_000_000_000n;
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -125,15 +125,7 @@ describe('direct mining on a local network', () => {
 
     configFile = path.join(work, 'validator.json');
     // Short rounds and frequent metagraph reads and weights, for a test that lasts minutes.
-    writeFileSync(
-      configFile,
-      JSON.stringify({
-        metagraphEveryBlocks: 3,
-        weightsEveryBlocks: 5,
-        uiPort: 0,
-        track: { roundBlocks: 60 },
-      }),
-    );
+    writeTestValidatorConfig(configFile);
     validators = await Promise.all(
       keys.map(async (k, i) => {
         const name = `validator-${'ABC'[i]}`;

@@ -3,6 +3,7 @@
  * entry a validator operator runs), their log lines kept for assertions.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 
@@ -84,7 +85,9 @@ export class NodeProcess {
     if (!child || this.exitCode !== undefined) return this.exited;
     child.kill('SIGTERM');
     const timer = setTimeout(() => {
-      process.stderr.write(`[${this.name}] did not stop within 20 s: SIGKILL\n`);
+      process.stderr.write(
+        `[${this.name}] did not stop within 20 s: SIGKILL; last lines:\n${this.lines.slice(-8).join('\n')}\n`,
+      );
       child.kill('SIGKILL');
     }, 20_000);
     const code = await this.exited;
@@ -127,4 +130,21 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * Writes a validator config for tests that last minutes (short rounds, frequent metagraph reads
+ * and weights, no dashboard) and returns its path.
+ */
+export function writeTestValidatorConfig(file: string): string {
+  writeFileSync(
+    file,
+    JSON.stringify({
+      metagraphEveryBlocks: 3,
+      weightsEveryBlocks: 5,
+      uiPort: 0,
+      track: { roundBlocks: 60 },
+    }),
+  );
+  return file;
 }

@@ -6,6 +6,7 @@ import { useEffect, useState } from 'react';
 import type { BtcliWalletView } from '../../../shared/ipc/contract';
 import { errorMessage, shortAddress } from '../format';
 import { useBridge } from '../store';
+import { PickConfirm, useSaving } from './PickConfirm';
 import { ErrorNote, Loading } from './StatusNotes';
 
 interface Pick {
@@ -19,8 +20,15 @@ export function BtcliPicker({ onImported }: { onImported: () => Promise<void> })
   const [wallets, setWallets] = useState<BtcliWalletView[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [pick, setPick] = useState<Pick | null>(null);
-  const [saving, setSaving] = useState(false);
-  const [saveError, setSaveError] = useState<string | null>(null);
+  const save = useSaving(async () => {
+    if (!pick) return;
+    await bridge.call('wallet.btcli.import', {
+      wallet: pick.wallet,
+      hotkey: pick.hotkey,
+      name: `${pick.wallet}-${pick.hotkey}`,
+    });
+    await onImported();
+  });
 
   useEffect(() => {
     let current = true;
@@ -32,24 +40,6 @@ export function BtcliPicker({ onImported }: { onImported: () => Promise<void> })
       current = false;
     };
   }, [bridge]);
-
-  async function use() {
-    if (!pick) return;
-    setSaving(true);
-    setSaveError(null);
-    try {
-      await bridge.call('wallet.btcli.import', {
-        wallet: pick.wallet,
-        hotkey: pick.hotkey,
-        name: `${pick.wallet}-${pick.hotkey}`,
-      });
-      await onImported();
-    } catch (e) {
-      setSaveError(errorMessage(e));
-    } finally {
-      setSaving(false);
-    }
-  }
 
   if (loadError) return <ErrorNote title="Could not read the btcli wallets" message={loadError} />;
   if (wallets === null) return <Loading label="Looking for btcli wallets…" />;
@@ -95,27 +85,14 @@ export function BtcliPicker({ onImported }: { onImported: () => Promise<void> })
           }),
         )}
       </fieldset>
-      {pick && (
-        <p className="address-preview" role="status" data-testid="btcli-address">
-          This key’s address: <code>{pick.address}</code>
-        </p>
-      )}
-      {saveError && (
-        <p className="inline-error" role="alert">
-          {saveError}
-        </p>
-      )}
-      <div className="form-actions">
-        <button
-          type="button"
-          className="button button-primary"
-          disabled={!pick || saving}
-          onClick={() => void use()}
-          data-testid="btcli-use"
-        >
-          {saving ? 'Saving…' : 'Use this hotkey'}
-        </button>
-      </div>
+      <PickConfirm
+        address={pick?.address ?? null}
+        error={save.error}
+        saving={save.saving}
+        label="Use this hotkey"
+        onConfirm={() => void save.run()}
+        testId="btcli"
+      />
     </div>
   );
 }

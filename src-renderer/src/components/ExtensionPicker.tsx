@@ -7,6 +7,7 @@ import { useEffect, useState } from 'react';
 import type { ExtensionAccount } from '../extensions';
 import { errorMessage, shortAddress } from '../format';
 import { useBridge } from '../store';
+import { PickConfirm, useSaving } from './PickConfirm';
 import { ErrorNote, Loading } from './StatusNotes';
 
 type Account = ExtensionAccount;
@@ -21,8 +22,12 @@ export function ExtensionPicker({ onImported }: { onImported: () => Promise<void
   const bridge = useBridge();
   const [found, setFound] = useState<Found>({ kind: 'loading' });
   const [pick, setPick] = useState<Account | null>(null);
-  const [saving, setSaving] = useState(false);
-  const [saveError, setSaveError] = useState<string | null>(null);
+  const save = useSaving(async () => {
+    if (!pick) return;
+    const name = pick.name.replace(/[^A-Za-z0-9_.@+-]+/g, '-').slice(0, 48) || 'extension';
+    await bridge.call('wallet.watch', { name, address: pick.address });
+    await onImported();
+  });
 
   useEffect(() => {
     let current = true;
@@ -37,21 +42,6 @@ export function ExtensionPicker({ onImported }: { onImported: () => Promise<void
       current = false;
     };
   }, []);
-
-  async function add() {
-    if (!pick) return;
-    setSaving(true);
-    setSaveError(null);
-    try {
-      const name = pick.name.replace(/[^A-Za-z0-9_.@+-]+/g, '-').slice(0, 48) || 'extension';
-      await bridge.call('wallet.watch', { name, address: pick.address });
-      await onImported();
-    } catch (e) {
-      setSaveError(errorMessage(e));
-    } finally {
-      setSaving(false);
-    }
-  }
 
   switch (found.kind) {
     case 'loading':
@@ -95,28 +85,15 @@ export function ExtensionPicker({ onImported }: { onImported: () => Promise<void
           </label>
         ))}
       </fieldset>
-      {pick && (
-        <p className="address-preview" role="status" data-testid="extension-address">
-          This account’s address: <code>{pick.address}</code>. Mining needs a key that can sign:
-          this one is only shown in the wallet.
-        </p>
-      )}
-      {saveError && (
-        <p className="inline-error" role="alert">
-          {saveError}
-        </p>
-      )}
-      <div className="form-actions">
-        <button
-          type="button"
-          className="button button-primary"
-          disabled={!pick || saving}
-          onClick={() => void add()}
-          data-testid="extension-add"
-        >
-          {saving ? 'Adding…' : 'Add to view'}
-        </button>
-      </div>
+      <PickConfirm
+        address={pick?.address ?? null}
+        note="Mining needs a key that can sign: this one is only shown in the wallet"
+        error={save.error}
+        saving={save.saving}
+        label="Add to view"
+        onConfirm={() => void save.run()}
+        testId="extension"
+      />
     </div>
   );
 }

@@ -16,6 +16,13 @@ import { useBridge, useStore } from '../store';
 
 const PREVIEW_DELAY_MS = 350;
 
+type Method = 'paste' | 'btcli' | 'extension';
+const METHODS: ReadonlyArray<{ method: Method; label: string }> = [
+  { method: 'paste', label: 'Paste a recovery phrase' },
+  { method: 'btcli', label: 'Pick a btcli wallet' },
+  { method: 'extension', label: 'View an extension account' },
+];
+
 type Preview =
   | { readonly kind: 'none' }
   | { readonly kind: 'checking' }
@@ -70,7 +77,7 @@ export function OnboardingScreen() {
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<string | null>(null);
   const preview = useAddressPreview(secret);
-  const [method, setMethod] = useState<'paste' | 'btcli' | 'extension'>('paste');
+  const [method, setMethod] = useState<Method>('paste');
   // Browser extensions exist only in a browser, not in the desktop app's window.
   const inBrowser = useStore((s) => s.nodeInfo.data?.shell === 'headless');
 
@@ -110,35 +117,18 @@ export function OnboardingScreen() {
       </ScreenHeader>
 
       <div className="segmented" role="group" aria-label="How to add the key">
-        <button
-          type="button"
-          className="button"
-          aria-pressed={method === 'paste'}
-          onClick={() => setMethod('paste')}
-          data-testid="method-paste"
-        >
-          Paste a recovery phrase
-        </button>
-        <button
-          type="button"
-          className="button"
-          aria-pressed={method === 'btcli'}
-          onClick={() => setMethod('btcli')}
-          data-testid="method-btcli"
-        >
-          Pick a btcli wallet
-        </button>
-        {inBrowser && (
+        {METHODS.filter((m) => inBrowser || m.method !== 'extension').map((m) => (
           <button
+            key={m.method}
             type="button"
             className="button"
-            aria-pressed={method === 'extension'}
-            onClick={() => setMethod('extension')}
-            data-testid="method-extension"
+            aria-pressed={method === m.method}
+            onClick={() => setMethod(m.method)}
+            data-testid={`method-${m.method}`}
           >
-            View an extension account
+            {m.label}
           </button>
-        )}
+        ))}
       </div>
 
       {method === 'extension' ? (
