@@ -10,11 +10,10 @@
  * A file that is not a usable database is reported and left where it is: it may hold the only
  * copy of receipts the operator wants back.
  */
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { SignedReceiptSchema, type SignedReceipt } from '../../shared/protocol/receipt';
 import { silentLogger, type Logger } from '../log/logger';
+import { openSqlite, type Migration } from '../storage/sqlite';
 
 export const SUBMISSION_STATUSES = ['pending', 'judged', 'refused'] as const;
 export type SubmissionStatus = (typeof SUBMISSION_STATUSES)[number];
@@ -73,8 +72,6 @@ export interface RevealedRound {
   readonly round: number;
   readonly secretHex: string;
 }
-
-type Migration = (db: Database.Database) => void;
 
 /**
  * Schema history: migration i takes user_version i to i + 1. Append, never edit: files written by
@@ -373,26 +370,6 @@ function prepare(db: Database.Database) {
 }
 
 /** Brings the file to SCHEMA_VERSION in one transaction; refuses a file from a newer build. */
-function migrate(db: Database.Database, file: string, log: Logger): void {
-  db.transaction(() => {
-    const from = db.pragma('user_version', { simple: true }) as number;
-    if (from > MIGRATIONS.length) {
-      throw new Error(
-        `${file} has schema version ${from}, newer than this build knows (${MIGRATIONS.length}): ` +
-          'run a newer sota-miner or point it at another file',
-      );
-    }
-    for (let v = from; v < MIGRATIONS.length; v++) {
-      MIGRATIONS[v]!(db);
-      // PRAGMA takes no bound parameters; v is a loop integer.
-      db.pragma(`user_version = ${v + 1}`);
-    }
-    if (from < MIGRATIONS.length) {
-      log.info('validator store schema migrated', { file, from, to: MIGRATIONS.length });
-    }
-  }).immediate();
-}
-
 export class ValidatorStore {
   private readonly stmt: ReturnType<typeof prepare>;
 
@@ -409,37 +386,9 @@ export class ValidatorStore {
    * a SQLite database, is damaged, or was written by a newer build; the file is left untouched.
    */
   static open(file: string, log: Logger = silentLogger): ValidatorStore {
-    mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    let db: Database.Database | undefined;
-    try {
-      db = new Database(file);
-      // busy_timeout first: a second process (the dashboard, a backup) may hold a lock briefly.
-      db.pragma('busy_timeout = 5000');
-      // The first real read: a file that is not a database fails here, before anything is written.
-      const mode = db.pragma('journal_mode = WAL', { simple: true });
-      if (mode !== 'wal') {
-        log.warn('validator store is not in WAL mode', { file, mode });
-      }
-      // NORMAL in WAL mode: commits survive a process crash; fsync only at checkpoints.
-      db.pragma('synchronous = NORMAL');
-      db.pragma('foreign_keys = ON');
-      // A damaged page should stop the validator now, not halfway through a round.
-      const check = db.pragma('quick_check', { simple: true });
-      if (check !== 'ok') throw new Error(`integrity check failed: ${String(check)}`);
-      migrate(db, file, log);
-      const store = new ValidatorStore(db, file);
-      log.info('validator store opened', { file, schema: MIGRATIONS.length });
-      return store;
-    } catch (err) {
-      try {
-        db?.close();
-      } catch {
-        // Closing a connection that failed to open can fail too; the first error is the one to report.
-      }
-      const reason = err instanceof Error ? err.message : String(err);
-      if (reason.includes(file)) throw err;
-      throw new Error(`cannot open the validator store ${file}: ${reason}`, { cause: err });
-    }
+    const db = openSqlite(file, MIGRATIONS, 'validator store', log);
+    log.info('validator store opened', { file, schema: MIGRATIONS.length });
+    return new ValidatorStore(db, file);
   }
 
   /** Closes the connection; further calls throw. Safe to call twice. */
