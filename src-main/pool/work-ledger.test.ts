@@ -1,0 +1,141 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { WorkResult, WorkUnit } from '../../shared/pool/units';
+import { BANNED_REPUTATION, MAX_REPLICAS, WorkLedger } from './work-ledger';
+
+const LEASE_MS = 60_000;
+const unitId = (n: number) => n.toString(16).padStart(32, '0');
+/** An evaluate unit of 2 programs on all 10 tasks: worth 2 full-task individuals. */
+const unit = (n: number): WorkUnit => ({
+  kind: 'evaluate',
+  id: unitId(n),
+  scope: 'pool-scope',
+  programs: ['p1', 'p2'],
+  tasks: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+});
+const honest = (n: number): WorkResult => ({
+  kind: 'evaluate',
+  unit: unitId(n),
+  fitnesses: [[0.5], [0.71875]],
+});
+/** What a cheating miner returns: a fitness nudged up to make its programs look better. */
+const altered = (n: number): WorkResult => ({
+  kind: 'evaluate',
+  unit: unitId(n),
+  fitnesses: [[0.5], [0.75]],
+});
+
+function ledger(file = path.join(mkdtempSync(path.join(tmpdir(), 'pool-ledger-')), 'pool.db')) {
+  const l = WorkLedger.open(file);
+  l.addUnit(unit(1), 10, 0);
+  return { l, file };
+}
+
+describe('WorkLedger', () => {
+  it('accepts a unit when two of three agree; the dissenter earns nothing', () => {
+    const { l } = ledger();
+    for (const m of ['alice', 'bob', 'mallory'])
+      expect(l.lease(m, 1, LEASE_MS)?.unit).toEqual(unit(1));
+    // A fourth miner gets nothing: the unit has its three replicas in flight.
+    expect(l.lease('dave', 1, LEASE_MS)).toBeNull();
+    expect(l.submit('mallory', altered(1), 2)).toEqual({ status: 'recorded', verdict: 'pending' });
+    expect(l.submit('alice', honest(1), 3)).toEqual({ status: 'recorded', verdict: 'pending' });
+    expect(l.submit('bob', honest(1), 4)).toEqual({ status: 'recorded', verdict: 'accepted' });
+    expect(l.acceptedResult(unitId(1))).toEqual(honest(1));
+    expect(l.shares()).toEqual(
+      new Map([
+        ['alice', 2000n],
+        ['bob', 2000n],
+      ]),
+    );
+    expect(l.account('mallory')).toMatchObject({ shares: 0n, reputation: -1, dissented: 1 });
+    expect(l.account('alice')).toMatchObject({ reputation: 1, agreed: 1 });
+  });
+
+  it('refuses answers without a lease, and a second answer', () => {
+    const { l } = ledger();
+    expect(l.submit('alice', honest(1), 1)).toEqual({ status: 'not-leased' });
+    l.lease('alice', 1, LEASE_MS);
+    expect(l.submit('alice', honest(1), 2).status).toBe('recorded');
+    expect(l.submit('alice', honest(1), 3)).toEqual({ status: 'duplicate' });
+    expect(l.lease('alice', 4, LEASE_MS)).toBeNull(); // never the same unit twice
+    expect(l.submit('alice', { ...honest(1), unit: unitId(9) }, 5)).toEqual({
+      status: 'unknown-unit',
+    });
+  });
+
+  it('reissues an expired lease, and a late answer earns nothing', () => {
+    const { l } = ledger();
+    for (const m of ['alice', 'bob', 'carol']) l.lease(m, 0, LEASE_MS);
+    expect(l.lease('dave', LEASE_MS - 1, LEASE_MS)).toBeNull();
+    // carol's lease runs out: her place goes to dave.
+    l.submit('alice', honest(1), 10);
+    expect(l.lease('dave', LEASE_MS, LEASE_MS)?.unit.id).toBe(unitId(1));
+    expect(l.submit('carol', honest(1), LEASE_MS + 1)).toEqual({ status: 'late' });
+    expect(l.submit('dave', honest(1), LEASE_MS + 2)).toEqual({
+      status: 'recorded',
+      verdict: 'accepted',
+    });
+    expect(l.account('carol')).toMatchObject({ shares: 0n, late: 1, reputation: -1 });
+    expect(l.account('dave').shares).toBe(2000n);
+  });
+
+  it('credits a third agreeing answer after acceptance, and keeps credit across a restart', () => {
+    const { l, file } = ledger();
+    for (const m of ['alice', 'bob', 'carol']) l.lease(m, 0, LEASE_MS);
+    l.submit('alice', honest(1), 1);
+    l.submit('bob', honest(1), 2);
+    expect(l.submit('carol', honest(1), 3)).toEqual({ status: 'recorded', verdict: 'accepted' });
+    l.close();
+    const again = WorkLedger.open(file);
+    expect(again.shares()).toEqual(
+      new Map([
+        ['alice', 2000n],
+        ['bob', 2000n],
+        ['carol', 2000n],
+      ]),
+    );
+    again.close();
+  });
+
+  it('opens a disputed unit to more miners, and fails it after MAX_REPLICAS', () => {
+    const { l } = ledger();
+    const answer = (m: string, x: number, t: number) => {
+      expect(l.lease(m, t, LEASE_MS)).not.toBeNull();
+      return l.submit(m, { kind: 'evaluate', unit: unitId(1), fitnesses: [[x], [x]] }, t);
+    };
+    answer('a', 0.1, 1);
+    answer('b', 0.2, 2);
+    answer('c', 0.3, 3); // three different answers: a fourth miner is let in
+    expect(answer('d', 0.2, 4)).toEqual({ status: 'recorded', verdict: 'accepted' });
+    expect(l.account('b').shares).toBe(2000n);
+    expect(l.account('a')).toMatchObject({ shares: 0n, reputation: -1 });
+
+    l.addUnit(unit(2), 10, 10);
+    const miners = Array.from({ length: MAX_REPLICAS }, (_, i) => `m${i}`);
+    for (const [i, m] of miners.entries()) {
+      expect(l.lease(m, 20 + i, LEASE_MS)?.unit.id).toBe(unitId(2));
+      l.submit(m, { kind: 'evaluate', unit: unitId(2), fitnesses: [[i / 10], [0]] }, 20 + i);
+    }
+    expect(l.lease('late-comer', 40, LEASE_MS)).toBeNull();
+    expect(l.acceptedResult(unitId(2))).toBeNull();
+  });
+
+  it('gives no more units to a miner whose reputation is spent', () => {
+    const { l } = ledger();
+    for (let n = 2; n < 2 - BANNED_REPUTATION + 2; n++) l.addUnit(unit(n), 10, n);
+    for (let n = 1; n <= -BANNED_REPUTATION; n++) {
+      const lease = l.lease('mallory', n * 10, LEASE_MS)!;
+      l.lease('alice', n * 10, LEASE_MS);
+      l.lease('bob', n * 10, LEASE_MS);
+      l.submit('alice', honest(Number.parseInt(lease.unit.id, 16)), n * 10);
+      l.submit('bob', honest(Number.parseInt(lease.unit.id, 16)), n * 10);
+      l.submit('mallory', altered(Number.parseInt(lease.unit.id, 16)), n * 10);
+    }
+    expect(l.account('mallory').reputation).toBe(BANNED_REPUTATION);
+    expect(l.lease('mallory', 1000, LEASE_MS)).toBeNull();
+    expect(l.lease('alice', 1000, LEASE_MS)).not.toBeNull();
+  });
+});

@@ -1,0 +1,323 @@
+/**
+ * The pool's book of work (issue #7): units, their leases to miners, the results that came back,
+ * and what each miner has earned. One SQLite file (WAL), every method one transaction, so a pool
+ * killed at any moment loses nothing it acknowledged, and a miner that disconnects loses nothing
+ * already credited.
+ *
+ * The rules:
+ * - A unit goes to distinct miners, each under a lease; a unit admits as many leases as it still
+ *   needs replicas (3 by default). An expired lease frees its place for another miner.
+ * - A result counts only from the miner holding an unexpired lease. A late result earns nothing
+ *   and costs reputation; the miner's earlier credit stays.
+ * - When enough identical results are in (shared/pool/agreement.ts), the unit is accepted: the
+ *   miners who returned it earn the unit's shares and reputation, the others lose reputation. A
+ *   result arriving after acceptance is compared with the accepted one the same way.
+ * - Three different answers (a dispute) open the unit to more miners, up to MAX_REPLICAS; a unit
+ *   still unresolved then fails, and nobody is paid for it.
+ * - A miner whose reputation falls to BANNED_REPUTATION gets no more units.
+ */
+import type Database from 'better-sqlite3';
+import { decide, DEFAULT_AGREEMENT, type AgreementRule } from '../../shared/pool/agreement';
+import {
+  resultDigest,
+  unitCost,
+  WorkResultSchema,
+  WorkUnitSchema,
+  type WorkResult,
+  type WorkUnit,
+} from '../../shared/pool/units';
+import { silentLogger, type Logger } from '../log/logger';
+import { openSqlite, type Migration } from '../storage/sqlite';
+
+export const MAX_REPLICAS = 7;
+export const BANNED_REPUTATION = -5;
+/** Shares are whole numbers: a unit worth one full-task individual earns this many. */
+export const SHARES_PER_INDIVIDUAL = 1000;
+
+const MIGRATIONS: readonly Migration[] = [
+  (db) => {
+    db.exec(`
+      CREATE TABLE units (
+        id TEXT PRIMARY KEY,
+        json TEXT NOT NULL,
+        shares INTEGER NOT NULL CHECK (shares >= 0),
+        created_at INTEGER NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('open', 'accepted', 'failed')),
+        accepted_digest TEXT,
+        accepted_json TEXT
+      );
+      CREATE INDEX units_open ON units (state, created_at);
+
+      CREATE TABLE leases (
+        unit TEXT NOT NULL REFERENCES units (id),
+        miner TEXT NOT NULL,
+        issued_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        PRIMARY KEY (unit, miner)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE results (
+        unit TEXT NOT NULL REFERENCES units (id),
+        miner TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        json TEXT NOT NULL,
+        received_at INTEGER NOT NULL,
+        PRIMARY KEY (unit, miner)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE miners (
+        miner TEXT PRIMARY KEY,
+        shares INTEGER NOT NULL DEFAULT 0,
+        reputation INTEGER NOT NULL DEFAULT 0,
+        agreed INTEGER NOT NULL DEFAULT 0,
+        dissented INTEGER NOT NULL DEFAULT 0,
+        late INTEGER NOT NULL DEFAULT 0
+      ) WITHOUT ROWID;
+    `);
+  },
+];
+
+export interface Lease {
+  readonly unit: WorkUnit;
+  /** ms since the epoch, the pool's clock. */
+  readonly expiresAt: number;
+}
+
+export type SubmitOutcome =
+  | { readonly status: 'unknown-unit' | 'not-leased' | 'duplicate' | 'late' | 'failed-unit' }
+  | {
+      readonly status: 'recorded';
+      /** pending: waiting for more replicas; accepted: this result is the accepted one; rejected: it is not. */
+      readonly verdict: 'pending' | 'accepted' | 'rejected';
+    };
+
+export interface MinerAccount {
+  readonly miner: string;
+  readonly shares: bigint;
+  readonly reputation: number;
+  readonly agreed: number;
+  readonly dissented: number;
+  readonly late: number;
+}
+
+interface MinerRow {
+  miner: string;
+  shares: number | bigint;
+  reputation: number;
+  agreed: number;
+  dissented: number;
+  late: number;
+}
+
+interface UnitRow {
+  id: string;
+  json: string;
+  shares: number;
+  state: 'open' | 'accepted' | 'failed';
+  accepted_digest: string | null;
+}
+
+export class WorkLedger {
+  private constructor(
+    private readonly db: Database.Database,
+    private readonly rule: AgreementRule,
+    private readonly log: Logger,
+  ) {}
+
+  static open(file: string, opts: { rule?: AgreementRule; log?: Logger } = {}): WorkLedger {
+    const log = opts.log ?? silentLogger;
+    const db = openSqlite(file, MIGRATIONS, 'pool ledger', log);
+    return new WorkLedger(db, opts.rule ?? DEFAULT_AGREEMENT, log);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  /** Adds a unit to hand out; `taskCount` is the size of the pool's task list (for its worth). */
+  addUnit(unit: WorkUnit, taskCount: number, now: number): void {
+    const checked = WorkUnitSchema.parse(unit);
+    const shares = Math.round(unitCost(checked, taskCount) * SHARES_PER_INDIVIDUAL);
+    this.db
+      .prepare(
+        `INSERT INTO units (id, json, shares, created_at, state) VALUES (?, ?, ?, ?, 'open')`,
+      )
+      .run(checked.id, JSON.stringify(checked), shares, now);
+  }
+
+  /** The oldest unit this miner may work on, leased to it until now + leaseMs; null when none. */
+  lease(miner: string, now: number, leaseMs: number): Lease | null {
+    return this.db.transaction((): Lease | null => {
+      if (this.account(miner).reputation <= BANNED_REPUTATION) return null;
+      const open = this.db
+        .prepare(
+          `SELECT id, json, shares, state, accepted_digest FROM units
+           WHERE state = 'open'
+             AND id NOT IN (SELECT unit FROM leases WHERE miner = ?)
+             AND id NOT IN (SELECT unit FROM results WHERE miner = ?)
+           ORDER BY created_at, id`,
+        )
+        .all(miner, miner) as UnitRow[];
+      for (const unit of open) {
+        const answered = this.count('SELECT COUNT(*) FROM results WHERE unit = ?', unit.id);
+        const leased = this.count(
+          'SELECT COUNT(*) FROM leases WHERE unit = ? AND expires_at > ?',
+          unit.id,
+          now,
+        );
+        if (answered + leased >= this.replicasWanted(answered)) continue;
+        const expiresAt = now + leaseMs;
+        this.db
+          .prepare(
+            `INSERT OR REPLACE INTO leases (unit, miner, issued_at, expires_at) VALUES (?, ?, ?, ?)`,
+          )
+          .run(unit.id, miner, now, expiresAt);
+        return { unit: WorkUnitSchema.parse(JSON.parse(unit.json)), expiresAt };
+      }
+      return null;
+    })();
+  }
+
+  /** Records a miner's result for a unit it leased, and settles the unit when it can. */
+  submit(miner: string, result: WorkResult, now: number): SubmitOutcome {
+    const checked = WorkResultSchema.parse(result);
+    return this.db.transaction((): SubmitOutcome => {
+      const unit = this.db
+        .prepare('SELECT id, json, shares, state, accepted_digest FROM units WHERE id = ?')
+        .get(checked.unit) as UnitRow | undefined;
+      if (!unit) return { status: 'unknown-unit' };
+      const lease = this.db
+        .prepare('SELECT expires_at FROM leases WHERE unit = ? AND miner = ?')
+        .get(unit.id, miner) as { expires_at: number } | undefined;
+      if (!lease) {
+        const answered = this.db
+          .prepare('SELECT 1 FROM results WHERE unit = ? AND miner = ?')
+          .get(unit.id, miner);
+        return { status: answered ? 'duplicate' : 'not-leased' };
+      }
+      this.db.prepare('DELETE FROM leases WHERE unit = ? AND miner = ?').run(unit.id, miner);
+      if (lease.expires_at <= now) {
+        this.bump(miner, { reputation: -1, late: 1 });
+        this.log.info('late result', { unit: unit.id, miner });
+        return { status: 'late' };
+      }
+      if (unit.state === 'failed') return { status: 'failed-unit' };
+      const digest = resultDigest(checked);
+      this.db
+        .prepare(
+          'INSERT INTO results (unit, miner, digest, json, received_at) VALUES (?, ?, ?, ?, ?)',
+        )
+        .run(unit.id, miner, digest, JSON.stringify(checked), now);
+
+      if (unit.state === 'accepted') {
+        const agrees = digest === unit.accepted_digest;
+        this.settle(unit, agrees ? [miner] : [], agrees ? [] : [miner]);
+        return { status: 'recorded', verdict: agrees ? 'accepted' : 'rejected' };
+      }
+      const replicas = this.db
+        .prepare('SELECT miner, digest FROM results WHERE unit = ? ORDER BY received_at, miner')
+        .all(unit.id) as Array<{ miner: string; digest: string }>;
+      const decision = decide(replicas, this.rule);
+      if (decision.state === 'accepted') {
+        this.db
+          .prepare(
+            `UPDATE units SET state = 'accepted', accepted_digest = ?, accepted_json = ? WHERE id = ?`,
+          )
+          .run(decision.digest, JSON.stringify(checked), unit.id);
+        this.settle(unit, decision.agreeing, decision.dissenters);
+        this.log.info('unit accepted', {
+          unit: unit.id,
+          agreeing: decision.agreeing.length,
+          dissenting: decision.dissenters.length,
+        });
+        return {
+          status: 'recorded',
+          verdict: decision.agreeing.includes(miner) ? 'accepted' : 'rejected',
+        };
+      }
+      if (decision.state === 'disputed' && replicas.length >= MAX_REPLICAS) {
+        this.db.prepare(`UPDATE units SET state = 'failed' WHERE id = ?`).run(unit.id);
+        this.log.warn('unit failed: no agreement', { unit: unit.id, replicas: replicas.length });
+      }
+      return { status: 'recorded', verdict: 'pending' };
+    })();
+  }
+
+  /** The accepted result of a unit, or null while it is not accepted. */
+  acceptedResult(unitId: string): WorkResult | null {
+    const row = this.db
+      .prepare(`SELECT accepted_json FROM units WHERE id = ? AND state = 'accepted'`)
+      .get(unitId) as { accepted_json: string } | undefined;
+    return row ? WorkResultSchema.parse(JSON.parse(row.accepted_json)) : null;
+  }
+
+  /** A miner's standing; shares are read as bigint (they can outgrow 2^53 over a pool's life). */
+  account(miner: string): MinerAccount {
+    const row = this.db
+      .prepare('SELECT * FROM miners WHERE miner = ?')
+      .safeIntegers(true)
+      .get(miner) as MinerRow | undefined;
+    if (!row) return { miner, shares: 0n, reputation: 0, agreed: 0, dissented: 0, late: 0 };
+    return {
+      miner,
+      shares: BigInt(row.shares),
+      reputation: Number(row.reputation),
+      agreed: Number(row.agreed),
+      dissented: Number(row.dissented),
+      late: Number(row.late),
+    };
+  }
+
+  /** Every miner's shares, for splitReward (shared/pool/payout.ts). */
+  shares(): Map<string, bigint> {
+    const rows = this.db
+      .prepare('SELECT miner, shares FROM miners WHERE shares > 0 ORDER BY miner')
+      .safeIntegers(true)
+      .all() as Array<{ miner: string; shares: bigint }>;
+    return new Map(rows.map((r) => [r.miner, r.shares]));
+  }
+
+  /** Replicas a unit wants: the rule's, one more than answered while they disagree. */
+  private replicasWanted(answered: number): number {
+    return Math.min(MAX_REPLICAS, Math.max(this.rule.replicas, answered + 1));
+  }
+
+  private count(sql: string, ...params: unknown[]): number {
+    return Number(
+      (this.db
+        .prepare(sql)
+        .pluck()
+        .get(...params) as number | bigint) ?? 0,
+    );
+  }
+
+  private settle(unit: UnitRow, agreeing: readonly string[], dissenting: readonly string[]): void {
+    for (const m of agreeing) this.bump(m, { shares: unit.shares, reputation: 1, agreed: 1 });
+    for (const m of dissenting) this.bump(m, { reputation: -1, dissented: 1 });
+  }
+
+  private bump(
+    miner: string,
+    d: { shares?: number; reputation?: number; agreed?: number; dissented?: number; late?: number },
+  ): void {
+    this.db
+      .prepare(
+        `INSERT INTO miners (miner, shares, reputation, agreed, dissented, late)
+         VALUES (@miner, @shares, @reputation, @agreed, @dissented, @late)
+         ON CONFLICT (miner) DO UPDATE SET
+           shares = shares + excluded.shares,
+           reputation = reputation + excluded.reputation,
+           agreed = agreed + excluded.agreed,
+           dissented = dissented + excluded.dissented,
+           late = late + excluded.late`,
+      )
+      .run({
+        miner,
+        shares: d.shares ?? 0,
+        reputation: d.reputation ?? 0,
+        agreed: d.agreed ?? 0,
+        dissented: d.dissented ?? 0,
+        late: d.late ?? 0,
+      });
+  }
+}
