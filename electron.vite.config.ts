@@ -25,6 +25,7 @@ const fromRoot = (path: string): string => resolve(root, path);
 const workerEntries: Record<string, string> = {
   'island.worker': fromRoot('src-worker/search/island.worker.ts'),
   'verify.worker': fromRoot('src-worker/verify/verify.worker.ts'),
+  'unit.worker': fromRoot('src-worker/pool/unit.worker.ts'),
 };
 
 /** Writes the app's Content-Security-Policy into the built index.html (file:// has no headers). */

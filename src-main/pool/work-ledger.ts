@@ -65,6 +65,14 @@ const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (unit, miner)
       ) WITHOUT ROWID;
 
+      CREATE TABLE nonces (
+        hotkey TEXT NOT NULL,
+        nonce TEXT NOT NULL,
+        expires_at INTEGER NOT NULL,
+        PRIMARY KEY (hotkey, nonce)
+      ) WITHOUT ROWID;
+      CREATE INDEX nonces_expiry ON nonces (expires_at);
+
       CREATE TABLE miners (
         miner TEXT PRIMARY KEY,
         shares INTEGER NOT NULL DEFAULT 0,
@@ -275,6 +283,43 @@ export class WorkLedger {
       .safeIntegers(true)
       .all() as Array<{ miner: string; shares: bigint }>;
     return new Map(rows.map((r) => [r.miner, r.shares]));
+  }
+
+  /** Replay protection for signed requests (NonceStore): false when the nonce was used. */
+  rememberNonce(hotkey: string, nonce: string, expiresAt: number): boolean {
+    this.db.prepare('DELETE FROM nonces WHERE expires_at <= ?').run(Date.now());
+    return (
+      this.db
+        .prepare('INSERT OR IGNORE INTO nonces (hotkey, nonce, expires_at) VALUES (?, ?, ?)')
+        .run(hotkey, nonce, expiresAt).changes === 1
+    );
+  }
+
+  /** Every accepted result, oldest unit first (what the pool has learned from its miners). */
+  acceptedResults(): WorkResult[] {
+    const rows = this.db
+      .prepare(`SELECT accepted_json FROM units WHERE state = 'accepted' ORDER BY created_at, id`)
+      .pluck()
+      .all() as string[];
+    return rows.map((json) => WorkResultSchema.parse(JSON.parse(json)));
+  }
+
+  /** How many units were ever added (numbers the next one). */
+  unitTotal(): number {
+    return this.count('SELECT COUNT(*) FROM units');
+  }
+
+  /** Units by state, for the pool's own planning and its status page. */
+  unitCounts(): { open: number; accepted: number; failed: number } {
+    const rows = this.db
+      .prepare('SELECT state, COUNT(*) AS n FROM units GROUP BY state')
+      .all() as Array<{
+      state: 'open' | 'accepted' | 'failed';
+      n: number;
+    }>;
+    const counts = { open: 0, accepted: 0, failed: 0 };
+    for (const r of rows) counts[r.state] = r.n;
+    return counts;
   }
 
   /** Replicas a unit wants: the rule's, one more than answered while they disagree. */

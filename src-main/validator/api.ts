@@ -10,13 +10,14 @@
  * read, and parsed only after the signature checks out. Nothing a peer sends can crash the node:
  * every failure becomes a 4xx answer with a reason, and a log line.
  */
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { roundSecret, seedCommitment } from '../../shared/protocol/hidden-tasks';
 import { MAX_SUBMISSION_BYTES, SubmissionSchema } from '../../shared/protocol/submission';
 import type { Track } from '../../shared/protocol/track';
 import type { Logger } from '../log/logger';
 import type { RateLimiter } from '../net/rate-limit';
-import { RequestRejected, verifySignedRequest, type NonceStore } from '../net/signed-request';
+import { jsonBody, keepJsonBodiesAsBytes, signedRequestAuthenticator } from '../net/signed-api';
+import type { NonceStore } from '../net/signed-request';
 import type { ValidatorStore } from './store';
 import type { ValidatorNode } from './validator';
 
@@ -35,58 +36,9 @@ export interface ApiDeps {
 export function buildApi(deps: ApiDeps): FastifyInstance {
   const { node, store, track, log } = deps;
   const app = Fastify({ logger: false, bodyLimit: MAX_RECEIPTS_BODY });
-  // Keep the body as bytes: the signature covers their hash.
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) =>
-    done(null, body),
-  );
+  keepJsonBodiesAsBytes(app);
   const nonces: NonceStore = { remember: (h, n, exp) => store.rememberNonce(h, n, exp) };
-
-  const authenticate = (
-    req: FastifyRequest,
-    reply: FastifyReply,
-    allowed: (hotkey: string) => boolean,
-  ): string | null => {
-    if (req.method === 'POST' && !Buffer.isBuffer(req.body)) {
-      // Only application/json is read as bytes; any other body would go unsigned.
-      void reply
-        .code(415)
-        .send({ error: 'BAD_BODY', message: 'send the body as application/json' });
-      return null;
-    }
-    const body = Buffer.isBuffer(req.body) ? new Uint8Array(req.body) : new Uint8Array();
-    try {
-      const { hotkey } = verifySignedRequest({
-        method: req.method,
-        path: req.url,
-        headers: req.headers,
-        body,
-        self: node.hotkey,
-        now: Date.now(),
-        nonces,
-        isRegistered: allowed,
-      });
-      return hotkey;
-    } catch (err) {
-      if (!(err instanceof RequestRejected)) throw err;
-      log.warn('request rejected', {
-        path: req.url,
-        code: err.code,
-        reason: err.message,
-        hotkey: req.headers['x-sota-hotkey'],
-        ip: req.ip,
-      });
-      void reply.code(err.status).send({ error: err.code, message: err.message });
-      return null;
-    }
-  };
-
-  const jsonBody = (req: FastifyRequest): unknown => {
-    try {
-      return JSON.parse(Buffer.from(req.body as Buffer).toString('utf8')) as unknown;
-    } catch {
-      return undefined;
-    }
-  };
+  const authenticate = signedRequestAuthenticator({ self: node.hotkey, nonces, log });
 
   app.post('/v1/submissions', { bodyLimit: MAX_SUBMISSION_BYTES }, async (req, reply) => {
     const miner = authenticate(req, reply, (h) => node.isRegistered(h));

@@ -1,0 +1,92 @@
+/**
+ * The pool's HTTP API (issue #7). Miners sign every request with their hotkey, as in direct
+ * mode (src-main/net/signed-api.ts); the pool's terms and the share table are public, so every
+ * miner can check its share of a split.
+ *
+ *   GET  /v1/pool                  terms: hotkey, fee, search configuration and tasks, lease time
+ *   POST /v1/pool/lease            signed, {}            → 200 { unit, expiresAt } | 204 no work
+ *   POST /v1/pool/results          signed, a WorkResult  → 200 { status, verdict? }
+ *   GET  /v1/pool/miners/:hotkey   a miner's shares and reputation
+ *   GET  /v1/pool/shares           every miner's shares
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import { WorkResultSchema } from '../../shared/pool/units';
+import type { SearchConfig } from '../../shared/search/config';
+import type { TaskId } from '../../shared/task/types';
+import type { Logger } from '../log/logger';
+import { jsonBody, keepJsonBodiesAsBytes, signedRequestAuthenticator } from '../net/signed-api';
+import type { WorkLedger } from './work-ledger';
+
+/** Largest result body: an evolve result of 16 programs is far below it. */
+const MAX_RESULT_BYTES = 512 * 1024;
+
+export interface PoolTerms {
+  readonly hotkey: string;
+  /** The pool's fee on rewards, in basis points, announced before any work is done. */
+  readonly feeBps: number;
+  readonly minimumPayoutRao: string;
+  readonly leaseSeconds: number;
+  readonly scope: string;
+  readonly config: SearchConfig;
+  readonly tasks: readonly TaskId[];
+}
+
+export interface PoolApiDeps {
+  readonly terms: PoolTerms;
+  readonly ledger: WorkLedger;
+  /** Who may work for the pool (e.g. hotkeys registered on the subnet). */
+  readonly allowed: (hotkey: string) => boolean;
+  /** Called after each accepted result, for the pool to plan more work. */
+  readonly onResult?: () => void;
+  readonly log: Logger;
+}
+
+export function buildPoolApi(deps: PoolApiDeps): FastifyInstance {
+  const { terms, ledger, log } = deps;
+  const app = Fastify({ logger: false, bodyLimit: MAX_RESULT_BYTES });
+  keepJsonBodiesAsBytes(app);
+  const authenticate = signedRequestAuthenticator({
+    self: terms.hotkey,
+    nonces: { remember: (h, n, exp) => ledger.rememberNonce(h, n, exp) },
+    log,
+  });
+
+  app.get('/v1/pool', async () => terms);
+
+  app.post('/v1/pool/lease', async (req, reply) => {
+    const miner = authenticate(req, reply, deps.allowed);
+    if (!miner) return reply;
+    const lease = ledger.lease(miner, Date.now(), terms.leaseSeconds * 1000);
+    if (!lease) return reply.code(204).send();
+    log.debug('unit leased', { unit: lease.unit.id, miner });
+    return lease;
+  });
+
+  app.post('/v1/pool/results', async (req, reply) => {
+    const miner = authenticate(req, reply, deps.allowed);
+    if (!miner) return reply;
+    const parsed = WorkResultSchema.safeParse(jsonBody(req));
+    if (!parsed.success) {
+      log.warn('result refused', { miner, reason: parsed.error.issues[0]?.message });
+      return reply
+        .code(400)
+        .send({ error: 'BAD_RESULT', message: parsed.error.issues[0]?.message ?? 'bad result' });
+    }
+    const outcome = ledger.submit(miner, parsed.data, Date.now());
+    if (outcome.status !== 'recorded')
+      log.info('result not counted', { miner, unit: parsed.data.unit, status: outcome.status });
+    deps.onResult?.();
+    return outcome;
+  });
+
+  app.get<{ Params: { hotkey: string } }>('/v1/pool/miners/:hotkey', async (req) => {
+    const a = ledger.account(req.params.hotkey);
+    return { ...a, shares: a.shares.toString() };
+  });
+
+  app.get('/v1/pool/shares', async () =>
+    Object.fromEntries([...ledger.shares()].map(([m, s]) => [m, s.toString()])),
+  );
+
+  return app;
+}

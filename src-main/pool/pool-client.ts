@@ -1,0 +1,160 @@
+/**
+ * Pool mining (issue #7), the miner's side: reads a pool's terms, builds the pool's tasks from
+ * CIFAR-10, then on every worker thread leases a unit, runs it and sends the result, signed with
+ * the miner's hotkey. A unit for another configuration, or one that cannot run, is not answered
+ * (its lease runs out and the pool gives it to someone else).
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import type { KeyringPair } from '@polkadot/keyring/types';
+import { Piscina } from 'piscina';
+import { WorkUnitSchema, type WorkResult, type WorkUnit } from '../../shared/pool/units';
+import { parseSearchConfig, searchScope, type SearchConfig } from '../../shared/search/config';
+import type { UnitJobResult, UnitWorkerData } from '../../src-worker/pool/unit.worker';
+import { loadTasks } from '../dataset/tasks';
+import type { Logger } from '../log/logger';
+import { getOkJson, signedRequest } from '../net/http-client';
+import { shareTasks, workerEntry } from '../workers';
+import type { PoolTerms } from './pool-api';
+
+const IDLE_WAIT_MS = 2000;
+
+export interface PoolClientOptions {
+  readonly url: string;
+  readonly pair: KeyringPair;
+  readonly threads: number;
+  readonly log: Logger;
+  readonly cifarDir?: string;
+  readonly dataDir?: string;
+  /**
+   * What a dishonest miner does to its results before sending them (tests of the pool's
+   * defences use it; an honest miner leaves it out).
+   */
+  readonly tamper?: (result: WorkResult) => WorkResult;
+}
+
+export interface PoolClientStats {
+  units: number;
+  accepted: number;
+  rejected: number;
+  pending: number;
+  refused: number;
+}
+
+export class PoolClient {
+  readonly stats: PoolClientStats = { units: 0, accepted: 0, rejected: 0, pending: 0, refused: 0 };
+  private terms: PoolTerms | null = null;
+  private config: SearchConfig | null = null;
+  private workers: Piscina | null = null;
+
+  constructor(private readonly o: PoolClientOptions) {}
+
+  /** Reads the pool's terms and prepares its tasks on the worker threads. */
+  async connect(): Promise<PoolTerms> {
+    const terms = (await getOkJson(`${this.o.url}/v1/pool`)) as PoolTerms;
+    const config = parseSearchConfig(terms.config);
+    if (searchScope(config) !== terms.scope)
+      throw new Error(`the pool's configuration does not match its scope ${terms.scope}`);
+    const tasks = await loadTasks(terms.tasks, {
+      dir: this.o.cifarDir,
+      dataDir: this.o.dataDir,
+      download: true,
+      features: config.tasks.features,
+      train: config.tasks.train,
+      valid: config.tasks.valid,
+    });
+    const worker = workerEntry('unit.worker', 'pool/unit.worker.ts');
+    const data: UnitWorkerData = { config, tasks: shareTasks(tasks) };
+    this.workers = new Piscina({
+      filename: worker.filename,
+      execArgv: worker.execArgv,
+      minThreads: this.o.threads,
+      maxThreads: this.o.threads,
+      workerData: data,
+      // One runaway program cannot take the process down.
+      resourceLimits: { maxOldGenerationSizeMb: 1024 },
+    });
+    this.terms = terms;
+    this.config = config;
+    this.o.log.info('pool joined', {
+      pool: this.o.url,
+      hotkey: terms.hotkey,
+      feeBps: terms.feeBps,
+      tasks: tasks.length,
+    });
+    return terms;
+  }
+
+  /** Works until `signal` aborts: one lease-run-send loop per thread. */
+  async work(signal: AbortSignal): Promise<void> {
+    if (!this.workers) throw new Error('connect() first');
+    await Promise.all(Array.from({ length: this.o.threads }, () => this.loop(signal)));
+  }
+
+  async close(): Promise<void> {
+    await this.workers?.destroy();
+    this.workers = null;
+  }
+
+  private async loop(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        const unit = await this.lease();
+        if (!unit) {
+          await sleep(IDLE_WAIT_MS, signal);
+          continue;
+        }
+        const outcome = (await this.workers!.run(unit)) as UnitJobResult;
+        if (!outcome.ok) {
+          this.stats.refused++;
+          this.o.log.warn('unit not run', { unit: unit.id, reason: outcome.reason });
+          continue;
+        }
+        await this.send(this.o.tamper ? this.o.tamper(outcome.result) : outcome.result);
+      } catch (err) {
+        if (signal.aborted) return;
+        this.o.log.warn('pool request failed', { error: String(err) });
+        await sleep(IDLE_WAIT_MS, signal);
+      }
+    }
+  }
+
+  private async lease(): Promise<WorkUnit | null> {
+    const res = await signedRequest({
+      url: this.o.url,
+      path: '/v1/pool/lease',
+      method: 'POST',
+      body: {},
+      pair: this.o.pair,
+      target: this.terms!.hotkey,
+    });
+    if (res.status === 204) return null;
+    if (res.status !== 200)
+      throw new Error(`lease refused: HTTP ${res.status} ${JSON.stringify(res.json)}`);
+    const unit = WorkUnitSchema.parse((res.json as { unit: unknown }).unit);
+    if (unit.scope !== searchScope(this.config!))
+      throw new Error(`unit ${unit.id} is for another configuration`);
+    return unit;
+  }
+
+  private async send(result: WorkResult): Promise<void> {
+    const res = await signedRequest({
+      url: this.o.url,
+      path: '/v1/pool/results',
+      method: 'POST',
+      body: result,
+      pair: this.o.pair,
+      target: this.terms!.hotkey,
+    });
+    this.stats.units++;
+    const verdict = (res.json as { verdict?: string } | null)?.verdict;
+    if (verdict === 'accepted') this.stats.accepted++;
+    else if (verdict === 'rejected') this.stats.rejected++;
+    else this.stats.pending++;
+    this.o.log.debug('result sent', { unit: result.unit, status: res.status, verdict });
+  }
+}
+
+/** Waits, or less when the signal aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return delay(ms, undefined, { signal }).catch(() => {});
+}

@@ -1,0 +1,111 @@
+/**
+ * A pool and three miners on loopback: the real HTTP API with signed requests, real worker
+ * threads running real units on CIFAR-10 tasks, the ledger in a real SQLite file. One miner is
+ * dishonest: it raises every fitness it returns. It must earn nothing while the honest two earn.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Keyring } from '@polkadot/keyring';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LINEAR_BASELINE } from '../../shared/protocol/track';
+import type { WorkResult } from '../../shared/pool/units';
+import { splitReward } from '../../shared/pool/payout';
+import { parseSearchConfig, searchScope } from '../../shared/search/config';
+import { searchTaskIds } from '../../shared/task/pairs';
+import { realCifar10Dir } from '../dataset/test-support';
+import { silentLogger } from '../log/logger';
+import { PoolClient } from './pool-client';
+import { PoolNode } from './pool-node';
+import { WorkLedger } from './work-ledger';
+
+const config = parseSearchConfig({
+  populationSize: 20,
+  tournamentSize: 4,
+  tasks: { count: 2, firstSeed: 0, features: 16, train: 200, valid: 100 },
+});
+
+/** The dishonest miner: every fitness it reports is raised, to make its work look better. */
+const inflate = (r: WorkResult): WorkResult =>
+  r.kind === 'evolve'
+    ? { ...r, children: r.children.map((c) => ({ ...c, fitness: Math.min(1, c.fitness + 0.05) })) }
+    : { ...r, fitnesses: r.fitnesses.map((row) => row.map((f) => Math.min(1, f + 0.05))) };
+
+describe('a pool with three miners, one dishonest', () => {
+  const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+  let ledger: WorkLedger;
+  let pool: PoolNode;
+  let url: string;
+  let cifarDir: string;
+
+  beforeAll(async () => {
+    await cryptoWaitReady();
+    cifarDir = await realCifar10Dir();
+    ledger = WorkLedger.open(path.join(mkdtempSync(path.join(tmpdir(), 'pool-')), 'pool.db'));
+    const poolKey = keyring.addFromUri('//PoolNode');
+    pool = new PoolNode({
+      terms: {
+        hotkey: poolKey.address,
+        feeBps: 500,
+        minimumPayoutRao: '100000000',
+        leaseSeconds: 60,
+        scope: searchScope(config),
+        config,
+        tasks: searchTaskIds(config.tasks.count, config.tasks.firstSeed),
+      },
+      ledger,
+      seeds: [LINEAR_BASELINE],
+      plan: { openUnits: 3, individualsPerUnit: 60, parents: 2, keep: 2 },
+      allowed: () => true,
+      log: silentLogger,
+    });
+    url = await pool.api.listen({ host: '127.0.0.1', port: 0 });
+  });
+
+  afterAll(async () => {
+    await pool?.api.close();
+    ledger?.close();
+  });
+
+  it('credits the honest miners, not the one that alters its results', async () => {
+    const miners = ['//Alice', '//Bob', '//Mallory'].map((uri) => ({
+      pair: keyring.addFromUri(uri),
+      client: new PoolClient({
+        url,
+        pair: keyring.addFromUri(uri),
+        threads: 1,
+        cifarDir,
+        log: silentLogger,
+        tamper: uri === '//Mallory' ? inflate : undefined,
+      }),
+    }));
+    for (const m of miners) await m.client.connect();
+    const stop = new AbortController();
+    const working = Promise.all(miners.map((m) => m.client.work(stop.signal)));
+    const deadline = Date.now() + 90_000;
+    while (ledger.unitCounts().accepted < 4 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 200));
+    stop.abort();
+    await working;
+    await Promise.all(miners.map((m) => m.client.close()));
+
+    expect(ledger.unitCounts().accepted).toBeGreaterThanOrEqual(4);
+    const [alice, bob, mallory] = miners.map((m) => ledger.account(m.pair.address));
+    expect(alice!.shares).toBeGreaterThan(0n);
+    expect(bob!.shares).toBeGreaterThan(0n);
+    expect(mallory!.shares).toBe(0n);
+    expect(mallory!.reputation).toBeLessThan(0);
+    expect(miners[2]!.client.stats.accepted).toBe(0);
+    // The pool learned from the accepted units: its best programs carry agreed fitnesses.
+    expect(pool.best().length).toBeGreaterThan(0);
+    // A reward split by the share table pays only the honest two, exactly.
+    const { fee, amounts } = splitReward({
+      total: 10n ** 9n,
+      shares: ledger.shares(),
+      feeBps: 500,
+    });
+    expect([...amounts.keys()].sort()).toEqual([alice!.miner, bob!.miner].sort());
+    expect([...amounts.values()].reduce((a, b) => a + b, fee)).toBe(10n ** 9n);
+  }, 180_000);
+});
