@@ -11,6 +11,10 @@ import { formatEvalReport, runEval } from './eval-command';
 import { runMine } from './mine-command';
 import { startServe } from '../bridge/headless-node';
 import { runSubmit } from './submit-command';
+import { defaultDataDir } from '../dataset/locate';
+import { runPoolUntilSignal } from '../pool/run-pool';
+import { runPoolMiner } from '../pool/run-pool-miner';
+import { defaultThreads } from '../search/orchestrator';
 
 function wholeNumber(min: number) {
   return (value: string): number => {
@@ -29,6 +33,12 @@ export function buildCli(): Command {
     .enablePositionalOptions()
     // Node flags also come from SOTA_* variables and a JSON file (see src-main/validator/config.ts).
     .option('--validator', 'run a headless validator (no window): judge submissions, set weights')
+    .option('--pool', 'run a headless pool node (no window): lease work units, book shares')
+    .option(
+      '--fee-bps <n>',
+      'pool: fee on rewards in basis points (default 500 = 5%)',
+      wholeNumber(0),
+    )
     .option('--network <name|url>', 'finney, test, local, or a ws:// endpoint')
     .option('--netuid <n>', 'subnet id', wholeNumber(1))
     .option('--host <address>', 'where the API listens (default 0.0.0.0)')
@@ -44,6 +54,25 @@ export function buildCli(): Command {
     .option('--cifar-dir <dir>', 'cifar-10-batches-bin folder (default: found or downloaded)')
     .option('--config <file>', 'node settings as JSON (also $SOTA_CONFIG)')
     .action(async (o: Record<string, unknown> & { validator?: boolean; config?: string }) => {
+      if (o['pool']) {
+        if (typeof o['hotkeyFile'] !== 'string')
+          throw new InvalidArgumentError('--pool needs --hotkey-file (the pool hotkey)');
+        const feeBps = (o['feeBps'] as number | undefined) ?? 500;
+        if (feeBps > 10_000) throw new InvalidArgumentError('--fee-bps must be at most 10000');
+        await runPoolUntilSignal({
+          hotkeyFile: o['hotkeyFile'],
+          dataDir: (o['dataDir'] as string | undefined) ?? defaultDataDir(),
+          host: (o['host'] as string | undefined) ?? '0.0.0.0',
+          port: (o['port'] as number | undefined) ?? 8092,
+          feeBps,
+          minimumPayoutRao: 100_000_000n,
+          leaseSeconds: 300,
+          configFile: o.config,
+          network: o['network'] as string | undefined,
+          netuid: o['netuid'] as number | undefined,
+        });
+        return;
+      }
       if (!o.validator) {
         program.help();
         return;
@@ -90,6 +119,7 @@ export function buildCli(): Command {
     .command('mine')
     .description('run the AutoML-Zero search; --solo needs no wallet and no chain')
     .option('--solo', 'search locally, save the best programs, submit nothing')
+    .option('--pool <url>', 'work for a pool (with --hotkey-file): its units, its shares')
     .option(
       '--direct',
       'claim improvements on the network (with --network, --netuid, --hotkey-file)',
@@ -110,6 +140,7 @@ export function buildCli(): Command {
     .action(
       async (o: {
         solo?: boolean;
+        pool?: string;
         direct?: boolean;
         network?: string;
         netuid?: number;
@@ -126,7 +157,18 @@ export function buildCli(): Command {
         cifarDir?: string;
       }) => {
         const log = (line: string) => process.stderr.write(`${line}\n`);
-        const { direct, network, netuid, hotkeyFile, cooldown, ...rest } = o;
+        const { direct, network, netuid, hotkeyFile, cooldown, pool, ...rest } = o;
+        if (pool) {
+          if (!hotkeyFile) throw new InvalidArgumentError('--pool needs --hotkey-file');
+          await runPoolMiner({
+            url: pool,
+            hotkeyFile,
+            threads: o.threads ?? defaultThreads(),
+            cifarDir: o.cifarDir,
+            dataDir: o.dataDir,
+          });
+          return;
+        }
         if (direct && (!network || netuid === undefined || !hotkeyFile))
           throw new InvalidArgumentError('--direct needs --network, --netuid and --hotkey-file');
         await runMine(
