@@ -18,6 +18,7 @@
  */
 import type Database from 'better-sqlite3';
 import { decide, DEFAULT_AGREEMENT, type AgreementRule } from '../../shared/pool/agreement';
+import { splitReward } from '../../shared/pool/payout';
 import {
   resultDigest,
   unitCost,
@@ -72,6 +73,27 @@ const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (hotkey, nonce)
       ) WITHOUT ROWID;
       CREATE INDEX nonces_expiry ON nonces (expires_at);
+
+      CREATE TABLE windows (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        closed_at INTEGER NOT NULL,
+        total TEXT NOT NULL,
+        fee TEXT NOT NULL,
+        fee_bps INTEGER NOT NULL,
+        shares_json TEXT NOT NULL
+      );
+
+      -- What each miner is owed or was paid, in RAO (decimal text: beyond 2^63 is not expected,
+      -- but exactness is the point). tx_hash is set once the transfer is in a block.
+      CREATE TABLE credits (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        window INTEGER NOT NULL REFERENCES windows (id),
+        miner TEXT NOT NULL,
+        amount TEXT NOT NULL,
+        tx_hash TEXT,
+        paid_at INTEGER
+      );
+      CREATE INDEX credits_miner ON credits (miner, tx_hash);
 
       CREATE TABLE miners (
         miner TEXT PRIMARY KEY,
@@ -283,6 +305,71 @@ export class WorkLedger {
       .safeIntegers(true)
       .all() as Array<{ miner: string; shares: bigint }>;
     return new Map(rows.map((r) => [r.miner, r.shares]));
+  }
+
+  /**
+   * Closes a reward window: splits `total` RAO by the current share table (fee first, exact to
+   * the RAO: shared/pool/payout.ts), books each miner's credit and starts the next window with
+   * every share at zero. Returns the window's id and split.
+   */
+  closeWindow(
+    total: bigint,
+    feeBps: number,
+    now: number,
+  ): { window: number; fee: bigint; amounts: Map<string, bigint> } {
+    return this.db.transaction(() => {
+      const shares = this.shares();
+      const { fee, amounts } = splitReward({ total, shares, feeBps });
+      const window = Number(
+        this.db
+          .prepare(
+            'INSERT INTO windows (closed_at, total, fee, fee_bps, shares_json) VALUES (?, ?, ?, ?, ?)',
+          )
+          .run(
+            now,
+            total.toString(),
+            fee.toString(),
+            feeBps,
+            JSON.stringify(Object.fromEntries([...shares].map(([m, v]) => [m, v.toString()]))),
+          ).lastInsertRowid,
+      );
+      const credit = this.db.prepare(
+        'INSERT INTO credits (window, miner, amount) VALUES (?, ?, ?)',
+      );
+      for (const [miner, amount] of amounts) credit.run(window, miner, amount.toString());
+      this.db.prepare('UPDATE miners SET shares = 0').run();
+      this.log.info('reward window closed', {
+        window,
+        total: total.toString(),
+        fee: fee.toString(),
+      });
+      return { window, fee, amounts: new Map(amounts) };
+    })();
+  }
+
+  /** Unpaid credits summed per miner (what a payout would send), miners in address order. */
+  unpaid(): Map<string, bigint> {
+    const rows = this.db
+      .prepare('SELECT miner, amount FROM credits WHERE tx_hash IS NULL ORDER BY miner, id')
+      .all() as Array<{ miner: string; amount: string }>;
+    const out = new Map<string, bigint>();
+    for (const r of rows) out.set(r.miner, (out.get(r.miner) ?? 0n) + BigInt(r.amount));
+    return out;
+  }
+
+  /** Marks every unpaid credit of `miner` as paid by the transfer `txHash`. */
+  markPaid(miner: string, txHash: string, now: number): void {
+    this.db
+      .prepare('UPDATE credits SET tx_hash = ?, paid_at = ? WHERE miner = ? AND tx_hash IS NULL')
+      .run(txHash, now, miner);
+  }
+
+  /** A miner's payout history, newest first: window, amount and the transfer that paid it. */
+  payouts(miner: string): Array<{ window: number; amount: bigint; txHash: string | null }> {
+    const rows = this.db
+      .prepare('SELECT window, amount, tx_hash FROM credits WHERE miner = ? ORDER BY id DESC')
+      .all(miner) as Array<{ window: number; amount: string; tx_hash: string | null }>;
+    return rows.map((r) => ({ window: r.window, amount: BigInt(r.amount), txHash: r.tx_hash }));
   }
 
   /** Replay protection for signed requests (NonceStore): false when the nonce was used. */
