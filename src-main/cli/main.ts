@@ -70,6 +70,7 @@ export function buildCli(): Command {
           configFile: o.config,
           network: o['network'] as string | undefined,
           netuid: o['netuid'] as number | undefined,
+          cifarDir: o['cifarDir'] as string | undefined,
         });
         return;
       }

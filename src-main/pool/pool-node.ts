@@ -49,6 +49,8 @@ export class PoolNode {
       readonly seeds: readonly string[];
       readonly plan?: PoolPlan;
       readonly allowed: (hotkey: string) => boolean;
+      /** Told of the pool's best program after every accepted result (to claim it, say). */
+      readonly onBest?: (best: ProgramScore) => void;
       readonly log: Logger;
     },
   ) {
@@ -57,7 +59,11 @@ export class PoolNode {
       terms: o.terms,
       ledger: o.ledger,
       allowed: o.allowed,
-      onResult: () => this.plan(),
+      onResult: () => {
+        this.plan();
+        const best = this.best(1)[0];
+        if (best) o.onBest?.(best);
+      },
       log: o.log,
     });
     this.plan();

@@ -38,6 +38,7 @@ describe('a pool with three miners, one dishonest', () => {
   let pool: PoolNode;
   let url: string;
   let cifarDir: string;
+  const offered: Array<{ program: string; fitness: number }> = [];
 
   beforeAll(async () => {
     await cryptoWaitReady();
@@ -58,6 +59,7 @@ describe('a pool with three miners, one dishonest', () => {
       seeds: [LINEAR_BASELINE],
       plan: { openUnits: 3, individualsPerUnit: 60, parents: 2, keep: 2 },
       allowed: () => true,
+      onBest: (best) => offered.push(best),
       log: silentLogger,
     });
     url = await pool.api.listen({ host: '127.0.0.1', port: 0 });
@@ -99,6 +101,8 @@ describe('a pool with three miners, one dishonest', () => {
     expect(miners[2]!.client.stats.accepted).toBe(0);
     // The pool learned from the accepted units: its best programs carry agreed fitnesses.
     expect(pool.best().length).toBeGreaterThan(0);
+    // ... and offers its best to claim (the direct flow, with --network), as it improves.
+    expect(offered.at(-1)).toEqual(pool.best(1)[0]);
     // A reward split by the share table pays only the honest two, exactly.
     const { fee, amounts } = splitReward({
       total: 10n ** 9n,

@@ -1,16 +1,23 @@
 /**
- * `sota-miner --pool`: a headless pool node (issue #7). Serves the pool API, keeps its ledger in
- * <data dir>/pool/pool.db, and with --network/--netuid lets only hotkeys registered on the subnet
- * work (the metagraph is read every minute); without a network the pool is open to any hotkey,
- * which it says in its log. SIGTERM or SIGINT stops it; the ledger keeps every credit.
+ * `sota-miner --pool`: a headless pool node (issue #7). Serves the pool API and keeps its ledger
+ * in <data dir>/pool/pool.db. With --network/--netuid it lets only hotkeys registered on the
+ * subnet work (the metagraph is read every minute) and claims the pool's best program through
+ * the direct flow under the pool's hotkey, as a direct miner would; without a network the pool is
+ * open to any hotkey and claims nothing, which it says in its log. SIGTERM or SIGINT stops it;
+ * the ledger keeps every credit.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { LINEAR_BASELINE } from '../../shared/protocol/track';
+import { programDigest } from '../../shared/algorithm/canonical';
+import { parseProgramOrThrow } from '../../shared/algorithm/dsl';
+import { LINEAR_BASELINE, makeTrack } from '../../shared/protocol/track';
 import { parseSearchConfig, searchScope } from '../../shared/search/config';
 import { searchTaskIds } from '../../shared/task/pairs';
 import { SubtensorClient } from '../chain/client';
+import { loadTasks } from '../dataset/tasks';
 import { createLogger } from '../log/logger';
+import { DirectClient } from '../miner/direct-client';
+import { DirectMiner } from '../miner/direct-miner';
 import { pairFromKeyFile } from '../wallet/headless';
 import { cryptoReady } from '../wallet/keypair';
 import { Secret } from '../wallet/secret';
@@ -32,6 +39,7 @@ export interface PoolOptions {
   readonly configFile?: string;
   readonly network?: string;
   readonly netuid?: number;
+  readonly cifarDir?: string;
 }
 
 export async function runPoolUntilSignal(o: PoolOptions): Promise<void> {
@@ -66,6 +74,32 @@ export async function runPoolUntilSignal(o: PoolOptions): Promise<void> {
     log.warn('no --network: the pool is open to any hotkey');
   }
 
+  // The pool's own claims: its best program, judged against the holder on the pool's tasks.
+  let direct: DirectMiner | null = null;
+  if (client) {
+    const tasks = await loadTasks(searchTaskIds(config.tasks.count, config.tasks.firstSeed), {
+      dir: o.cifarDir,
+      dataDir: o.dataDir,
+      download: true,
+      features: config.tasks.features,
+      train: config.tasks.train,
+      valid: config.tasks.valid,
+    });
+    direct = new DirectMiner({
+      direct: new DirectClient({
+        client,
+        netuid: o.netuid!,
+        pair,
+        track: makeTrack(),
+        log: log.child('direct'),
+      }),
+      config,
+      tasks,
+      log: log.child('direct'),
+    });
+    await direct.refreshTarget();
+  }
+
   const pool = new PoolNode({
     terms: {
       hotkey: pair.address,
@@ -79,6 +113,12 @@ export async function runPoolUntilSignal(o: PoolOptions): Promise<void> {
     ledger,
     seeds: [LINEAR_BASELINE],
     allowed: client ? (hotkey) => registered.has(hotkey) : () => true,
+    onBest: direct
+      ? (best) => {
+          const program = parseProgramOrThrow(best.program);
+          void direct.consider({ program, digest: programDigest(program), fitness: best.fitness });
+        }
+      : undefined,
     log,
   });
   const url = await pool.api.listen({ host: o.host, port: o.port });
@@ -90,6 +130,7 @@ export async function runPoolUntilSignal(o: PoolOptions): Promise<void> {
   });
   if (timer) clearInterval(timer);
   await pool.api.close();
+  await direct?.stop();
   await client?.close();
   ledger.close();
   log.info('pool stopped');
