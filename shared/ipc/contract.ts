@@ -36,7 +36,21 @@ export interface MiningStatus {
   readonly progress: SearchProgress | null;
   /** The holder to beat (direct mode), when known. */
   readonly target: { readonly digest: string; readonly needed: number } | null;
+  /** Pool mode: the pool, the work done for it and what it has booked for this miner. */
+  readonly pool: PoolView | null;
   readonly error: string | null;
+}
+
+export interface PoolView {
+  readonly url: string;
+  /** The pool's fee on rewards, in basis points (shown before starting). */
+  readonly feeBps: number;
+  readonly units: number;
+  readonly accepted: number;
+  readonly rejected: number;
+  /** Booked by the pool for this miner (decimal string: shares can exceed 2^53). */
+  readonly shares: string | null;
+  readonly reputation: number | null;
 }
 
 export interface SubmissionView {
@@ -150,7 +164,11 @@ export interface Commands {
     args: { wallet: string; hotkey: string; name: string };
     result: WalletView;
   };
-  'mining.start': { args: { mode: MiningMode; threads: number }; result: MiningStatus };
+  /** poolUrl: the pool to work for (pool mode only). */
+  'mining.start': {
+    args: { mode: MiningMode; threads: number; poolUrl?: string };
+    result: MiningStatus;
+  };
   'mining.pause': { args: void; result: MiningStatus };
   'mining.resume': { args: void; result: MiningStatus };
   'mining.stop': { args: void; result: MiningStatus };

@@ -20,6 +20,7 @@ import {
   type MiningMode,
   type MiningStatus,
   type NodeInfo,
+  type PoolView,
   type Settings,
   type UpdateStatus,
   type WalletOnChain,
@@ -37,6 +38,7 @@ import type { Logger } from '../log/logger';
 import { DirectClient } from '../miner/direct-client';
 import { DirectMiner, type DirectEvent } from '../miner/direct-miner';
 import { getOkJson } from '../net/http-client';
+import { PoolClient } from '../pool/pool-client';
 import { SearchOrchestrator, defaultThreads } from '../search/orchestrator';
 import { loadSearch, saveSearch } from '../search/store';
 import { UpdateGate, type UpdateFeed } from '../update/update-gate';
@@ -83,6 +85,30 @@ type Handler<K extends CommandName> = (args: Commands[K]['args']) => Promise<Com
 type Listener<E extends EventName> = (payload: Events[E]) => void;
 
 const SAVE_EVERY_MS = 60_000;
+const POOL_REFRESH_MS = 5000;
+
+/** A pool's address as the person typed it, checked: http(s), no credentials. */
+function checkPoolUrl(url: string | undefined): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(String(url ?? '').trim());
+  } catch {
+    throw new NodeCommandError(
+      'BAD_POOL_URL',
+      'Enter the pool’s address, like http://pool.example:8092.',
+    );
+  }
+  if (
+    (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') ||
+    parsed.username ||
+    parsed.password
+  )
+    throw new NodeCommandError(
+      'BAD_POOL_URL',
+      'A pool address starts with http:// or https:// and holds no password.',
+    );
+  return parsed.origin + parsed.pathname.replace(/\/+$/, '');
+}
 
 export class NodeService {
   private readonly listeners = new Map<EventName, Set<Listener<EventName>>>();
@@ -95,10 +121,12 @@ export class NodeService {
     threads: 0,
     progress: null,
     target: null,
+    pool: null,
     error: null,
   };
   private submissions: SubmissionView[] = [];
   private saver: NodeJS.Timeout | null = null;
+  private poolRun: { stop: AbortController; done: Promise<void> } | null = null;
   private dataset: DatasetStatus | null = null;
   private datasetDownload: Promise<void> | null = null;
   private readonly updates: UpdateGate | null;
@@ -194,8 +222,13 @@ export class NodeService {
       this.o.log.info('btcli hotkey imported', { name: info.name, address: info.address });
       return { name: info.name, address: info.address, source: info.source };
     },
-    'mining.start': async ({ mode, threads }) => this.startMining(mode, threads),
+    'mining.start': async ({ mode, threads, poolUrl }) => this.startMining(mode, threads, poolUrl),
     'mining.pause': async () => {
+      if (this.poolRun)
+        throw new NodeCommandError(
+          'UNSUPPORTED',
+          'Pool work comes in short units: stop, and start again later.',
+        );
       this.search?.pause();
       return this.status();
     },
@@ -381,11 +414,13 @@ export class NodeService {
     this.emit('mining.status', this.status());
   }
 
-  private async startMining(mode: MiningMode, threads: number): Promise<MiningStatus> {
-    if (this.search || this.mining.state === 'starting')
+  private async startMining(
+    mode: MiningMode,
+    threads: number,
+    poolUrl?: string,
+  ): Promise<MiningStatus> {
+    if (this.search || this.poolRun || this.mining.state === 'starting')
       throw new NodeCommandError('BUSY', 'Mining is already running; stop it first.');
-    if (mode === 'pool')
-      throw new NodeCommandError('UNAVAILABLE', 'Pool mining is not available yet.');
     const cores = availableParallelism();
     if (!Number.isInteger(threads) || threads < 1 || threads > cores)
       throw new NodeCommandError(
@@ -397,10 +432,20 @@ export class NodeService {
         'NO_NETWORK',
         'Direct mining needs a network and a subnet: start the node with --network and --netuid.',
       );
+    const pool = mode === 'pool' ? checkPoolUrl(poolUrl) : null;
     this.submissions = [];
-    this.publish({ state: 'starting', mode, threads, error: null, target: null, progress: null });
+    this.publish({
+      state: 'starting',
+      mode,
+      threads,
+      error: null,
+      target: null,
+      progress: null,
+      pool: null,
+    });
     // The heavy part (dataset, chain) runs after the answer, reported through status events.
-    void this.launch(mode, threads).catch((err: unknown) => {
+    const launching = pool ? this.launchPool(pool, threads) : this.launch(mode, threads);
+    void launching.catch((err: unknown) => {
       const message = err instanceof Error ? err.message : String(err);
       this.o.log.error('mining could not start', { error: message });
       this.search = null;
@@ -456,6 +501,54 @@ export class NodeService {
       this.search = null;
       this.publish({ state: 'stopped', progress: search.progress() });
     });
+  }
+
+  private async launchPool(url: string, threads: number): Promise<void> {
+    await this.datasetDownload?.catch(() => {});
+    const keystore = await this.openKeystore();
+    const key = keystore.list().find((k) => k.kind !== 'public');
+    if (!key) throw new NodeCommandError('NO_KEY', 'Pool mining needs a key: add one first.');
+    const pair = await keystore.unlock(key.name);
+    const client = new PoolClient({
+      url,
+      pair,
+      threads,
+      cifarDir: this.o.cifarDir,
+      dataDir: this.o.dataDir,
+      log: this.o.log.child('pool'),
+    });
+    const terms = await client.connect().catch(async (err: unknown) => {
+      await client.close();
+      throw err;
+    });
+    const stop = new AbortController();
+    let account: { shares: string; reputation: number } | null = null;
+    const view = (): PoolView => ({
+      url,
+      feeBps: terms.feeBps,
+      units: client.stats.units,
+      accepted: client.stats.accepted,
+      rejected: client.stats.rejected,
+      shares: account?.shares ?? null,
+      reputation: account?.reputation ?? null,
+    });
+    const refresh = () =>
+      getOkJson(`${url}/v1/pool/miners/${pair.address}`, { timeoutMs: 5000 }).then(
+        (a) => {
+          account = a as { shares: string; reputation: number };
+          this.publish({ pool: view() });
+        },
+        (err: unknown) => this.o.log.debug('pool account unreadable', { error: String(err) }),
+      );
+    const timer = setInterval(() => void refresh(), POOL_REFRESH_MS);
+    const done = client.work(stop.signal).finally(async () => {
+      clearInterval(timer);
+      await client.close();
+    });
+    this.poolRun = { stop, done };
+    this.o.log.info('pool mining started', { pool: url, threads, feeBps: terms.feeBps });
+    this.publish({ state: 'running', pool: view() });
+    void refresh();
   }
 
   private async connectDirect(
@@ -524,6 +617,15 @@ export class NodeService {
   }
 
   private async stopMining(): Promise<void> {
+    const pool = this.poolRun;
+    if (pool) {
+      this.publish({ state: 'stopping' });
+      pool.stop.abort();
+      await pool.done;
+      this.poolRun = null;
+      this.o.log.info('pool mining stopped');
+      this.publish({ state: 'stopped' });
+    }
     const search = this.search;
     if (search) {
       this.publish({ state: 'stopping' });

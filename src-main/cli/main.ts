@@ -39,6 +39,11 @@ export function buildCli(): Command {
       'pool: fee on rewards in basis points (default 500 = 5%)',
       wholeNumber(0),
     )
+    .option(
+      '--unit-individuals <n>',
+      'pool: individuals per work unit (default 2000)',
+      wholeNumber(1),
+    )
     .option('--network <name|url>', 'finney, test, local, or a ws:// endpoint')
     .option('--netuid <n>', 'subnet id', wholeNumber(1))
     .option('--host <address>', 'where the API listens (default 0.0.0.0)')
@@ -66,6 +71,7 @@ export function buildCli(): Command {
           port: (o['port'] as number | undefined) ?? 8092,
           feeBps,
           minimumPayoutRao: 100_000_000n,
+          unitIndividuals: o['unitIndividuals'] as number | undefined,
           leaseSeconds: 300,
           configFile: o.config,
           network: o['network'] as string | undefined,

@@ -44,7 +44,15 @@ export function createTray(node: DesktopNode, showWindow: () => void): Tray {
       ]),
     );
   };
-  render({ state: 'idle', mode: null, threads: 0, progress: null, target: null, error: null });
+  render({
+    state: 'idle',
+    mode: null,
+    threads: 0,
+    progress: null,
+    target: null,
+    pool: null,
+    error: null,
+  });
   node.subscribe((event, payload) => {
     if (event === 'mining.status') render(payload as MiningStatus);
   });

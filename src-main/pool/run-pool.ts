@@ -21,7 +21,7 @@ import { DirectMiner } from '../miner/direct-miner';
 import { pairFromKeyFile } from '../wallet/headless';
 import { cryptoReady } from '../wallet/keypair';
 import { Secret } from '../wallet/secret';
-import { PoolNode } from './pool-node';
+import { DEFAULT_PLAN, PoolNode } from './pool-node';
 import { WorkLedger } from './work-ledger';
 
 const METAGRAPH_EVERY_MS = 60_000;
@@ -35,6 +35,8 @@ export interface PoolOptions {
   readonly feeBps: number;
   readonly minimumPayoutRao: bigint;
   readonly leaseSeconds: number;
+  /** Individuals per evolve unit (default DEFAULT_PLAN's). */
+  readonly unitIndividuals?: number;
   /** Search settings as JSON (defaults: AutoML-Zero's CIFAR set-up). */
   readonly configFile?: string;
   readonly network?: string;
@@ -112,6 +114,10 @@ export async function runPoolUntilSignal(o: PoolOptions): Promise<void> {
     },
     ledger,
     seeds: [LINEAR_BASELINE],
+    plan: {
+      ...DEFAULT_PLAN,
+      individualsPerUnit: o.unitIndividuals ?? DEFAULT_PLAN.individualsPerUnit,
+    },
     allowed: client ? (hotkey) => registered.has(hotkey) : () => true,
     onBest: direct
       ? (best) => {

@@ -36,6 +36,7 @@ const STATUS: MiningStatus = {
   threads: 2,
   progress: null,
   target: null,
+  pool: null,
   error: null,
 };
 

@@ -26,15 +26,19 @@ export function MiningControls({
   state,
   busy,
   disabled,
+  canPause = true,
   onAction,
 }: {
   state: State;
   busy: MiningAction | null;
   /** All off, e.g. while the node is unreachable. */
   disabled: boolean;
+  /** Pool work comes in short units: there is nothing to pause. */
+  canPause?: boolean;
   onAction: (action: MiningAction) => void;
 }) {
   const allowed = allowedActions(state);
+  if (!canPause) allowed.pause = false;
   return (
     <div className="controls" role="group" aria-label="Mining controls">
       {(Object.keys(LABELS) as MiningAction[]).map((action) => (

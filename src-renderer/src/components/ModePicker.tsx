@@ -15,8 +15,7 @@ const MODES: readonly {
   {
     mode: 'pool',
     label: 'Pool',
-    text: 'Share the work with a pool. Coming with pool support.',
-    disabled: true,
+    text: 'Work for a pool: it checks your work, books your share and pays it out.',
   },
 ];
 

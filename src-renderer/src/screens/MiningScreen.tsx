@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { MiningMode, MiningStatus, NodeInfo } from '../../../shared/ipc/contract';
+import type { MiningMode, MiningStatus, NodeInfo, PoolView } from '../../../shared/ipc/contract';
 import { BestProgram } from '../components/BestProgram';
 import { MiningControls } from '../components/MiningControls';
 import type { MiningAction } from '../components/MiningControls';
@@ -11,7 +11,7 @@ import { EmptyNote, ErrorNote, Loading } from '../components/StatusNotes';
 import { SubmissionsTable } from '../components/SubmissionsTable';
 import { TargetNote } from '../components/TargetNote';
 import { clampThreads, ThreadsField } from '../components/ThreadsField';
-import { errorMessage, isFiniteNumber } from '../format';
+import { errorMessage, formatCount, isFiniteNumber } from '../format';
 import { routeHref } from '../router';
 import { useBridge, useStore } from '../store';
 
@@ -57,8 +57,14 @@ export function MiningScreen() {
     <section className="screen">
       {header}
       <MiningPanel status={mining.data} info={nodeInfo.data} />
-      <LiveView status={mining.data} />
-      <SubmissionsPanel />
+      {mining.data.mode === 'pool' && mining.data.pool ? (
+        <PoolPanel pool={mining.data.pool} />
+      ) : (
+        <>
+          <LiveView status={mining.data} />
+          <SubmissionsPanel />
+        </>
+      )}
     </section>
   );
 }
@@ -71,6 +77,7 @@ function MiningPanel({ status, info }: { status: MiningStatus; info: NodeInfo })
   const online = useStore((s) => s.connection === 'connected');
   const [mode, setMode] = useState<MiningMode | null>(null);
   const [threads, setThreads] = useState<number | null>(null);
+  const [poolUrl, setPoolUrl] = useState('');
   const [busy, setBusy] = useState<MiningAction | null>(null);
   const [commandError, setCommandError] = useState<string | null>(null);
 
@@ -87,7 +94,11 @@ function MiningPanel({ status, info }: { status: MiningStatus; info: NodeInfo })
     try {
       const next =
         action === 'start'
-          ? await bridge.call('mining.start', { mode: shownMode, threads: shownThreads })
+          ? await bridge.call('mining.start', {
+              mode: shownMode,
+              threads: shownThreads,
+              ...(shownMode === 'pool' ? { poolUrl } : {}),
+            })
           : action === 'pause'
             ? await bridge.call('mining.pause')
             : action === 'resume'
@@ -112,9 +123,24 @@ function MiningPanel({ status, info }: { status: MiningStatus; info: NodeInfo })
             onChange={setThreads}
             disabled={active || busy !== null}
           />
-          {shownMode === 'direct' && !hasWallet && (
+          {shownMode === 'pool' && (
+            <div className="field">
+              <label htmlFor="pool-url">Pool address</label>
+              <input
+                id="pool-url"
+                type="url"
+                placeholder="http://pool.example:8092"
+                value={active && status.pool ? status.pool.url : poolUrl}
+                onChange={(e) => setPoolUrl(e.target.value)}
+                disabled={active || busy !== null}
+                spellCheck={false}
+                data-testid="pool-url"
+              />
+            </div>
+          )}
+          {shownMode !== 'solo' && !hasWallet && (
             <p className="field-help">
-              Direct mining sends results under your key.{' '}
+              {shownMode === 'direct' ? 'Direct' : 'Pool'} mining sends results under your key.{' '}
               <a href={routeHref('wallet')}>Add a key</a> first.
             </p>
           )}
@@ -130,6 +156,7 @@ function MiningPanel({ status, info }: { status: MiningStatus; info: NodeInfo })
         state={status.state}
         busy={busy}
         disabled={!online}
+        canPause={shownMode !== 'pool'}
         onAction={(a) => void run(a)}
       />
       {commandError && (
@@ -167,6 +194,44 @@ function LiveView({ status }: { status: MiningStatus }) {
         fitness={p && isFiniteNumber(p.bestFitness) ? p.bestFitness : null}
       />
     </>
+  );
+}
+
+/** Pool mode: the work done for the pool and what it has booked for this miner. */
+function PoolPanel({ pool }: { pool: PoolView }) {
+  return (
+    <section className="panel" aria-labelledby="pool-title" data-testid="pool-panel">
+      <div className="panel-header">
+        <h3 id="pool-title">Working for {pool.url}</h3>
+        <span className="muted">pool fee {(pool.feeBps / 100).toFixed(2)}%</span>
+      </div>
+      <dl className="facts">
+        <div>
+          <dt>Work units done</dt>
+          <dd data-testid="pool-units">{formatCount(pool.units)}</dd>
+        </div>
+        <div>
+          <dt>Confirmed by other miners</dt>
+          <dd data-testid="pool-accepted">{formatCount(pool.accepted)}</dd>
+        </div>
+        <div>
+          <dt>Not confirmed</dt>
+          <dd>{formatCount(pool.rejected)}</dd>
+        </div>
+        <div>
+          <dt>Your shares this window</dt>
+          <dd data-testid="pool-shares">{pool.shares ?? '–'}</dd>
+        </div>
+        <div>
+          <dt>Reputation</dt>
+          <dd>{pool.reputation ?? '–'}</dd>
+        </div>
+      </dl>
+      <p className="muted">
+        Each unit is also given to other miners; it counts when two results agree exactly. When the
+        pool’s best algorithm wins, its reward is split by shares and paid to your key.
+      </p>
+    </section>
   );
 }
 
