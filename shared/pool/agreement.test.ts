@@ -41,6 +41,21 @@ describe('decide', () => {
     ).toEqual({ state: 'disputed', dissenters: ['a', 'b', 'c'] });
   });
 
+  it('accepts neither side of a tie', () => {
+    const rule = { replicas: 4, agree: 2 };
+    const tie = [
+      { miner: 'a', digest: 'x' },
+      { miner: 'b', digest: 'x' },
+      { miner: 'c', digest: 'y' },
+      { miner: 'd', digest: 'y' },
+    ];
+    expect(decide(tie, rule)).toEqual({ state: 'disputed', dissenters: ['a', 'b', 'c', 'd'] });
+    expect(decide([...tie, { miner: 'e', digest: 'y' }], rule)).toMatchObject({
+      state: 'accepted',
+      digest: 'y',
+    });
+  });
+
   it('rejects a rule that one answer could satisfy', () => {
     expect(() => decide([], { replicas: 3, agree: 1 })).toThrow(/agree must be in 2\.\.3/);
   });

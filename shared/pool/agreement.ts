@@ -48,10 +48,12 @@ export function decide(replicas: readonly Replica[], rule = DEFAULT_AGREEMENT): 
     group.push(miner);
     byDigest.set(digest, group);
   }
-  // The largest group; between equal groups the one whose first member answered first.
+  // The largest group, if it is the only one of its size: a tie (2 against 2 when 4 replicas
+  // are asked for) accepts neither side.
+  const sizes = [...byDigest.values()].map((g) => g.length).sort((a, b) => b - a);
   let best: [string, string[]] | null = null;
   for (const entry of byDigest) if (!best || entry[1].length > best[1].length) best = entry;
-  if (best && best[1].length >= rule.agree) {
+  if (best && best[1].length >= rule.agree && sizes[1] !== sizes[0]) {
     const [digest, agreeing] = best;
     return {
       state: 'accepted',

@@ -86,6 +86,8 @@ type Listener<E extends EventName> = (payload: Events[E]) => void;
 
 const SAVE_EVERY_MS = 60_000;
 const POOL_REFRESH_MS = 5000;
+/** How long a direct claim is followed (DirectMiner's default followMs, plus a margin). */
+const FOLLOW_MS = 11 * 60_000;
 
 /** A pool's address as the person typed it, checked: http(s), no credentials. */
 function checkPoolUrl(url: string | undefined): string {
@@ -177,6 +179,7 @@ export class NodeService {
   }
 
   async close(): Promise<void> {
+    this.updates?.close();
     await this.stopMining();
   }
 
@@ -299,8 +302,9 @@ export class NodeService {
   }
 
   private datasetStatus(): DatasetStatus {
-    // A finished download was checked file by file (MD5) when it landed.
-    if (this.dataset) return this.dataset;
+    // A download under way, or finished (its files were checked by MD5 as they landed). After a
+    // failed one, look again: mining's own download or the person may have put the files there.
+    if (this.dataset && this.dataset.state !== 'error') return this.dataset;
     let dir: string | null = null;
     let error: string | null = null;
     try {
@@ -308,6 +312,7 @@ export class NodeService {
     } catch (err) {
       error = err instanceof Error ? err.message : String(err);
     }
+    if (!dir && !error && this.dataset) return this.dataset;
     return {
       state: dir ? 'ready' : error ? 'error' : 'missing',
       dir: dir ?? cifar10CacheDir({ dataDir: this.o.dataDir }),
@@ -367,9 +372,17 @@ export class NodeService {
     );
   }
 
-  /** A claim on its way to the validators, which a restart would abandon; null when none. */
+  /**
+   * A claim on its way to the validators, which a restart would abandon; null when none. Only
+   * while the direct miner runs and follows it (it stops following after FOLLOW_MS), so a claim
+   * that never got a clear verdict cannot hold an update back for ever.
+   */
   private submissionInFlight(): string | null {
-    const open = this.submissions.find((s) => s.status === 'committed' || s.status === 'submitted');
+    if (!this.direct) return null;
+    const since = Date.now() - FOLLOW_MS;
+    const open = this.submissions.find(
+      (s) => (s.status === 'committed' || s.status === 'submitted') && Date.parse(s.at) > since,
+    );
     return open ? `the verdict on submission ${open.digest.slice(0, 8)}` : null;
   }
 
@@ -636,6 +649,8 @@ export class NodeService {
       await this.direct.client.close();
       this.direct = null;
     }
+    // Nothing is followed any more: a restart that waited for it may go ahead.
+    void this.updates?.recheck();
   }
 
   // --- the network ------------------------------------------------------------------------------

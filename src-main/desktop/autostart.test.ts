@@ -17,13 +17,16 @@ describe('Linux start at login', () => {
   it('writes an autostart entry that starts the app, and removes it', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'autostart-'));
     const file = path.join(dir, 'autostart', 'sota-miner.desktop');
-    const autostart = linuxAutostart('/opt/My "Apps"/sota-miner.AppImage', file);
+    const autostart = linuxAutostart('/opt/My "Apps" 100%/sota-miner.AppImage', file);
     expect(autostart.get()).toBe(false);
     autostart.set(true);
     expect(autostart.get()).toBe(true);
     const entry = readFileSync(file, 'utf8');
     expect(entry).toContain('[Desktop Entry]');
-    expect(entry).toContain('Exec="/opt/My \\"Apps\\"/sota-miner.AppImage" --hidden');
+    // Quoted (\" for a quote, %% for a percent sign), then string-escaped (\\ for a backslash).
+    expect(entry).toContain(
+      String.raw`Exec="/opt/My \\"Apps\\" 100%%/sota-miner.AppImage" --hidden`,
+    );
     autostart.set(false);
     expect(autostart.get()).toBe(false);
     autostart.set(false); // removing twice is fine

@@ -18,6 +18,19 @@ export function autostartFile(env: NodeJS.ProcessEnv = process.env, home = os.ho
   return path.join(base, 'autostart', 'sota-miner.desktop');
 }
 
+/**
+ * An Exec argument quoted per the Desktop Entry spec: in double quotes, with " ` $ and \
+ * preceded by a backslash, and % doubled (field codes).
+ */
+function quoteExecArgument(arg: string): string {
+  return `"${arg.replace(/["`$\\]/g, (c) => `\\${c}`).replace(/%/g, '%%')}"`;
+}
+
+/** The spec's string escaping, applied to the whole value after quoting: a backslash doubles. */
+function desktopEntryString(value: string): string {
+  return value.replace(/\\/g, '\\\\');
+}
+
 /** `command`: what to start (an AppImage's own path, else the installed executable). */
 export function linuxAutostart(command: string, file = autostartFile()): Autostart {
   return {
@@ -28,8 +41,7 @@ export function linuxAutostart(command: string, file = autostartFile()): Autosta
         return;
       }
       mkdirSync(path.dirname(file), { recursive: true });
-      // Exec quoting per the Desktop Entry spec: double quotes, with " ` $ \ escaped.
-      const exec = `"${command.replace(/["`$\\]/g, (c) => `\\${c}`)}" --hidden`;
+      const exec = `${desktopEntryString(quoteExecArgument(command))} --hidden`;
       writeFileSync(
         file,
         [

@@ -39,8 +39,13 @@ function trusted(event: IpcMainInvokeEvent): boolean {
   );
 }
 
-/** Started at login, the app opens to the tray only (`--hidden`); later windows show. */
-let startHidden = process.argv.includes('--hidden');
+/**
+ * Started at login, the app opens to the tray only; later windows show. Windows and Linux pass
+ * `--hidden`; macOS ignores login-item arguments and says wasOpenedAtLogin instead.
+ */
+let startHidden =
+  process.argv.includes('--hidden') ||
+  (process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin);
 
 function startAtLogin(): { getStartAtLogin(): boolean; setStartAtLogin(on: boolean): void } {
   if (process.platform === 'linux') {
@@ -135,6 +140,7 @@ if (headless) {
   app.on('second-instance', () => {
     if (mainWindow) {
       if (mainWindow.isMinimized()) mainWindow.restore();
+      mainWindow.show(); // started at login, the window may never have been shown
       mainWindow.focus();
     }
   });

@@ -166,7 +166,10 @@ export class SearchOrchestrator {
     const data: IslandWorkerData = {
       tasks: shareTasks(options.tasks),
       // One functional-equivalence cache for all threads (the scope is fixed for a search).
-      fec: FecTable.allocate(options.config.fec.enabled ? options.config.fec.cacheSize : 1),
+      // cacheSize is per thread (shared/search/config.ts): the shared table holds as much in all.
+      fec: FecTable.allocate(
+        options.config.fec.enabled ? options.config.fec.cacheSize * threads : 1,
+      ),
     };
     this.pool = new Piscina({
       filename: worker.filename,
@@ -320,40 +323,47 @@ export class SearchOrchestrator {
             ? left * island.msPerIndividual
             : Infinity;
       const release = await this.slots.acquire(priority);
-      if (this.ending()) return release();
-      island.live.counts.fill(0);
-      island.live.best[0] = 0;
-      const job: IslandJob = {
-        island: island.state,
-        config,
-        scope: this.options.scope,
-        maxIndividuals: left,
-        deadline: Date.now() + this.batchLength(batchMs, budget),
-        stop: this.stopFlag,
-        live: island.live,
-        migrants: island.inbox,
-        seeds: island.seeds,
-      };
-      const started = performance.now();
       let result: BatchResult;
+      let elapsedMs: number;
       try {
-        result = (await this.pool.run(job)) as BatchResult;
-        failures = 0;
-      } catch (err) {
-        release();
-        failures++;
-        this.log(
-          `island ${island.state.id}: batch failed (${failures}/${MAX_CONSECUTIVE_FAILURES}): ${err instanceof Error ? err.message : String(err)}`,
-        );
-        if (failures >= MAX_CONSECUTIVE_FAILURES) {
-          this.log(`island ${island.state.id}: giving up after ${failures} failed batches`);
-          return;
+        if (this.ending()) return;
+        // Paused while waiting for a thread: go back to the pause gate, shipping nothing.
+        if (this.state === 'paused') continue;
+        island.live.counts.fill(0);
+        island.live.best[0] = 0;
+        const job: IslandJob = {
+          island: island.state,
+          config,
+          scope: this.options.scope,
+          maxIndividuals: left,
+          deadline: Date.now() + this.batchLength(batchMs, budget),
+          stop: this.stopFlag,
+          live: island.live,
+          migrants: island.inbox,
+          seeds: island.seeds,
+        };
+        const started = performance.now();
+        try {
+          result = (await this.pool.run(job)) as BatchResult;
+          failures = 0;
+        } catch (err) {
+          failures++;
+          this.log(
+            `island ${island.state.id}: batch failed (${failures}/${MAX_CONSECUTIVE_FAILURES}): ${err instanceof Error ? err.message : String(err)}`,
+          );
+          if (failures >= MAX_CONSECUTIVE_FAILURES) {
+            this.log(`island ${island.state.id}: giving up after ${failures} failed batches`);
+            return;
+          }
+          continue;
         }
-        continue;
+        elapsedMs = performance.now() - started;
+      } finally {
+        // Every path gives the thread back: a leaked slot would hang stop() on one thread.
+        release();
       }
-      release();
       if (result.stats.individuals > 0) {
-        island.msPerIndividual = (performance.now() - started) / result.stats.individuals;
+        island.msPerIndividual = elapsedMs / result.stats.individuals;
       }
       // The batch's counts are in the totals now; its best is in the hall of fame if it survived
       // (a best child that aged out within the batch is gone, and is no longer reported).

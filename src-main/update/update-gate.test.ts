@@ -71,7 +71,30 @@ describe('UpdateGate', () => {
     setBusy(null);
     await gate.recheck();
     expect(feed.installs).toBe(1);
-    expect(published.map((s) => s.state)).toEqual(['ready', 'waiting', 'ready']);
+    // The late "ready" republishes the waiting state; the restart then goes ahead.
+    expect(published.map((s) => s.state)).toEqual(['ready', 'waiting', 'waiting']);
+  });
+
+  it('keeps a downloaded update and a requested restart through later feed reports', async () => {
+    const { feed, gate, setBusy } = setup();
+    feed.report({ state: 'ready', version: '1.2.0' });
+    setBusy('the verdict on submission 0a1b2c3d');
+    await gate.install();
+    // The periodic check re-reports the update, then fails offline: the request stands.
+    feed.report({ state: 'available', version: '1.2.0' });
+    feed.report({ state: 'error', error: 'offline' });
+    expect(gate.current()).toMatchObject({ state: 'waiting', version: '1.2.0' });
+    setBusy(null);
+    await gate.recheck();
+    expect(feed.installs).toBe(1);
+    gate.close();
+  });
+
+  it('installs once when asked twice at once', async () => {
+    const { feed, gate } = setup();
+    feed.report({ state: 'ready', version: '1.2.0' });
+    await Promise.all([gate.install(), gate.install()]);
+    expect(feed.installs).toBe(1);
   });
 
   it('reports feed errors without installing anything', async () => {

@@ -5,10 +5,16 @@
  * The rule: an update is downloaded in the background and installed only when the user says so,
  * and never while a submission is on its way to the validators (committed on chain, not yet
  * judged): a restart then would lose the claim's follow-up (resending to validators that missed
- * it, reading the verdict). Asked at such a time, the gate waits and restarts once the verdict is
- * in.
+ * it, reading the verdict). Asked at such a time, the gate waits, looks again every
+ * RECHECK_MS and whenever the node says something finished, and restarts once nothing blocks.
+ *
+ * What the feed reports later does not undo what is known: once a version is downloaded it stays
+ * installable (electron-updater re-reports "available" at each periodic check, and an offline
+ * check reports an error), and a restart the user asked for stays asked for.
  */
 import type { UpdateStatus } from '../../shared/ipc/contract';
+
+export const RECHECK_MS = 30_000;
 
 /** What the shell's update feed reports. */
 export type FeedState =
@@ -27,7 +33,12 @@ export interface UpdateFeed {
 }
 
 export class UpdateGate {
-  private status: UpdateStatus = { state: 'idle', version: null, waitingFor: null, error: null };
+  private feedState: FeedState = { state: 'idle' };
+  private downloaded: string | null = null;
+  private requested = false;
+  private installing = false;
+  private waitingFor: string | null = null;
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly feed: UpdateFeed,
@@ -38,51 +49,69 @@ export class UpdateGate {
     private readonly publish: (status: UpdateStatus) => void,
   ) {
     feed.onState((s) => {
-      if (this.status.state === 'waiting' && s.state === 'ready') return;
-      this.set(
-        s.state === 'error'
-          ? { state: 'error', version: this.status.version, waitingFor: null, error: s.error }
-          : {
-              state: s.state,
-              version: s.state === 'idle' ? null : s.version,
-              waitingFor: null,
-              error: null,
-            },
-      );
+      this.feedState = s;
+      if (s.state === 'ready') this.downloaded = s.version;
+      this.publish(this.current());
     });
   }
 
   current(): UpdateStatus {
-    return this.status;
-  }
-
-  /** The user asked to restart into the update. */
-  async install(): Promise<UpdateStatus> {
-    if (this.status.state !== 'ready' && this.status.state !== 'waiting') return this.status;
-    const busy = this.busyWith();
-    if (busy) {
-      this.set({ ...this.status, state: 'waiting', waitingFor: busy });
-      return this.status;
+    if (this.downloaded) {
+      return {
+        state: this.requested && this.waitingFor ? 'waiting' : 'ready',
+        version: this.downloaded,
+        waitingFor: this.requested ? this.waitingFor : null,
+        error: null,
+      };
     }
-    await this.beforeInstall();
-    this.feed.install();
-    return this.status;
+    const s = this.feedState;
+    return s.state === 'error'
+      ? { state: 'error', version: null, waitingFor: null, error: s.error }
+      : {
+          state: s.state,
+          version: s.state === 'idle' ? null : s.version,
+          waitingFor: null,
+          error: null,
+        };
   }
 
-  /** Something that could have blocked a waiting restart has finished. */
+  /** The user asked to restart into the update: now, or once nothing blocks it. */
+  async install(): Promise<UpdateStatus> {
+    if (!this.downloaded) return this.current();
+    this.requested = true;
+    await this.recheck();
+    return this.current();
+  }
+
+  /** Something that could have blocked a requested restart has finished: restart if nothing does. */
   async recheck(): Promise<void> {
-    if (this.status.state !== 'waiting') return;
+    if (!this.requested || this.installing) return;
     const busy = this.busyWith();
     if (busy) {
-      if (busy !== this.status.waitingFor) this.set({ ...this.status, waitingFor: busy });
+      if (busy !== this.waitingFor) {
+        this.waitingFor = busy;
+        this.publish(this.current());
+      }
+      this.timer ??= setInterval(() => void this.recheck(), RECHECK_MS);
+      this.timer.unref?.();
       return;
     }
-    this.set({ ...this.status, state: 'ready', waitingFor: null });
-    await this.install();
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.waitingFor = null;
+    this.installing = true;
+    try {
+      await this.beforeInstall();
+      this.feed.install();
+    } finally {
+      // quitAndInstall normally ends the process; if it returns or throws, allow another try.
+      this.installing = false;
+    }
   }
 
-  private set(status: UpdateStatus): void {
-    this.status = status;
-    this.publish(status);
+  /** Stops the periodic recheck (the node is closing). */
+  close(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
   }
 }

@@ -12,8 +12,8 @@
  * use stamp and the fitness (a float64 as two words). Writers take a slot by moving its sequence
  * from even to odd with compare-and-swap, write, and make it even again; readers accept a slot only
  * when the sequence is even and unchanged around their reads (a seqlock), so a torn entry is never
- * returned. An insert into a full window replaces the slot used least recently (approximate LRU,
- * bounded like the per-thread LRU it replaces). An insert that loses a race is dropped: the cache
+ * returned. An insert into a full window replaces the slot used least recently (approximate LRU;
+ * the orchestrator sizes the table as the per-thread caches it replaces were, in total). An insert that loses a race is dropped: the cache
  * only saves work, it is never the record of a result.
  */
 
@@ -23,8 +23,11 @@ const KEY = 1; // four words
 const STAMP = 5;
 const VALUE = 6; // two words
 const PROBES = 8;
-/** Word 0 of the buffer is the clock (use stamps); slots start after one slot's worth of words. */
-const HEADER = WORDS;
+/**
+ * Word 0 of the buffer is the clock (use stamps), updated on every hit; slots start 64 bytes on,
+ * so the clock has a cache line of its own and does not slow down the first slots' readers.
+ */
+const HEADER = 16;
 
 export type FecKey = readonly [number, number, number, number];
 
@@ -122,7 +125,8 @@ export class FecTable {
     Atomics.store(w, victim + STAMP, now);
     Atomics.store(w, victim + VALUE, this.pairWords[0]!);
     Atomics.store(w, victim + VALUE + 1, this.pairWords[1]!);
-    // Skips 0 when the sequence wraps: 0 means "never written" to readers.
+    // A slot's sequence never returns to 0 (skipped when it wraps): 0 means "never written", which
+    // is what lets a reader stop probing at the first such slot.
     Atomics.store(w, victim + SEQ, (seq + 2) | 0 || 2);
   }
 }

@@ -34,7 +34,8 @@ export function UpdateBanner() {
       return (
         <div className="banner banner-info banner-action" role="status" data-testid="update-banner">
           <span>
-            sota-miner {update.version} is ready. Mining stops and resumes after the restart.
+            sota-miner {update.version} is ready. Mining stops for the restart; start it again
+            afterwards.
           </span>
           <button type="button" className="button button-primary" onClick={() => void install()}>
             Restart to update
