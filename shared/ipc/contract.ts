@@ -41,6 +41,17 @@ export interface MiningStatus {
   readonly error: string | null;
 }
 
+/** A node that has not mined since it started. */
+export const IDLE_MINING_STATUS: MiningStatus = {
+  state: 'idle',
+  mode: null,
+  threads: 0,
+  progress: null,
+  target: null,
+  pool: null,
+  error: null,
+};
+
 export interface PoolView {
   readonly url: string;
   /** The pool's fee on rewards, in basis points (shown before starting). */

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import { version } from '../../package.json';
 import {
+  IDLE_MINING_STATUS,
   NodeCommandError,
   type Commands,
   type CommandName,
@@ -28,12 +29,12 @@ import {
   type WalletView,
 } from '../../shared/ipc/contract';
 import { makeTrack } from '../../shared/protocol/track';
+import type { TaskData } from '../../shared/task/types';
 import { parseSearchConfig, searchScope, type SearchConfig } from '../../shared/search/config';
-import { searchTaskIds } from '../../shared/task/pairs';
 import { SubtensorClient } from '../chain/client';
 import { downloadCifar10 } from '../dataset/download';
 import { cifar10CacheDir, locateCifar10, type LocateOptions } from '../dataset/locate';
-import { loadTasks } from '../dataset/tasks';
+import { loadSearchTasks } from '../dataset/tasks';
 import type { Logger } from '../log/logger';
 import { DirectClient } from '../miner/direct-client';
 import { DirectMiner, type DirectEvent } from '../miner/direct-miner';
@@ -117,15 +118,7 @@ export class NodeService {
   private keystore: Promise<Keystore> | null = null;
   private search: SearchOrchestrator | null = null;
   private direct: { miner: DirectMiner; client: SubtensorClient } | null = null;
-  private mining: MiningStatus = {
-    state: 'idle',
-    mode: null,
-    threads: 0,
-    progress: null,
-    target: null,
-    pool: null,
-    error: null,
-  };
+  private mining: MiningStatus = IDLE_MINING_STATUS;
   private submissions: SubmissionView[] = [];
   private saver: NodeJS.Timeout | null = null;
   private poolRun: { stop: AbortController; done: Promise<void> } | null = null;
@@ -473,14 +466,7 @@ export class NodeService {
     const stateDir = path.join(this.o.dataDir, mode);
     // One download at a time: a start while Settings downloads waits for that download.
     await this.datasetDownload?.catch(() => {});
-    const tasks = await loadTasks(searchTaskIds(config.tasks.count, config.tasks.firstSeed), {
-      dir: this.o.cifarDir,
-      dataDir: this.o.dataDir,
-      download: true,
-      features: config.tasks.features,
-      train: config.tasks.train,
-      valid: config.tasks.valid,
-    });
+    const tasks = await loadSearchTasks(config, { dir: this.o.cifarDir, dataDir: this.o.dataDir });
     const loaded = await loadSearch(stateDir, scope, config);
     this.o.log.info(loaded.message);
     if (mode === 'direct') this.direct = await this.connectDirect(config, tasks);
@@ -566,7 +552,7 @@ export class NodeService {
 
   private async connectDirect(
     config: SearchConfig,
-    tasks: Awaited<ReturnType<typeof loadTasks>>,
+    tasks: readonly TaskData[],
   ): Promise<{ miner: DirectMiner; client: SubtensorClient }> {
     const keystore = await this.openKeystore();
     const key = keystore.list().find((k) => k.kind !== 'public');

@@ -10,13 +10,12 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseSearchConfig, searchScope, type SearchConfig } from '../../shared/search/config';
 import { formatProgressLine, type SearchProgress } from '../../shared/search/progress';
-import { searchTaskIds } from '../../shared/task/pairs';
 import { createLogger } from '../log/logger';
 import { DirectMiner, type DirectEvent } from '../miner/direct-miner';
 import { defaultDataDir } from '../dataset/locate';
 import { readProgramFile } from './program-file';
 import { connectMiner, type NetworkOptions } from './submit-command';
-import { loadTasks } from '../dataset/tasks';
+import { loadSearchTasks } from '../dataset/tasks';
 import { SearchOrchestrator, defaultThreads } from '../search/orchestrator';
 import { BEST_FOLDER, loadSearch, saveSearch } from '../search/store';
 import { formatDownloadProgress } from './progress';
@@ -92,13 +91,9 @@ export async function runMine(opts: MineOptions, io: MineIo): Promise<MineSummar
   const fromFiles = await Promise.all((opts.from ?? []).map((f) => readProgramFile(f)));
   const scope = searchScope(config);
 
-  const tasks = await loadTasks(searchTaskIds(config.tasks.count, config.tasks.firstSeed), {
+  const tasks = await loadSearchTasks(config, {
     dir: opts.cifarDir,
-    download: true,
     onProgress: (p) => io.log(formatDownloadProgress(p)),
-    features: config.tasks.features,
-    train: config.tasks.train,
-    valid: config.tasks.valid,
   });
   const loaded = opts.fresh ? null : await loadSearch(stateDir, scope, config);
   if (loaded) io.log(loaded.message);

@@ -7,6 +7,8 @@
 
 import path from 'node:path';
 
+import type { SearchConfig } from '../../shared/search/config';
+import { searchTaskIds } from '../../shared/task/pairs';
 import { buildTasks, type ImageSet, type ProjectedTaskOptions } from '../../shared/task/projected';
 import type { TaskData, TaskId } from '../../shared/task/types';
 import { CifarDataError, loadCifar10, type Cifar10 } from './cifar10';
@@ -81,5 +83,23 @@ export async function loadTasks(
     train: opts.train,
     valid: opts.valid,
     test: opts.test,
+  });
+}
+
+/**
+ * The tasks a search configuration names (or `ids`, e.g. a pool's list), at its sizes: what the
+ * miner, the pool and the desktop node build before they search. Downloads CIFAR-10 if missing.
+ */
+export function loadSearchTasks(
+  config: SearchConfig,
+  where: Pick<LoadTasksOptions, 'dir' | 'dataDir' | 'onProgress'> = {},
+  ids: readonly TaskId[] = searchTaskIds(config.tasks.count, config.tasks.firstSeed),
+): Promise<TaskData[]> {
+  return loadTasks(ids, {
+    ...where,
+    download: true,
+    features: config.tasks.features,
+    train: config.tasks.train,
+    valid: config.tasks.valid,
   });
 }

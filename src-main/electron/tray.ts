@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { app, Menu, nativeImage, Tray } from 'electron';
-import type { MiningStatus } from '../../shared/ipc/contract';
+import { IDLE_MINING_STATUS, type MiningStatus } from '../../shared/ipc/contract';
 import type { DesktopNode } from '../bridge/desktop-node';
 
 export function createTray(node: DesktopNode, showWindow: () => void): Tray {
@@ -44,15 +44,7 @@ export function createTray(node: DesktopNode, showWindow: () => void): Tray {
       ]),
     );
   };
-  render({
-    state: 'idle',
-    mode: null,
-    threads: 0,
-    progress: null,
-    target: null,
-    pool: null,
-    error: null,
-  });
+  render(IDLE_MINING_STATUS);
   node.subscribe((event, payload) => {
     if (event === 'mining.status') render(payload as MiningStatus);
   });

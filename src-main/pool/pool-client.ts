@@ -10,7 +10,7 @@ import { Piscina } from 'piscina';
 import { WorkUnitSchema, type WorkResult, type WorkUnit } from '../../shared/pool/units';
 import { parseSearchConfig, searchScope, type SearchConfig } from '../../shared/search/config';
 import type { UnitJobResult, UnitWorkerData } from '../../src-worker/pool/unit.worker';
-import { loadTasks } from '../dataset/tasks';
+import { loadSearchTasks } from '../dataset/tasks';
 import type { Logger } from '../log/logger';
 import { getOkJson, signedRequest } from '../net/http-client';
 import { shareTasks, workerEntry } from '../workers';
@@ -54,14 +54,11 @@ export class PoolClient {
     const config = parseSearchConfig(terms.config);
     if (searchScope(config) !== terms.scope)
       throw new Error(`the pool's configuration does not match its scope ${terms.scope}`);
-    const tasks = await loadTasks(terms.tasks, {
-      dir: this.o.cifarDir,
-      dataDir: this.o.dataDir,
-      download: true,
-      features: config.tasks.features,
-      train: config.tasks.train,
-      valid: config.tasks.valid,
-    });
+    const tasks = await loadSearchTasks(
+      config,
+      { dir: this.o.cifarDir, dataDir: this.o.dataDir },
+      terms.tasks,
+    );
     const worker = workerEntry('unit.worker', 'pool/unit.worker.ts');
     const data: UnitWorkerData = { config, tasks: shareTasks(tasks) };
     this.workers = new Piscina({

@@ -14,7 +14,7 @@ import { LINEAR_BASELINE, makeTrack } from '../../shared/protocol/track';
 import { parseSearchConfig, searchScope } from '../../shared/search/config';
 import { searchTaskIds } from '../../shared/task/pairs';
 import { SubtensorClient } from '../chain/client';
-import { loadTasks } from '../dataset/tasks';
+import { loadSearchTasks } from '../dataset/tasks';
 import { createLogger } from '../log/logger';
 import { DirectClient } from '../miner/direct-client';
 import { DirectMiner } from '../miner/direct-miner';
@@ -79,14 +79,7 @@ export async function runPoolUntilSignal(o: PoolOptions): Promise<void> {
   // The pool's own claims: its best program, judged against the holder on the pool's tasks.
   let direct: DirectMiner | null = null;
   if (client) {
-    const tasks = await loadTasks(searchTaskIds(config.tasks.count, config.tasks.firstSeed), {
-      dir: o.cifarDir,
-      dataDir: o.dataDir,
-      download: true,
-      features: config.tasks.features,
-      train: config.tasks.train,
-      valid: config.tasks.valid,
-    });
+    const tasks = await loadSearchTasks(config, { dir: o.cifarDir, dataDir: o.dataDir });
     direct = new DirectMiner({
       direct: new DirectClient({
         client,
