@@ -78,6 +78,14 @@ test('settings: the dataset and start at login, as a headless node has them', as
   await expect(page.getByTestId('dataset-state')).toContainText(/ready/i);
   await expect(page.getByTestId('start-at-login')).toBeDisabled();
   await expect(page.getByTestId('start-at-login-note')).toContainText(/service manager/);
+  // A network that is not one gets the reason; a good one is saved and shown.
+  await page.getByTestId('network').fill('mainnet');
+  await page.getByTestId('network-save').click();
+  await expect(page.getByTestId('network-error')).toContainText(/neither a network/);
+  await page.getByTestId('network').fill('finney');
+  await page.getByTestId('netuid').fill('42');
+  await page.getByTestId('network-save').click();
+  await expect(page.getByTestId('network-saved')).toBeVisible();
   await shot(page, '07-settings');
 });
 

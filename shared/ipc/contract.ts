@@ -135,6 +135,9 @@ export interface DatasetStatus {
 }
 
 export interface Settings {
+  /** The chain network: finney, test, local, or ws(s):// endpoints; null when none is set. */
+  readonly network: string | null;
+  readonly netuid: number | null;
   readonly startAtLogin: boolean;
   /** Only the desktop app can start with the operating system (a headless node has its service manager). */
   readonly startAtLoginSupported: boolean;
@@ -191,7 +194,11 @@ export interface Commands {
   /** Starts downloading CIFAR-10 into the data folder; progress comes as dataset.status events. */
   'dataset.download': { args: void; result: DatasetStatus };
   'settings.get': { args: void; result: Settings };
-  'settings.set': { args: { startAtLogin: boolean }; result: Settings };
+  /** Changes what is given; the network cannot change while mining. */
+  'settings.set': {
+    args: { startAtLogin?: boolean; network?: string | null; netuid?: number | null };
+    result: Settings;
+  };
   'update.status': { args: void; result: UpdateStatus };
   /** Restarts into a downloaded update, now or (a submission in flight) once it has its verdict. */
   'update.install': { args: void; result: UpdateStatus };

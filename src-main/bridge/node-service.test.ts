@@ -151,10 +151,33 @@ describe('the dataset download', () => {
   });
 });
 
+describe('network settings', () => {
+  it('are checked, saved in the data folder and found again after a restart', async () => {
+    const dataDir = path.join(dir, 'settings-node');
+    const node = service({ dataDir });
+    await expect(node.call('settings.set', { network: 'mainnet' })).rejects.toThrow(
+      /neither a network \(finney, test, local\) nor a ws:\/\/ or wss:\/\/ URL/,
+    );
+    await expect(node.call('settings.set', { netuid: 0 })).rejects.toThrow(/1 to 65535/);
+    expect(await node.call('settings.set', { network: 'local', netuid: 7 })).toMatchObject({
+      network: 'local',
+      netuid: 7,
+    });
+    const again = service({ dataDir });
+    expect(await again.call('node.info', undefined)).toMatchObject({ network: 'local', netuid: 7 });
+    expect(await again.call('settings.set', { network: null })).toMatchObject({
+      network: null,
+      netuid: 7,
+    });
+  });
+});
+
 describe('start at login and updates', () => {
   it('are unsupported in a headless node, with a reason', async () => {
     const node = service();
     expect(await node.call('settings.get', undefined)).toEqual({
+      network: null,
+      netuid: null,
       startAtLogin: false,
       startAtLoginSupported: false,
     });
@@ -182,7 +205,7 @@ describe('start at login and updates', () => {
         updates: feed,
       },
     });
-    expect(await node.call('settings.set', { startAtLogin: true })).toEqual({
+    expect(await node.call('settings.set', { startAtLogin: true })).toMatchObject({
       startAtLogin: true,
       startAtLoginSupported: true,
     });

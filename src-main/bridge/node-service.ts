@@ -42,7 +42,9 @@ import { getOkJson } from '../net/http-client';
 import { PoolClient } from '../pool/pool-client';
 import { SearchOrchestrator, defaultThreads } from '../search/orchestrator';
 import { loadSearch, saveSearch } from '../search/store';
+import { z } from 'zod';
 import { UpdateGate, type UpdateFeed } from '../update/update-gate';
+import { loadNodeSettings, saveNodeSettings, type NodeSettings } from './node-settings';
 import { defaultBtcliWalletRoot, listBtcliWallets, readBtcliHotkey } from '../wallet/btcli';
 import { WalletError } from '../wallet/errors';
 import { parseKeyInput } from '../wallet/key-input';
@@ -121,12 +123,19 @@ export class NodeService {
   private mining: MiningStatus = IDLE_MINING_STATUS;
   private submissions: SubmissionView[] = [];
   private saver: NodeJS.Timeout | null = null;
+  private net: NodeSettings;
   private poolRun: { stop: AbortController; done: Promise<void> } | null = null;
   private dataset: DatasetStatus | null = null;
   private datasetDownload: Promise<void> | null = null;
   private readonly updates: UpdateGate | null;
 
   constructor(private readonly o: NodeServiceOptions) {
+    // Saved settings win over the start-up options: the person changed them in Settings.
+    const saved = loadNodeSettings(o.dataDir, (msg) => o.log.warn(msg));
+    this.net = {
+      network: saved.network ?? o.network ?? null,
+      netuid: saved.netuid ?? o.netuid ?? null,
+    };
     const feed = o.desktop?.updates;
     this.updates = feed
       ? new UpdateGate(
@@ -244,14 +253,36 @@ export class NodeService {
     'dataset.status': async () => this.datasetStatus(),
     'dataset.download': async () => this.downloadDataset(),
     'settings.get': async () => this.settings(),
-    'settings.set': async ({ startAtLogin }) => {
-      if (!this.o.desktop)
-        throw new NodeCommandError(
-          'UNSUPPORTED',
-          'A headless node cannot start at login: run it from your service manager (systemd, launchd).',
-        );
-      this.o.desktop.setStartAtLogin(Boolean(startAtLogin));
-      this.o.log.info('start at login', { on: Boolean(startAtLogin) });
+    'settings.set': async ({ startAtLogin, network, netuid }) => {
+      if (startAtLogin !== undefined) {
+        if (!this.o.desktop)
+          throw new NodeCommandError(
+            'UNSUPPORTED',
+            'A headless node cannot start at login: run it from your service manager (systemd, launchd).',
+          );
+        this.o.desktop.setStartAtLogin(Boolean(startAtLogin));
+        this.o.log.info('start at login', { on: Boolean(startAtLogin) });
+      }
+      if (network !== undefined || netuid !== undefined) {
+        if (this.search || this.poolRun || this.mining.state === 'starting')
+          throw new NodeCommandError('BUSY', 'Stop mining before changing the network.');
+        const next = {
+          network: network === undefined ? this.net.network : network?.trim() || null,
+          netuid: netuid === undefined ? this.net.netuid : netuid,
+        };
+        try {
+          this.net = saveNodeSettings(this.o.dataDir, next);
+        } catch (err) {
+          const message =
+            err instanceof z.ZodError
+              ? 'The subnet must be a whole number from 1 to 65535.'
+              : err instanceof Error
+                ? err.message
+                : String(err);
+          throw new NodeCommandError('BAD_SETTING', message);
+        }
+        this.o.log.info('network settings saved', { ...this.net });
+      }
       return this.settings();
     },
     'update.status': async () => this.updateStatus(),
@@ -262,6 +293,14 @@ export class NodeService {
   };
 
   // --- wallets, dataset, settings, updates ------------------------------------------------------
+
+  private get network(): string | undefined {
+    return this.net.network ?? undefined;
+  }
+
+  private get netuid(): number | undefined {
+    return this.net.netuid ?? undefined;
+  }
 
   private btcliRoot(): string {
     return this.o.btcliRoot ?? defaultBtcliWalletRoot();
@@ -349,6 +388,8 @@ export class NodeService {
 
   private settings(): Settings {
     return {
+      network: this.net.network,
+      netuid: this.net.netuid,
       startAtLogin: this.o.desktop?.getStartAtLogin() ?? false,
       startAtLoginSupported: this.o.desktop !== undefined,
     };
@@ -386,8 +427,8 @@ export class NodeService {
       dataDir: this.o.dataDir,
       cores: availableParallelism(),
       defaultThreads: defaultThreads(),
-      network: this.o.network ?? 'none',
-      netuid: this.o.netuid ?? null,
+      network: this.network ?? 'none',
+      netuid: this.netuid ?? null,
       datasetReady: this.datasetStatus().state === 'ready',
     };
   }
@@ -433,7 +474,7 @@ export class NodeService {
         'BAD_THREADS',
         `Threads must be a whole number from 1 to ${cores}.`,
       );
-    if (mode === 'direct' && (!this.o.network || this.o.netuid === undefined))
+    if (mode === 'direct' && (!this.network || this.netuid === undefined))
       throw new NodeCommandError(
         'NO_NETWORK',
         'Direct mining needs a network and a subnet: start the node with --network and --netuid.',
@@ -559,12 +600,12 @@ export class NodeService {
     if (!key) throw new NodeCommandError('NO_KEY', 'Direct mining needs a key: add one first.');
     const pair: KeyringPair = await keystore.unlock(key.name);
     const client = await SubtensorClient.connect({
-      network: this.o.network!,
+      network: this.network!,
       log: this.o.log.child('chain'),
     });
     const direct = new DirectClient({
       client,
-      netuid: this.o.netuid!,
+      netuid: this.netuid!,
       pair,
       track: makeTrack(),
       log: this.o.log.child('direct'),
@@ -642,21 +683,21 @@ export class NodeService {
   // --- the network ------------------------------------------------------------------------------
 
   private async walletOnChain(): Promise<WalletOnChain> {
-    if (!this.o.network || this.o.netuid === undefined)
+    if (!this.network || this.netuid === undefined)
       throw new NodeCommandError(
         'NO_NETWORK',
         'This node has no network: start it with --network and --netuid to see balances.',
       );
     const keystore = await this.openKeystore().catch(() => null);
     const keys = keystore?.list() ?? [];
-    const netuid = this.o.netuid;
+    const netuid = this.netuid;
     const client = await SubtensorClient.connect({
-      network: this.o.network,
+      network: this.network,
       log: this.o.log.child('chain'),
     });
     try {
       return {
-        network: this.o.network,
+        network: this.network,
         netuid,
         keys: await Promise.all(
           keys.map(async (k) => ({
@@ -672,14 +713,14 @@ export class NodeService {
   }
 
   private async leaderboard(): Promise<Leaderboard> {
-    if (!this.o.network || this.o.netuid === undefined)
+    if (!this.network || this.netuid === undefined)
       return { source: null, holder: null, history: [] };
     const client = await SubtensorClient.connect({
-      network: this.o.network,
+      network: this.network,
       log: this.o.log.child('chain'),
     });
     try {
-      const mg = await client.metagraph(this.o.netuid);
+      const mg = await client.metagraph(this.netuid);
       const urls = mg.neurons
         .filter((n) => n.validatorPermit && n.axon)
         .sort((a, b) => (b.stake > a.stake ? 1 : b.stake < a.stake ? -1 : 0))

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { ReactNode } from 'react';
+import type { FormEvent, ReactNode } from 'react';
 import type { DatasetStatus, Settings } from '../../../shared/ipc/contract';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { ErrorNote, Loading } from '../components/StatusNotes';
@@ -13,8 +13,8 @@ export function SettingsScreen() {
   return (
     <section className="screen">
       <ScreenHeader title="Settings">
-        How this node is set up. The network and the data folder are chosen when the node starts
-        (see the README); the dataset and start at login can be changed here.
+        How this node is set up: the network it mines on, the dataset and start at login. The data
+        folder is chosen when the node starts (see the README).
       </ScreenHeader>
       {info.data === null ? (
         info.error ? (
@@ -29,8 +29,6 @@ export function SettingsScreen() {
               <Fact label="Data folder">
                 <code>{info.data.dataDir}</code>
               </Fact>
-              <Fact label="Network">{info.data.network}</Fact>
-              <Fact label="Subnet (netuid)">{info.data.netuid ?? 'Not set'}</Fact>
               <Fact label="CPU cores">
                 {info.data.cores} (uses {info.data.defaultThreads} by default)
               </Fact>
@@ -40,11 +38,102 @@ export function SettingsScreen() {
               </Fact>
             </dl>
           </div>
+          <NetworkPanel />
           <DatasetPanel />
           <StartAtLoginPanel />
         </>
       )}
     </section>
+  );
+}
+
+/** The network and subnet for direct mining, the wallet's balances and the leaderboard. */
+function NetworkPanel() {
+  const bridge = useBridge();
+  const settings = useStore((s) => s.settings);
+  const loadNodeInfo = useStore((s) => s.loadNodeInfo);
+  const [network, setNetwork] = useState<string | null>(null);
+  const [netuid, setNetuid] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
+  const data = settings.data;
+  if (data === null) return settings.error ? <ErrorNote message={settings.error} /> : <Loading />;
+  const shownNetwork = network ?? data.network ?? '';
+  const shownNetuid = netuid ?? (data.netuid === null ? '' : String(data.netuid));
+
+  async function save(event: FormEvent) {
+    event.preventDefault();
+    setError(null);
+    setSaved(false);
+    try {
+      const next = await bridge.call('settings.set', {
+        network: shownNetwork.trim() || null,
+        netuid: shownNetuid.trim() === '' ? null : Number(shownNetuid),
+      });
+      useStore.setState({ settings: { data: next, loading: false, error: null } });
+      setNetwork(null);
+      setNetuid(null);
+      setSaved(true);
+      void loadNodeInfo();
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  }
+
+  return (
+    <form className="panel form" onSubmit={(e) => void save(e)} noValidate>
+      <div className="panel-header">
+        <h3>Network</h3>
+      </div>
+      <div className="field">
+        <label htmlFor="network">Network</label>
+        <input
+          id="network"
+          type="text"
+          list="networks"
+          placeholder="finney"
+          value={shownNetwork}
+          onChange={(e) => setNetwork(e.target.value)}
+          spellCheck={false}
+          data-testid="network"
+        />
+        <datalist id="networks">
+          <option value="finney" />
+          <option value="test" />
+          <option value="local" />
+        </datalist>
+        <p className="field-help">
+          finney (main), test, local, or your node’s ws:// or wss:// address.
+        </p>
+      </div>
+      <div className="field">
+        <label htmlFor="netuid">Subnet (netuid)</label>
+        <input
+          id="netuid"
+          type="number"
+          min={1}
+          max={65535}
+          value={shownNetuid}
+          onChange={(e) => setNetuid(e.target.value)}
+          data-testid="netuid"
+        />
+      </div>
+      {error && (
+        <p className="inline-error" role="alert" data-testid="network-error">
+          {error}
+        </p>
+      )}
+      {saved && (
+        <p className="muted" role="status" data-testid="network-saved">
+          Saved. Direct mining, the wallet and the leaderboard use it from now on.
+        </p>
+      )}
+      <div className="form-actions">
+        <button type="submit" className="button button-primary" data-testid="network-save">
+          Save
+        </button>
+      </div>
+    </form>
   );
 }
 

@@ -1,0 +1,50 @@
+/**
+ * What a person sets in the Settings screen and expects to find again after a restart: the
+ * network (name or endpoints) and the subnet. One small JSON file in the data folder, written
+ * atomically; a file that cannot be read is reported and set aside, never deleted.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { resolveEndpoints } from '../chain/networks';
+
+const FILE = 'settings.json';
+
+const NodeSettingsSchema = z.strictObject({
+  network: z.string().min(1).max(1000).nullable(),
+  netuid: z.number().int().min(1).max(65_535).nullable(),
+});
+export type NodeSettings = z.infer<typeof NodeSettingsSchema>;
+
+const EMPTY: NodeSettings = { network: null, netuid: null };
+
+/** The saved settings, or none; `warn` hears of a file that was unreadable (and set aside). */
+export function loadNodeSettings(dataDir: string, warn: (msg: string) => void): NodeSettings {
+  const file = path.join(dataDir, FILE);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return EMPTY;
+  }
+  try {
+    return NodeSettingsSchema.parse(JSON.parse(text));
+  } catch (err) {
+    const aside = `${file}.unreadable-${Date.now()}`;
+    renameSync(file, aside);
+    warn(`settings file unreadable (${(err as Error).message}); kept as ${path.basename(aside)}`);
+    return EMPTY;
+  }
+}
+
+/** Checks and saves; throws an Error with a message for a person on a bad value. */
+export function saveNodeSettings(dataDir: string, settings: NodeSettings): NodeSettings {
+  const checked = NodeSettingsSchema.parse(settings);
+  if (checked.network !== null) resolveEndpoints(checked.network); // throws with the reason
+  mkdirSync(dataDir, { recursive: true });
+  const file = path.join(dataDir, FILE);
+  const temp = `${file}.tmp-${process.pid}`;
+  writeFileSync(temp, `${JSON.stringify(checked, null, 2)}\n`, { mode: 0o600 });
+  renameSync(temp, file);
+  return checked;
+}
