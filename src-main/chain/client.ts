@@ -21,8 +21,9 @@ import {
   type RegistrationQuote,
   uidOf,
 } from './registration';
+import { hotkeyAlpha, removeStake, type Unstaked } from './stake';
 import { readSubnetSettings, type SubnetSettings } from './subnet';
-import { NonceManager, type TxResult } from './tx';
+import { NonceManager, type SubmitOptions, type TxResult } from './tx';
 import {
   type PendingReveal,
   readWeights,
@@ -95,6 +96,21 @@ export class SubtensorClient implements ChainContext {
 
   balance(address: string): Promise<bigint> {
     return freeBalance(this, address);
+  }
+
+  /** The hotkey's stake on the subnet, in alpha (dynamic TAO). */
+  hotkeyAlpha(netuid: number, hotkey: string): Promise<bigint> {
+    return hotkeyAlpha(this, netuid, hotkey);
+  }
+
+  removeStake(
+    netuid: number,
+    hotkey: string,
+    coldkey: KeyringPair,
+    alpha: bigint,
+    opts?: SubmitOptions,
+  ): Promise<Unstaked> {
+    return removeStake(this, netuid, hotkey, coldkey, alpha, opts);
   }
 
   uidOf(netuid: number, hotkey: string): Promise<number | null> {

@@ -64,6 +64,11 @@ export interface SubmitOptions {
   timeoutMs?: number;
   /** What the log line calls this transaction, e.g. "burned_register". */
   label?: string;
+  /**
+   * Called with the transaction's hash once it is signed, before it is sent: a caller that must
+   * find it again after a crash (pool unstakes) records the hash here.
+   */
+  onSigned?: (txHash: string) => void;
 }
 
 export interface TxContext {
@@ -93,6 +98,7 @@ export async function submit(
   }
   const txHash = signed.hash.toHex();
   log.debug('submitting', { label, signer: signer.address, nonce, txHash });
+  opts.onSigned?.(txHash);
 
   return new Promise<TxResult>((resolve, reject) => {
     let unsub: (() => void) | undefined;
@@ -172,4 +178,40 @@ export async function submit(
 /** The first event `section.method` of a result, or undefined. */
 export function findEvent(result: TxResult, section: string, method: string): TxEvent | undefined {
   return result.events.find((e) => e.section === section && e.method === method);
+}
+
+/**
+ * Looks for the transaction `txHash` in blocks `from`..`to` of the best chain (a caller that
+ * crashed after sending it finds out what became of it). Returns its block and events, with
+ * `ok` false when it was included but failed; null when it is in none of them.
+ */
+export async function findIncluded(
+  ctx: Pick<TxContext, 'api'>,
+  txHash: string,
+  from: number,
+  to: number,
+): Promise<{ blockNumber: number; ok: boolean; events: TxEvent[] } | null> {
+  const { api } = ctx;
+  for (let n = Math.max(1, from); n <= to; n++) {
+    const hash = await api.rpc.chain.getBlockHash(n);
+    const block = await api.rpc.chain.getBlock(hash);
+    const index = block.block.extrinsics.findIndex((x) => x.hash.toHex() === txHash);
+    if (index < 0) continue;
+    const records = (await (
+      await api.at(hash)
+    ).query['system']!['events']!()) as unknown as Array<{
+      phase: { isApplyExtrinsic: boolean; asApplyExtrinsic: { toNumber(): number } };
+      event: { section: string; method: string; data: Array<{ toJSON(): unknown }> };
+    }>;
+    const events: TxEvent[] = records
+      .filter((r) => r.phase.isApplyExtrinsic && r.phase.asApplyExtrinsic.toNumber() === index)
+      .map(({ event }) => ({
+        section: event.section,
+        method: event.method,
+        data: event.data.map((d) => d.toJSON()),
+      }));
+    const ok = events.some((e) => e.section === 'system' && e.method === 'ExtrinsicSuccess');
+    return { blockNumber: n, ok, events };
+  }
+  return null;
 }

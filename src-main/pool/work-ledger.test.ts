@@ -138,4 +138,81 @@ describe('WorkLedger', () => {
     expect(l.lease('mallory', 1000, LEASE_MS)).toBeNull();
     expect(l.lease('alice', 1000, LEASE_MS)).not.toBeNull();
   });
+
+  it('books a window from chain: its split, its origin, and the next window’s baseline', () => {
+    const { l, file } = ledger();
+    for (const m of ['alice', 'bob', 'mallory']) l.lease(m, 1, LEASE_MS);
+    l.submit('alice', honest(1), 2);
+    l.submit('bob', honest(1), 3);
+    l.submit('mallory', altered(1), 4);
+    expect(l.rewardState()).toBeNull();
+    l.openRewards(100, 5_000n);
+    l.openRewards(200, 9_999n); // opening twice keeps the first window
+    l.noteHeld(150);
+    l.noteHeld(160); // the first block the pool held the state of the art counts
+    l.beginUnstake({ alpha: 700n, block: 170, txHash: '0xab' });
+    expect(l.rewardState()).toEqual({
+      openedBlock: 100,
+      baselineAlpha: 5_000n,
+      heldBlock: 150,
+      unstaking: { alpha: 700n, block: 170, txHash: '0xab' },
+    });
+
+    const { window, fee, amounts } = l.closeWindow(1_001n, 500, 7, {
+      block: 171,
+      earnedAlpha: 700n,
+      unstakeTx: '0xab',
+      nextBaseline: 5_000n,
+    });
+    expect(fee).toBe(50n);
+    expect(amounts).toEqual(
+      new Map([
+        ['alice', 476n],
+        ['bob', 475n],
+      ]),
+    );
+    // The next window opens at the unstake's block, from what the hotkey kept.
+    expect(l.rewardState()).toEqual({
+      openedBlock: 171,
+      baselineAlpha: 5_000n,
+      heldBlock: null,
+      unstaking: null,
+    });
+    l.close();
+
+    const again = WorkLedger.open(file);
+    expect(again.windows()).toEqual([
+      {
+        id: window,
+        closedAt: 7,
+        block: 171,
+        total: 1_001n,
+        fee: 50n,
+        feeBps: 500,
+        earnedAlpha: 700n,
+        unstakeTx: '0xab',
+        shares: new Map([
+          ['alice', 2000n],
+          ['bob', 2000n],
+        ]),
+        amounts,
+      },
+    ]);
+    expect(again.balances('alice')).toEqual({ pending: 476n, paid: 0n });
+    again.markPaid('alice', 'alice-coldkey', '0xcd', 9);
+    expect(again.balances('alice')).toEqual({ pending: 0n, paid: 476n });
+    expect(again.payouts('alice')).toEqual([
+      { window, amount: 476n, payee: 'alice-coldkey', txHash: '0xcd', paidAt: 9 },
+    ]);
+    expect(again.balances('mallory')).toEqual({ pending: 0n, paid: 0n });
+    again.close();
+  });
+
+  it('forgets an unstake that never reached a block, keeping the window open', () => {
+    const { l } = ledger();
+    l.openRewards(10, 0n);
+    l.beginUnstake({ alpha: 5n, block: 20, txHash: '0x01' });
+    l.abandonUnstake();
+    expect(l.rewardState()).toMatchObject({ openedBlock: 10, baselineAlpha: 0n, unstaking: null });
+  });
 });

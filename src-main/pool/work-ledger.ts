@@ -105,6 +105,27 @@ const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `);
   },
+  // Reward windows measured on chain (rewards.ts): what the pool's hotkey earned, the unstake
+  // that turned it into TAO, and the window in progress.
+  (db) => {
+    db.exec(`
+      ALTER TABLE windows ADD COLUMN block INTEGER;
+      ALTER TABLE windows ADD COLUMN earned_alpha TEXT;
+      ALTER TABLE windows ADD COLUMN unstake_tx TEXT;
+      ALTER TABLE credits ADD COLUMN payee TEXT;
+
+      CREATE TABLE reward_state (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        opened_block INTEGER NOT NULL,
+        -- The pool hotkey's alpha when the window opened: what it earns is what comes on top.
+        baseline_alpha TEXT NOT NULL,
+        -- The first block of this window at which the pool's program held the state of the art.
+        held_block INTEGER,
+        -- An unstake sent but not yet booked: {alpha, block, txHash} (see rewards.ts, recovery).
+        unstaking_json TEXT
+      );
+    `);
+  },
 ];
 
 export interface Lease {
@@ -128,6 +149,55 @@ export interface MinerAccount {
   readonly agreed: number;
   readonly dissented: number;
   readonly late: number;
+}
+
+/** The reward window in progress (rewards.ts). Alpha amounts in the subnet's smallest unit. */
+export interface RewardState {
+  readonly openedBlock: number;
+  readonly baselineAlpha: bigint;
+  readonly heldBlock: number | null;
+  readonly unstaking: PendingUnstake | null;
+}
+
+/** An unstake that was signed and sent; booked when it is found in a block. */
+export interface PendingUnstake {
+  readonly alpha: bigint;
+  /** The head when it was sent: the search for it starts there. */
+  readonly block: number;
+  readonly txHash: string;
+}
+
+/** What a closed window's reward came from on chain. */
+export interface WindowOrigin {
+  /** The block of the unstake. */
+  readonly block: number;
+  readonly earnedAlpha: bigint;
+  readonly unstakeTx: string;
+  /** The hotkey's alpha left after the unstake: the next window's baseline. */
+  readonly nextBaseline: bigint;
+}
+
+/** A closed window as the pool publishes it: anyone can recompute the split from it. */
+export interface RewardWindow {
+  readonly id: number;
+  readonly closedAt: number;
+  readonly block: number | null;
+  readonly total: bigint;
+  readonly fee: bigint;
+  readonly feeBps: number;
+  readonly earnedAlpha: bigint | null;
+  readonly unstakeTx: string | null;
+  readonly shares: ReadonlyMap<string, bigint>;
+  readonly amounts: ReadonlyMap<string, bigint>;
+}
+
+export interface Payout {
+  readonly window: number;
+  readonly amount: bigint;
+  /** The account the transfer went to (the coldkey that owns the miner's hotkey), once paid. */
+  readonly payee: string | null;
+  readonly txHash: string | null;
+  readonly paidAt: number | null;
 }
 
 interface MinerRow {
@@ -316,6 +386,7 @@ export class WorkLedger {
     total: bigint,
     feeBps: number,
     now: number,
+    origin?: WindowOrigin,
   ): { window: number; fee: bigint; amounts: Map<string, bigint> } {
     return this.db.transaction(() => {
       const shares = this.shares();
@@ -323,7 +394,8 @@ export class WorkLedger {
       const window = Number(
         this.db
           .prepare(
-            'INSERT INTO windows (closed_at, total, fee, fee_bps, shares_json) VALUES (?, ?, ?, ?, ?)',
+            `INSERT INTO windows (closed_at, total, fee, fee_bps, shares_json, block, earned_alpha, unstake_tx)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
           )
           .run(
             now,
@@ -331,8 +403,19 @@ export class WorkLedger {
             fee.toString(),
             feeBps,
             JSON.stringify(Object.fromEntries([...shares].map(([m, v]) => [m, v.toString()]))),
+            origin?.block ?? null,
+            origin?.earnedAlpha.toString() ?? null,
+            origin?.unstakeTx ?? null,
           ).lastInsertRowid,
       );
+      // The window's reward is booked: the next one starts from what the hotkey holds now.
+      if (origin)
+        this.db
+          .prepare(
+            `UPDATE reward_state SET opened_block = ?, baseline_alpha = ?, held_block = NULL,
+               unstaking_json = NULL WHERE id = 1`,
+          )
+          .run(origin.block, origin.nextBaseline.toString());
       const credit = this.db.prepare(
         'INSERT INTO credits (window, miner, amount) VALUES (?, ?, ?)',
       );
@@ -357,19 +440,147 @@ export class WorkLedger {
     return out;
   }
 
-  /** Marks every unpaid credit of `miner` as paid by the transfer `txHash`. */
-  markPaid(miner: string, txHash: string, now: number): void {
+  /** Marks every unpaid credit of `miner` as paid to `payee` by the transfer `txHash`. */
+  markPaid(miner: string, payee: string, txHash: string, now: number): void {
     this.db
-      .prepare('UPDATE credits SET tx_hash = ?, paid_at = ? WHERE miner = ? AND tx_hash IS NULL')
-      .run(txHash, now, miner);
+      .prepare(
+        'UPDATE credits SET tx_hash = ?, payee = ?, paid_at = ? WHERE miner = ? AND tx_hash IS NULL',
+      )
+      .run(txHash, payee, now, miner);
   }
 
   /** A miner's payout history, newest first: window, amount and the transfer that paid it. */
-  payouts(miner: string): Array<{ window: number; amount: bigint; txHash: string | null }> {
+  payouts(miner: string, limit = 100): Payout[] {
     const rows = this.db
-      .prepare('SELECT window, amount, tx_hash FROM credits WHERE miner = ? ORDER BY id DESC')
-      .all(miner) as Array<{ window: number; amount: string; tx_hash: string | null }>;
-    return rows.map((r) => ({ window: r.window, amount: BigInt(r.amount), txHash: r.tx_hash }));
+      .prepare(
+        `SELECT window, amount, payee, tx_hash, paid_at FROM credits WHERE miner = ?
+         ORDER BY id DESC LIMIT ?`,
+      )
+      .all(miner, limit) as Array<{
+      window: number;
+      amount: string;
+      payee: string | null;
+      tx_hash: string | null;
+      paid_at: number | null;
+    }>;
+    return rows.map((r) => ({
+      window: r.window,
+      amount: BigInt(r.amount),
+      payee: r.payee,
+      txHash: r.tx_hash,
+      paidAt: r.paid_at,
+    }));
+  }
+
+  /** What a miner is owed and was paid, in RAO, over the pool's whole life. */
+  balances(miner: string): { pending: bigint; paid: bigint } {
+    const rows = this.db
+      .prepare('SELECT amount, tx_hash FROM credits WHERE miner = ?')
+      .all(miner) as Array<{ amount: string; tx_hash: string | null }>;
+    let pending = 0n;
+    let paid = 0n;
+    for (const r of rows) {
+      if (r.tx_hash === null) pending += BigInt(r.amount);
+      else paid += BigInt(r.amount);
+    }
+    return { pending, paid };
+  }
+
+  /** Closed windows, newest first, with each one's share table and split. */
+  windows(limit = 20): RewardWindow[] {
+    const rows = this.db
+      .prepare(
+        `SELECT id, closed_at, block, total, fee, fee_bps, earned_alpha, unstake_tx, shares_json
+         FROM windows ORDER BY id DESC LIMIT ?`,
+      )
+      .all(limit) as Array<{
+      id: number;
+      closed_at: number;
+      block: number | null;
+      total: string;
+      fee: string;
+      fee_bps: number;
+      earned_alpha: string | null;
+      unstake_tx: string | null;
+      shares_json: string;
+    }>;
+    const credits = this.db.prepare('SELECT miner, amount FROM credits WHERE window = ?');
+    return rows.map((r) => ({
+      id: r.id,
+      closedAt: r.closed_at,
+      block: r.block,
+      total: BigInt(r.total),
+      fee: BigInt(r.fee),
+      feeBps: r.fee_bps,
+      earnedAlpha: r.earned_alpha === null ? null : BigInt(r.earned_alpha),
+      unstakeTx: r.unstake_tx,
+      shares: new Map(
+        Object.entries(JSON.parse(r.shares_json) as Record<string, string>).map(([m, v]) => [
+          m,
+          BigInt(v),
+        ]),
+      ),
+      amounts: new Map(
+        (credits.all(r.id) as Array<{ miner: string; amount: string }>).map((c) => [
+          c.miner,
+          BigInt(c.amount),
+        ]),
+      ),
+    }));
+  }
+
+  /** The reward window in progress, or null before the pool first measured its hotkey. */
+  rewardState(): RewardState | null {
+    const row = this.db
+      .prepare(
+        'SELECT opened_block, baseline_alpha, held_block, unstaking_json FROM reward_state WHERE id = 1',
+      )
+      .get() as
+      | {
+          opened_block: number;
+          baseline_alpha: string;
+          held_block: number | null;
+          unstaking_json: string | null;
+        }
+      | undefined;
+    if (!row) return null;
+    const u = row.unstaking_json
+      ? (JSON.parse(row.unstaking_json) as { alpha: string; block: number; txHash: string })
+      : null;
+    return {
+      openedBlock: row.opened_block,
+      baselineAlpha: BigInt(row.baseline_alpha),
+      heldBlock: row.held_block,
+      unstaking: u ? { alpha: BigInt(u.alpha), block: u.block, txHash: u.txHash } : null,
+    };
+  }
+
+  /** Opens the first reward window: the hotkey's alpha now is not the miners' (the operator's stake). */
+  openRewards(block: number, baselineAlpha: bigint): void {
+    this.db
+      .prepare(
+        'INSERT OR IGNORE INTO reward_state (id, opened_block, baseline_alpha) VALUES (1, ?, ?)',
+      )
+      .run(block, baselineAlpha.toString());
+  }
+
+  /** Notes that the pool held the state of the art at `block` (the first such block counts). */
+  noteHeld(block: number): void {
+    this.db
+      .prepare('UPDATE reward_state SET held_block = ? WHERE id = 1 AND held_block IS NULL')
+      .run(block);
+  }
+
+  /** Records an unstake about to be sent, before it is: a crash then cannot lose its TAO. */
+  beginUnstake(u: PendingUnstake): void {
+    this.db
+      .prepare('UPDATE reward_state SET unstaking_json = ? WHERE id = 1')
+      .run(JSON.stringify({ alpha: u.alpha.toString(), block: u.block, txHash: u.txHash }));
+  }
+
+  /** Forgets an unstake that never reached a block (its alpha is still staked and still counts). */
+  abandonUnstake(): void {
+    this.db.prepare('UPDATE reward_state SET unstaking_json = NULL WHERE id = 1').run();
   }
 
   /** Replay protection for signed requests (NonceStore): false when the nonce was used. */

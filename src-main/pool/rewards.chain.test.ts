@@ -1,0 +1,183 @@
+/**
+ * Reward windows on the real Subtensor runtime under chopsticks: the pool's hotkey earns alpha,
+ * the window closes only once the pool holds the state of the art, the earned alpha is unstaked
+ * and the TAO that came out is split and paid exactly; an unstake sent before a crash is found in
+ * its block and booked once.
+ *
+ * This runtime under chopsticks pays no miner incentive (measured: Rank and Incentive stay 0 with
+ * weights set; emission follows stake), so the pool's hotkey earns here through stake of its own.
+ * What arrives on the hotkey is real emission either way, and the pool books it the same way.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Keyring } from '@polkadot/keyring';
+import { cryptoWaitReady, mnemonicGenerate } from '@polkadot/util-crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WorkResult, WorkUnit } from '../../shared/pool/units';
+import { startLocalnet, type Localnet } from '../chain/localnet';
+import { submit } from '../chain/tx';
+import { silentLogger } from '../log/logger';
+import { RewardWindows } from './rewards';
+import { WorkLedger } from './work-ledger';
+
+const TAO = 1_000_000_000n;
+const unitId = (n: number) => n.toString(16).padStart(32, '0');
+const unit = (n: number): WorkUnit => ({
+  kind: 'evaluate',
+  id: unitId(n),
+  scope: 's',
+  programs: ['p'],
+  tasks: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+});
+const result = (n: number): WorkResult => ({
+  kind: 'evaluate',
+  unit: unitId(n),
+  fitnesses: [[0.6]],
+});
+
+describe('pool reward windows on chain', () => {
+  let net: Localnet;
+  let netuid: number;
+  const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+  const newAddress = () => keyring.addFromMnemonic(mnemonicGenerate()).address;
+
+  beforeAll(async () => {
+    await cryptoWaitReady();
+    net = await startLocalnet({});
+    netuid = net.netuid!;
+    await net.deepenPool(netuid, 1_000_000n * TAO);
+    const { spareColdkey, spareHotkey } = net.accounts;
+    await net.client.burnedRegister(netuid, spareHotkey.address, spareColdkey, 10n * TAO);
+    await submit(
+      net.client,
+      net.client.api.tx['subtensorModule']!['addStake']!(spareHotkey.address, netuid, 100n * TAO),
+      spareColdkey,
+    );
+  });
+  afterAll(async () => {
+    await net?.close();
+  });
+
+  function setUp(windowBlocks: number) {
+    const ledger = WorkLedger.open(path.join(mkdtempSync(path.join(tmpdir(), 'rewards-')), 'p.db'));
+    const [alice, bob, x, y, z] = Array.from({ length: 5 }, newAddress) as [
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    // alice agrees on two units, bob on one; x, y and z share them.
+    for (const [n, miners] of [
+      [1, [alice, bob, x]],
+      [2, [alice, y, z]],
+    ] as const) {
+      ledger.addUnit(unit(n), 10, n);
+      for (const m of miners) ledger.lease(m, n, 60_000);
+      for (const m of miners) ledger.submit(m, result(n), n + 1);
+    }
+    const held = { now: false };
+    const rewards = new RewardWindows({
+      client: net.client,
+      ledger,
+      netuid,
+      hotkey: net.accounts.spareHotkey.address,
+      coldkey: net.accounts.spareColdkey,
+      feeBps: 1000,
+      minimumPayoutRao: 1n,
+      windowBlocks,
+      holdsSota: async () => held.now,
+      payee: (m) => m,
+      log: silentLogger,
+    });
+    return { ledger, rewards, held, alice, bob, miners: [alice, bob, x, y, z] };
+  }
+
+  const step = async (rewards: RewardWindows) => {
+    const block = await net.newBlock();
+    await rewards.onBlock(block);
+    return block;
+  };
+
+  it('closes a window only once the pool has won, and pays the unstaked TAO exactly', async () => {
+    const { ledger, rewards, held, alice, bob, miners } = setUp(12);
+    const opened = await step(rewards);
+    expect(ledger.rewardState()).toMatchObject({ openedBlock: opened, heldBlock: null });
+    // Blocks pass and alpha arrives, but the pool has not won: nothing closes.
+    for (let i = 0; i < 15; i++) await step(rewards);
+    expect(ledger.windows()).toEqual([]);
+    const alphaBefore = await net.client.hotkeyAlpha(netuid, net.accounts.spareHotkey.address);
+    expect(alphaBefore).toBeGreaterThan(ledger.rewardState()!.baselineAlpha);
+
+    held.now = true;
+    const balances = async () => Promise.all(miners.map((m) => net.client.balance(m)));
+    const before = await balances();
+    for (let i = 0; i < 8 && ledger.windows().length === 0; i++) await step(rewards);
+    const [w] = ledger.windows();
+    expect(w).toBeDefined();
+    expect(w!.unstakeTx).toMatch(/^0x[0-9a-f]{64}$/);
+    expect(w!.earnedAlpha!).toBeGreaterThan(0n);
+    expect(w!.total).toBeGreaterThan(0n);
+    expect([...w!.amounts.values()].reduce((a, b) => a + b, w!.fee)).toBe(w!.total);
+    expect(w!.fee).toBe((w!.total * 1000n) / 10_000n);
+
+    // Paid in the same step, each payee by exactly its credit.
+    const after = await balances();
+    const credited = miners.map((m) => w!.amounts.get(m) ?? 0n);
+    expect(after.map((b, i) => b - before[i]!)).toEqual(credited);
+    expect(ledger.unpaid().size).toBe(0);
+    // alice agreed on two units, bob on one: her credit is twice his, to the rounding RAO.
+    const a = w!.amounts.get(alice)!;
+    const b = w!.amounts.get(bob)!;
+    expect(a - 2n * b).toBeLessThanOrEqual(2n);
+    expect(a - 2n * b).toBeGreaterThanOrEqual(-2n);
+    // The next window starts at the unstake, and needs a new win.
+    expect(ledger.rewardState()).toMatchObject({ openedBlock: w!.block, heldBlock: null });
+    await rewards.stop();
+    ledger.close();
+  }, 180_000);
+
+  it('books an unstake sent before a crash once it finds it in its block', async () => {
+    const { ledger, rewards, alice } = setUp(1000);
+    await step(rewards); // opens the window
+    await net.newBlock(12);
+    const hotkey = net.accounts.spareHotkey.address;
+    const earned =
+      (await net.client.hotkeyAlpha(netuid, hotkey)) - ledger.rewardState()!.baselineAlpha;
+    expect(earned).toBeGreaterThan(0n);
+    // The pool sends the unstake, booking its hash first, then dies before booking the window.
+    const block = await net.headNumber();
+    const sent = await net.client.removeStake(netuid, hotkey, net.accounts.spareColdkey, earned, {
+      onSigned: (txHash) => ledger.beginUnstake({ alpha: earned, block, txHash }),
+    });
+    await rewards.stop();
+
+    const restarted = new RewardWindows({
+      client: net.client,
+      ledger,
+      netuid,
+      hotkey,
+      coldkey: net.accounts.spareColdkey,
+      feeBps: 1000,
+      minimumPayoutRao: 1n,
+      windowBlocks: 1000,
+      holdsSota: async () => false,
+      payee: (m) => m,
+      log: silentLogger,
+    });
+    await step(restarted);
+    const [w] = ledger.windows();
+    expect(w).toMatchObject({
+      unstakeTx: sent.tx.txHash,
+      total: sent.tao,
+      earnedAlpha: sent.alpha,
+    });
+    expect(ledger.rewardState()!.unstaking).toBeNull();
+    await step(restarted); // nothing is booked twice
+    expect(ledger.windows()).toHaveLength(1);
+    expect(ledger.payouts(alice)[0]!.txHash).toMatch(/^0x/); // and the credit was paid
+    await restarted.stop();
+    ledger.close();
+  }, 180_000);
+});
