@@ -20,7 +20,7 @@ import { programDigest } from '../shared/algorithm/canonical';
 import { parseProgramOrThrow, printProgram } from '../shared/algorithm/dsl';
 import { startLocalnet, type Localnet } from '../src-main/chain/localnet';
 import { submit as submitTx } from '../src-main/chain/tx';
-import { firstPublicIpv4 } from '../src-main/validator/config';
+import { firstPublicIpv4 } from '../src-main/net/addresses';
 import { btcliKeyfileJson } from '../src-main/wallet/btcli-fixture';
 import {
   NodeProcess,

@@ -49,6 +49,7 @@ async function main(): Promise<void> {
       feeBps: 500,
       minimumPayoutRao: '0',
       leaseSeconds: 600,
+      windowBlocks: null,
       scope: searchScope(config),
       config,
       tasks: taskIds,

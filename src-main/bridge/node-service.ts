@@ -32,6 +32,7 @@ import { makeTrack } from '../../shared/protocol/track';
 import type { TaskData } from '../../shared/task/types';
 import { parseSearchConfig, searchScope, type SearchConfig } from '../../shared/search/config';
 import { SubtensorClient } from '../chain/client';
+import { isValidator } from '../chain/metagraph';
 import { downloadCifar10 } from '../dataset/download';
 import { cifar10CacheDir, locateCifar10, type LocateOptions } from '../dataset/locate';
 import { loadSearchTasks } from '../dataset/tasks';
@@ -722,7 +723,7 @@ export class NodeService {
     try {
       const mg = await client.metagraph(this.netuid);
       const urls = mg.neurons
-        .filter((n) => n.validatorPermit && n.axon)
+        .filter((n) => isValidator(n) && n.axon)
         .sort((a, b) => (b.stake > a.stake ? 1 : b.stake < a.stake ? -1 : 0))
         .map((n) => `http://${n.axon!.ip}:${n.axon!.port}`);
       for (const url of urls) {

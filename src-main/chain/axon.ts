@@ -18,6 +18,21 @@ export interface AxonEndpoint {
   readonly protocol?: number;
   /** The client's version, an integer (e.g. 1_000_000 * major + …). */
   readonly version?: number;
+  /** What the endpoint serves; 'pool' marks a pool node (see AXON_ROLES). Default: a node. */
+  readonly role?: AxonRole;
+}
+
+/**
+ * What an endpoint serves, announced in serve_axon's first placeholder field (which Subtensor
+ * stores and never reads): 0 for a validator or miner node, 1 for a pool. Pools hold permits
+ * like anyone registered, but are not validators: miners and validators leave them out, and
+ * miners find pools by it.
+ */
+export const AXON_ROLES = { node: 0, pool: 1 } as const;
+export type AxonRole = keyof typeof AXON_ROLES;
+
+export function axonRole(placeholder1: number): AxonRole {
+  return placeholder1 === AXON_ROLES.pool ? 'pool' : 'node';
 }
 
 function ipv6Groups(ip: string): number[] {
@@ -76,7 +91,7 @@ export async function serveAxon(
     axon.port,
     type,
     axon.protocol ?? 4,
-    0,
+    AXON_ROLES[axon.role ?? 'node'],
     0,
   );
   return submit(ctx, call, hotkey, { label: 'serve_axon' });

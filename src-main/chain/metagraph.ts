@@ -6,7 +6,7 @@
  */
 import type { ChainContext } from './context';
 import { toBigInt } from './context';
-import { decodeIp } from './axon';
+import { axonRole, decodeIp, type AxonRole } from './axon';
 import { ChainError } from './errors';
 
 export interface AxonInfo {
@@ -16,6 +16,8 @@ export interface AxonInfo {
   readonly protocol: number;
   readonly version: number;
   readonly block: number;
+  /** What the endpoint says it serves (a pool, or a validator or miner node). */
+  readonly role: AxonRole;
 }
 
 export interface Neuron {
@@ -45,6 +47,14 @@ type StorageFn = ((...args: unknown[]) => Promise<{ toJSON(): unknown }>) & {
   multi(keys: unknown[]): Promise<Array<{ toJSON(): unknown }>>;
 };
 
+/**
+ * A validator as the subnet counts them: a validator permit, and no pool announced on its axon
+ * (a pool holds a permit like anyone registered on a small subnet, but judges nothing).
+ */
+export function isValidator(n: Neuron): boolean {
+  return n.validatorPermit && n.axon?.role !== 'pool';
+}
+
 interface AxonJson {
   block: number;
   version: number;
@@ -52,6 +62,7 @@ interface AxonJson {
   port: number;
   ipType: number;
   protocol: number;
+  placeholder1?: number;
 }
 
 /**
@@ -124,6 +135,7 @@ export async function readMetagraph(
               protocol: Number(axon.protocol),
               version: Number(axon.version),
               block: Number(axon.block),
+              role: axonRole(Number(axon.placeholder1 ?? 0)),
             },
     };
   });

@@ -14,6 +14,8 @@ import { runSubmit } from './submit-command';
 import { defaultDataDir } from '../dataset/locate';
 import { runPoolUntilSignal } from '../pool/run-pool';
 import { runPoolMiner } from '../pool/run-pool-miner';
+import { discoverPools } from '../pool/discover';
+import { SubtensorClient } from '../chain/client';
 import { defaultThreads } from '../search/orchestrator';
 
 function wholeNumber(min: number) {
@@ -44,6 +46,21 @@ export function buildCli(): Command {
       'pool: individuals per work unit (default 2000)',
       wholeNumber(1),
     )
+    .option(
+      '--coldkey-file <file>',
+      'pool: the coldkey owning the pool hotkey; it unstakes rewards and pays miners ($SOTA_COLDKEY_PASSWORD if encrypted)',
+    )
+    .option(
+      '--window-blocks <n>',
+      'pool: blocks a reward window lasts at least (default 360)',
+      wholeNumber(1),
+    )
+    .option(
+      '--min-payout-rao <n>',
+      'pool: smallest transfer to a miner, in RAO (default 100000000 = 0.1 TAO)',
+      wholeNumber(1),
+    )
+    .option('--from <files...>', 'pool: program files the search starts from')
     .option('--network <name|url>', 'finney, test, local, or a ws:// endpoint')
     .option('--netuid <n>', 'subnet id', wholeNumber(1))
     .option('--host <address>', 'where the API listens (default 0.0.0.0)')
@@ -66,12 +83,17 @@ export function buildCli(): Command {
         if (feeBps > 10_000) throw new InvalidArgumentError('--fee-bps must be at most 10000');
         await runPoolUntilSignal({
           hotkeyFile: o['hotkeyFile'],
+          coldkeyFile: o['coldkeyFile'] as string | undefined,
           dataDir: (o['dataDir'] as string | undefined) ?? defaultDataDir(),
           host: (o['host'] as string | undefined) ?? '0.0.0.0',
           port: (o['port'] as number | undefined) ?? 8092,
+          externalIp: o['externalIp'] as string | undefined,
+          externalPort: o['externalPort'] as number | undefined,
           feeBps,
-          minimumPayoutRao: 100_000_000n,
+          minimumPayoutRao: BigInt((o['minPayoutRao'] as number | undefined) ?? 100_000_000),
+          windowBlocks: (o['windowBlocks'] as number | undefined) ?? 360,
           unitIndividuals: o['unitIndividuals'] as number | undefined,
+          from: o['from'] as string[] | undefined,
           leaseSeconds: 300,
           configFile: o.config,
           network: o['network'] as string | undefined,
@@ -126,7 +148,10 @@ export function buildCli(): Command {
     .command('mine')
     .description('run the AutoML-Zero search; --solo needs no wallet and no chain')
     .option('--solo', 'search locally, save the best programs, submit nothing')
-    .option('--pool <url>', 'work for a pool (with --hotkey-file): its units, its shares')
+    .option(
+      '--pool <url>',
+      'work for a pool (with --hotkey-file): its units, its shares; "chain" picks one on the subnet',
+    )
     .option(
       '--direct',
       'claim improvements on the network (with --network, --netuid, --hotkey-file)',
@@ -170,6 +195,8 @@ export function buildCli(): Command {
           await runPoolMiner({
             url: pool,
             hotkeyFile,
+            network,
+            netuid,
             threads: o.threads ?? defaultThreads(),
             cifarDir: o.cifarDir,
             dataDir: o.dataDir,
@@ -277,6 +304,30 @@ export function buildCli(): Command {
         if (!report.quorum) process.exitCode = 2;
       },
     );
+
+  program
+    .command('pools')
+    .description('list the pools announced on a subnet that answer, lowest fee first (JSON)')
+    .requiredOption('--network <name|url>', 'finney, test, local, or a ws:// endpoint')
+    .requiredOption('--netuid <n>', 'subnet id', wholeNumber(1))
+    .action(async (o: { network: string; netuid: number }) => {
+      const log = createLogger({ write: (l) => void process.stderr.write(`${l}\n`) }, 'pools');
+      const chain = await SubtensorClient.connect({ network: o.network, log });
+      try {
+        const pools = await discoverPools(chain, o.netuid, log);
+        const rows = pools.map((p) => ({
+          url: p.url,
+          uid: p.uid,
+          hotkey: p.hotkey,
+          feeBps: p.terms.feeBps,
+          minimumPayoutRao: p.terms.minimumPayoutRao,
+          windowBlocks: p.terms.windowBlocks,
+        }));
+        process.stdout.write(`${JSON.stringify(rows)}\n`);
+      } finally {
+        await chain.close();
+      }
+    });
 
   return program;
 }

@@ -6,30 +6,20 @@
  *   GET  /v1/pool                  terms: hotkey, fee, search configuration and tasks, lease time
  *   POST /v1/pool/lease            signed, {}            → 200 { unit, expiresAt } | 204 no work
  *   POST /v1/pool/results          signed, a WorkResult  → 200 { status, verdict? }
- *   GET  /v1/pool/miners/:hotkey   a miner's shares and reputation
- *   GET  /v1/pool/shares           every miner's shares
+ *   GET  /v1/pool/miners/:hotkey   a miner's statement: shares, reputation, pending, payouts
+ *   GET  /v1/pool/shares           every miner's shares in the window in progress
+ *   GET  /v1/pool/windows          closed reward windows, newest first: shares, split, unstake
  */
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { MinerStatement, RewardWindowView } from '../../shared/pool/statement';
 import { WorkResultSchema } from '../../shared/pool/units';
-import type { SearchConfig } from '../../shared/search/config';
-import type { TaskId } from '../../shared/task/types';
+import type { PoolTerms } from '../../shared/pool/terms';
 import type { Logger } from '../log/logger';
 import { jsonBody, keepJsonBodiesAsBytes, signedRequestAuthenticator } from '../net/signed-api';
-import type { WorkLedger } from './work-ledger';
+import type { RewardWindow, WorkLedger } from './work-ledger';
 
 /** Largest result body: an evolve result of 16 programs is far below it. */
 const MAX_RESULT_BYTES = 512 * 1024;
-
-export interface PoolTerms {
-  readonly hotkey: string;
-  /** The pool's fee on rewards, in basis points, announced before any work is done. */
-  readonly feeBps: number;
-  readonly minimumPayoutRao: string;
-  readonly leaseSeconds: number;
-  readonly scope: string;
-  readonly config: SearchConfig;
-  readonly tasks: readonly TaskId[];
-}
 
 export interface PoolApiDeps {
   readonly terms: PoolTerms;
@@ -79,14 +69,50 @@ export function buildPoolApi(deps: PoolApiDeps): FastifyInstance {
     return outcome;
   });
 
-  app.get<{ Params: { hotkey: string } }>('/v1/pool/miners/:hotkey', async (req) => {
-    const a = ledger.account(req.params.hotkey);
-    return { ...a, shares: a.shares.toString() };
+  app.get<{ Params: { hotkey: string } }>('/v1/pool/miners/:hotkey', async (req, reply) => {
+    const miner = req.params.hotkey;
+    if (!/^[1-9A-HJ-NP-Za-km-z]{40,60}$/.test(miner))
+      return reply.code(400).send({ error: 'BAD_ADDRESS', message: 'not an SS58 address' });
+    const a = ledger.account(miner);
+    const { pending, paid } = ledger.balances(miner);
+    const statement: MinerStatement = {
+      ...a,
+      shares: a.shares.toString(),
+      pendingRao: pending.toString(),
+      paidRao: paid.toString(),
+      payouts: ledger.payouts(miner, 50).map((p) => ({
+        window: p.window,
+        amountRao: p.amount.toString(),
+        payee: p.payee,
+        txHash: p.txHash,
+        paidAt: p.paidAt,
+      })),
+    };
+    return statement;
   });
 
-  app.get('/v1/pool/shares', async () =>
-    Object.fromEntries([...ledger.shares()].map(([m, s]) => [m, s.toString()])),
-  );
+  app.get('/v1/pool/shares', async () => decimalRecord(ledger.shares()));
+
+  app.get('/v1/pool/windows', async () => ({ windows: ledger.windows(20).map(windowView) }));
 
   return app;
+}
+
+function decimalRecord(m: ReadonlyMap<string, bigint>): Record<string, string> {
+  return Object.fromEntries([...m].map(([k, v]) => [k, v.toString()]));
+}
+
+function windowView(w: RewardWindow): RewardWindowView {
+  return {
+    id: w.id,
+    closedAt: w.closedAt,
+    block: w.block,
+    totalRao: w.total.toString(),
+    feeRao: w.fee.toString(),
+    feeBps: w.feeBps,
+    earnedAlpha: w.earnedAlpha?.toString() ?? null,
+    unstakeTx: w.unstakeTx,
+    shares: decimalRecord(w.shares),
+    amounts: decimalRecord(w.amounts),
+  };
 }

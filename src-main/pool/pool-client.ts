@@ -7,6 +7,13 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import { Piscina } from 'piscina';
+import {
+  MinerStatementSchema,
+  RewardWindowSchema,
+  splitHolds,
+  type MinerStatement,
+} from '../../shared/pool/statement';
+import { PoolTermsSchema, type PoolTerms } from '../../shared/pool/terms';
 import { WorkUnitSchema, type WorkResult, type WorkUnit } from '../../shared/pool/units';
 import { parseSearchConfig, searchScope, type SearchConfig } from '../../shared/search/config';
 import type { UnitJobResult, UnitWorkerData } from '../../src-worker/pool/unit.worker';
@@ -14,7 +21,6 @@ import { loadSearchTasks } from '../dataset/tasks';
 import type { Logger } from '../log/logger';
 import { getOkJson, signedRequest } from '../net/http-client';
 import { shareTasks, workerEntry } from '../workers';
-import type { PoolTerms } from './pool-api';
 
 const IDLE_WAIT_MS = 2000;
 
@@ -40,6 +46,13 @@ export interface PoolClientStats {
   refused: number;
 }
 
+export interface PoolAccount {
+  readonly statement: MinerStatement;
+  /** Windows this miner was credited in that were checked, and how many of them did not add up. */
+  readonly splitsChecked: number;
+  readonly splitsFailed: number;
+}
+
 export class PoolClient {
   readonly stats: PoolClientStats = { units: 0, accepted: 0, rejected: 0, pending: 0, refused: 0 };
   private terms: PoolTerms | null = null;
@@ -50,8 +63,8 @@ export class PoolClient {
 
   /** Reads the pool's terms and prepares its tasks on the worker threads. */
   async connect(): Promise<PoolTerms> {
-    const terms = (await getOkJson(`${this.o.url}/v1/pool`)) as PoolTerms;
-    const config = parseSearchConfig(terms.config);
+    const terms = await readPoolTerms(this.o.url);
+    const config = terms.config;
     if (searchScope(config) !== terms.scope)
       throw new Error(`the pool's configuration does not match its scope ${terms.scope}`);
     const tasks = await loadSearchTasks(
@@ -90,6 +103,30 @@ export class PoolClient {
   async close(): Promise<void> {
     await this.workers?.destroy();
     this.workers = null;
+  }
+
+  /**
+   * This miner's statement from the pool, and the windows it was credited in checked against the
+   * pool's published share tables (splitHolds): `splitsFailed` above 0 means the pool paid
+   * someone other than its own rules say.
+   */
+  async account(): Promise<PoolAccount> {
+    const address = this.o.pair.address;
+    const [statement, windows] = await Promise.all([
+      getOkJson(`${this.o.url}/v1/pool/miners/${address}`, { timeoutMs: 5000 }).then((j) =>
+        MinerStatementSchema.parse(j),
+      ),
+      getOkJson(`${this.o.url}/v1/pool/windows`, { timeoutMs: 5000 }).then((j) =>
+        RewardWindowSchema.array().parse((j as { windows?: unknown }).windows),
+      ),
+    ]);
+    const mine = windows.filter((w) => w.amounts[address] !== undefined);
+    const failed = mine.filter((w) => !splitHolds(w)).map((w) => w.id);
+    if (failed.length > 0)
+      this.o.log.warn('the pool’s split of a window does not follow its share table', {
+        windows: failed,
+      });
+    return { statement, splitsChecked: mine.length, splitsFailed: failed.length };
   }
 
   private async loop(signal: AbortSignal): Promise<void> {
@@ -149,6 +186,16 @@ export class PoolClient {
     else this.stats.pending++;
     this.o.log.debug('result sent', { unit: result.unit, status: res.status, verdict });
   }
+}
+
+/** A pool's terms, checked: a malformed answer is an error naming what is wrong. */
+export async function readPoolTerms(url: string, timeoutMs?: number): Promise<PoolTerms> {
+  const parsed = PoolTermsSchema.safeParse(await getOkJson(`${url}/v1/pool`, { timeoutMs }));
+  if (!parsed.success)
+    throw new Error(
+      `${url} does not answer as a pool: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`,
+    );
+  return { ...parsed.data, config: parseSearchConfig(parsed.data.config) };
 }
 
 /** Waits, or less when the signal aborts. */

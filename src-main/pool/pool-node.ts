@@ -12,7 +12,8 @@ import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import type { FastifyInstance } from 'fastify';
 import type { EvolveUnit } from '../../shared/pool/units';
 import type { Logger } from '../log/logger';
-import { buildPoolApi, type PoolTerms } from './pool-api';
+import type { PoolTerms } from '../../shared/pool/terms';
+import { buildPoolApi } from './pool-api';
 import type { WorkLedger } from './work-ledger';
 
 export interface PoolPlan {

@@ -51,6 +51,7 @@ describe('a pool with three miners, one dishonest', () => {
         feeBps: 500,
         minimumPayoutRao: '100000000',
         leaseSeconds: 60,
+        windowBlocks: null,
         scope: searchScope(config),
         config,
         tasks: searchTaskIds(config.tasks.count, config.tasks.firstSeed),
@@ -111,5 +112,17 @@ describe('a pool with three miners, one dishonest', () => {
     });
     expect([...amounts.keys()].sort()).toEqual([alice!.miner, bob!.miner].sort());
     expect([...amounts.values()].reduce((a, b) => a + b, fee)).toBe(10n ** 9n);
+
+    // Booked as a window, the split is public: each miner reads its credit and checks the split.
+    const booked = ledger.closeWindow(10n ** 9n, 500, Date.now());
+    expect(booked.amounts).toEqual(amounts);
+    for (const [i, m] of miners.entries()) {
+      const { statement, splitsChecked, splitsFailed } = await m.client.account();
+      expect(statement.pendingRao).toBe(String(amounts.get(m.pair.address) ?? 0n));
+      expect(statement.shares).toBe('0'); // the next window starts from zero
+      expect([splitsChecked, splitsFailed]).toEqual(i < 2 ? [1, 0] : [0, 0]);
+    }
+    const bad = await fetch(`${url}/v1/pool/miners/not-an-address`);
+    expect(bad.status).toBe(400);
   }, 180_000);
 });

@@ -1,21 +1,28 @@
 /**
  * `sota-miner mine --pool URL --hotkey-file FILE`: works for a pool until Ctrl-C, printing what
- * it has done every ten seconds (units, accepted, rejected) and its shares as the pool books them.
+ * it has done every ten seconds (units, accepted, rejected), its shares, pending balance and
+ * payouts as the pool books them, and whether the pool's splits check out. `--pool chain` (with
+ * --network and --netuid) picks the lowest-fee pool announced on the subnet.
  */
 import type { KeyringPair } from '@polkadot/keyring/types';
+import { formatTao } from '../chain/context';
+import { SubtensorClient } from '../chain/client';
 import { createLogger } from '../log/logger';
-import { getOkJson } from '../net/http-client';
 import { pairFromKeyFile } from '../wallet/headless';
 import { cryptoReady } from '../wallet/keypair';
 import { Secret } from '../wallet/secret';
+import { discoverPools } from './discover';
 import { PoolClient } from './pool-client';
 
 const REPORT_EVERY_MS = 10_000;
 
 export async function runPoolMiner(o: {
+  /** The pool's URL, or 'chain' to pick one announced on the subnet. */
   url: string;
   hotkeyFile: string;
   threads: number;
+  network?: string;
+  netuid?: number;
   cifarDir?: string;
   dataDir?: string;
 }): Promise<void> {
@@ -26,22 +33,26 @@ export async function runPoolMiner(o: {
     o.hotkeyFile,
     password ? new Secret(password) : undefined,
   );
-  const client = new PoolClient({ ...o, pair, log });
+  const url = o.url === 'chain' ? await poolFromChain(o, log) : o.url;
+  const client = new PoolClient({ ...o, url, pair, log });
   const terms = await client.connect();
   process.stdout.write(
-    `pool ${o.url}: fee ${(terms.feeBps / 100).toFixed(2)}%, payouts from ${terms.minimumPayoutRao} RAO; working as ${pair.address}\n`,
+    `pool ${url}: fee ${(terms.feeBps / 100).toFixed(2)}%, payouts from ${formatTao(BigInt(terms.minimumPayoutRao))}` +
+      `${terms.windowBlocks === null ? ' (this pool pays nothing: no chain or no coldkey)' : ''}; working as ${pair.address}\n`,
   );
   const stop = new AbortController();
   const onSignal = () => stop.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const report = setInterval(() => {
-    void getOkJson(`${o.url}/v1/pool/miners/${pair.address}`)
-      .then((a) => a as { shares: string; reputation: number })
-      .then((a) => {
+    void client
+      .account()
+      .then(({ statement: a, splitsChecked, splitsFailed }) => {
         const s = client.stats;
         process.stdout.write(
-          `units ${s.units} (accepted ${s.accepted}, rejected ${s.rejected}, pending ${s.pending}) · shares ${a.shares} · reputation ${a.reputation}\n`,
+          `units ${s.units} (accepted ${s.accepted}, rejected ${s.rejected}, pending ${s.pending}) · ` +
+            `shares ${a.shares} · reputation ${a.reputation} · pending ${formatTao(BigInt(a.pendingRao))} · ` +
+            `paid ${formatTao(BigInt(a.paidRao))} · splits checked ${splitsChecked}${splitsFailed ? `, ${splitsFailed} WRONG` : ''}\n`,
         );
       })
       .catch((err: unknown) => log.warn('could not read the account', { error: String(err) }));
@@ -51,5 +62,23 @@ export async function runPoolMiner(o: {
   } finally {
     clearInterval(report);
     await client.close();
+  }
+}
+
+async function poolFromChain(
+  o: { network?: string; netuid?: number },
+  log: ReturnType<typeof createLogger>,
+): Promise<string> {
+  if (!o.network || o.netuid === undefined)
+    throw new Error('--pool chain needs --network and --netuid');
+  const chain = await SubtensorClient.connect({ network: o.network, log: log.child('chain') });
+  try {
+    const pools = await discoverPools(chain, o.netuid, log);
+    const pick = pools[0];
+    if (!pick) throw new Error(`no pool answers on subnet ${o.netuid}`);
+    log.info('pool chosen from the chain', { url: pick.url, uid: pick.uid, of: pools.length });
+    return pick.url;
+  } finally {
+    await chain.close();
   }
 }

@@ -1,19 +1,26 @@
 /**
  * `sota-miner --pool`: a headless pool node (issue #7). Serves the pool API and keeps its ledger
- * in <data dir>/pool/pool.db. With --network/--netuid it lets only hotkeys registered on the
- * subnet work (the metagraph is read every minute) and claims the pool's best program through
- * the direct flow under the pool's hotkey, as a direct miner would; without a network the pool is
- * open to any hotkey and claims nothing, which it says in its log. SIGTERM or SIGINT stops it;
- * the ledger keeps every credit.
+ * in <data dir>/pool/pool.db. With --network/--netuid it:
+ * - lets only hotkeys registered on the subnet work (the metagraph is read every minute);
+ * - announces its API on chain as a pool (serve_axon), where miners find it;
+ * - claims the pool's best program through the direct flow under the pool's hotkey, as a direct
+ *   miner would;
+ * - with --coldkey-file (the coldkey that owns the pool hotkey), closes reward windows once the
+ *   pool has won and pays its miners (rewards.ts), to the coldkeys that own their hotkeys.
+ * Without a network the pool is open to any hotkey, claims and pays nothing, and says so in its
+ * log. SIGTERM or SIGINT stops it; the ledger keeps every credit.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { KeyringPair } from '@polkadot/keyring/types';
 import { programDigest } from '../../shared/algorithm/canonical';
-import { parseProgramOrThrow } from '../../shared/algorithm/dsl';
+import { parseProgramOrThrow, printProgram } from '../../shared/algorithm/dsl';
 import { LINEAR_BASELINE, makeTrack } from '../../shared/protocol/track';
 import { parseSearchConfig, searchScope } from '../../shared/search/config';
 import { searchTaskIds } from '../../shared/task/pairs';
+import { announceEndpoint } from '../chain/announce';
 import { SubtensorClient } from '../chain/client';
+import { readProgramFile } from '../cli/program-file';
 import { loadSearchTasks } from '../dataset/tasks';
 import { createLogger } from '../log/logger';
 import { DirectClient } from '../miner/direct-client';
@@ -22,21 +29,31 @@ import { pairFromKeyFile } from '../wallet/headless';
 import { cryptoReady } from '../wallet/keypair';
 import { Secret } from '../wallet/secret';
 import { DEFAULT_PLAN, PoolNode } from './pool-node';
+import { RewardWindows } from './rewards';
 import { WorkLedger } from './work-ledger';
 
 const METAGRAPH_EVERY_MS = 60_000;
 
 export interface PoolOptions {
   readonly hotkeyFile: string;
+  /** The coldkey owning the pool hotkey (btcli file; $SOTA_COLDKEY_PASSWORD if encrypted). */
+  readonly coldkeyFile?: string;
   readonly dataDir: string;
   readonly host: string;
   readonly port: number;
+  /** The address and port announced on chain (default: first public IPv4, --port). */
+  readonly externalIp?: string;
+  readonly externalPort?: number;
   /** The pool's fee in basis points (announced in its terms). */
   readonly feeBps: number;
   readonly minimumPayoutRao: bigint;
   readonly leaseSeconds: number;
+  /** Blocks a reward window lasts at least. */
+  readonly windowBlocks: number;
   /** Individuals per evolve unit (default DEFAULT_PLAN's). */
   readonly unitIndividuals?: number;
+  /** Program files the search starts from (default: the genesis program). */
+  readonly from?: readonly string[];
   /** Search settings as JSON (defaults: AutoML-Zero's CIFAR set-up). */
   readonly configFile?: string;
   readonly network?: string;
@@ -47,22 +64,32 @@ export interface PoolOptions {
 export async function runPoolUntilSignal(o: PoolOptions): Promise<void> {
   const log = createLogger({ write: (l) => void process.stdout.write(`${l}\n`) }, 'pool');
   await cryptoReady();
-  const password = process.env['SOTA_HOTKEY_PASSWORD'];
-  const pair = await pairFromKeyFile(o.hotkeyFile, password ? new Secret(password) : undefined);
+  const pair = await pairFromKeyFile(o.hotkeyFile, secretFromEnv('SOTA_HOTKEY_PASSWORD'));
+  const coldkey = o.coldkeyFile
+    ? await pairFromKeyFile(o.coldkeyFile, secretFromEnv('SOTA_COLDKEY_PASSWORD'))
+    : null;
   const config = parseSearchConfig(
     o.configFile ? (JSON.parse(readFileSync(o.configFile, 'utf8')) as unknown) : {},
   );
+  const seeds = o.from?.length
+    ? await Promise.all(o.from.map(async (f) => printProgram(await readProgramFile(f))))
+    : [LINEAR_BASELINE];
   const ledger = WorkLedger.open(path.join(o.dataDir, 'pool', 'pool.db'), { log });
 
-  let registered = new Set<string>();
+  /** Registered hotkeys → the coldkeys that own them (who may work, and where pay goes). */
+  let owners = new Map<string, string>();
   let client: SubtensorClient | null = null;
   let timer: NodeJS.Timeout | null = null;
+  let stopBlocks: (() => void) | null = null;
+  let direct: DirectMiner | null = null;
+  let rewards: RewardWindows | null = null;
   if (o.network && o.netuid !== undefined) {
+    const netuid = o.netuid;
     const chain = await SubtensorClient.connect({ network: o.network, log: log.child('chain') });
     client = chain;
     const refresh = async () => {
-      const mg = await chain.metagraph(o.netuid!);
-      registered = new Set(mg.neurons.map((n) => n.hotkey));
+      const mg = await chain.metagraph(netuid);
+      owners = new Map(mg.neurons.map((n) => [n.hotkey, n.coldkey]));
     };
     await refresh();
     timer = setInterval(
@@ -72,27 +99,39 @@ export async function runPoolUntilSignal(o: PoolOptions): Promise<void> {
         ),
       METAGRAPH_EVERY_MS,
     );
-  } else {
-    log.warn('no --network: the pool is open to any hotkey');
-  }
+    if (!owners.has(pair.address))
+      log.warn('the pool hotkey is not registered on the subnet: it cannot claim or earn', {
+        hotkey: pair.address,
+        netuid,
+      });
 
-  // The pool's own claims: its best program, judged against the holder on the pool's tasks.
-  let direct: DirectMiner | null = null;
-  if (client) {
-    const tasks = await loadSearchTasks(config, { dir: o.cifarDir, dataDir: o.dataDir });
-    direct = new DirectMiner({
-      direct: new DirectClient({
-        client,
-        netuid: o.netuid!,
-        pair,
-        track: makeTrack(),
-        log: log.child('direct'),
-      }),
-      config,
-      tasks,
+    // The pool's own claims: its best program, judged against the holder on the pool's tasks.
+    const directClient = new DirectClient({
+      client: chain,
+      netuid,
+      pair,
+      track: makeTrack(),
       log: log.child('direct'),
     });
+    const tasks = await loadSearchTasks(config, { dir: o.cifarDir, dataDir: o.dataDir });
+    direct = new DirectMiner({ direct: directClient, config, tasks, log: log.child('direct') });
     await direct.refreshTarget();
+    rewards = coldkey
+      ? rewardWindows({
+          o,
+          chain,
+          netuid,
+          pair,
+          coldkey,
+          ledger,
+          directClient,
+          owners: () => owners,
+          log,
+        })
+      : null;
+    if (!rewards) log.warn('no --coldkey-file: the pool books shares but pays nothing');
+  } else {
+    log.warn('no --network: the pool is open to any hotkey, and claims and pays nothing');
   }
 
   const pool = new PoolNode({
@@ -101,17 +140,18 @@ export async function runPoolUntilSignal(o: PoolOptions): Promise<void> {
       feeBps: o.feeBps,
       minimumPayoutRao: o.minimumPayoutRao.toString(),
       leaseSeconds: o.leaseSeconds,
+      windowBlocks: rewards ? o.windowBlocks : null,
       scope: searchScope(config),
       config,
       tasks: searchTaskIds(config.tasks.count, config.tasks.firstSeed),
     },
     ledger,
-    seeds: [LINEAR_BASELINE],
+    seeds,
     plan: {
       ...DEFAULT_PLAN,
       individualsPerUnit: o.unitIndividuals ?? DEFAULT_PLAN.individualsPerUnit,
     },
-    allowed: client ? (hotkey) => registered.has(hotkey) : () => true,
+    allowed: client ? (hotkey) => owners.has(hotkey) : () => true,
     onBest: direct
       ? (best) => {
           const program = parseProgramOrThrow(best.program);
@@ -122,15 +162,71 @@ export async function runPoolUntilSignal(o: PoolOptions): Promise<void> {
   });
   const url = await pool.api.listen({ host: o.host, port: o.port });
   log.info('pool ready', { url, hotkey: pair.address, feeBps: o.feeBps });
+  if (client && o.netuid !== undefined) {
+    await announceEndpoint(
+      client,
+      o.netuid,
+      pair,
+      { ip: o.externalIp, port: o.externalPort ?? o.port, role: 'pool' },
+      log,
+    ).catch((err: unknown) =>
+      log.warn('could not announce the pool on chain', { error: String(err) }),
+    );
+    if (rewards) {
+      const windows = rewards;
+      stopBlocks = await client.subscribeBlocks((head) => void windows.onBlock(head.number));
+    }
+  }
   await new Promise<void>((resolve) => {
     const onSignal = () => resolve();
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
   });
+  stopBlocks?.();
   if (timer) clearInterval(timer);
   await pool.api.close();
   await direct?.stop();
+  // An unstake or payout under way finishes and is booked before the ledger closes.
+  await rewards?.stop();
   await client?.close();
   ledger.close();
   log.info('pool stopped');
+}
+
+function secretFromEnv(name: string): Secret<string> | undefined {
+  const value = process.env[name];
+  return value ? new Secret(value) : undefined;
+}
+
+/** The pool's reward windows: it has won when the validators name its hotkey as the holder. */
+function rewardWindows(a: {
+  o: PoolOptions;
+  chain: SubtensorClient;
+  netuid: number;
+  pair: KeyringPair;
+  coldkey: KeyringPair;
+  ledger: WorkLedger;
+  directClient: DirectClient;
+  owners: () => ReadonlyMap<string, string>;
+  log: ReturnType<typeof createLogger>;
+}): RewardWindows {
+  const owner = a.owners().get(a.pair.address);
+  if (owner && owner !== a.coldkey.address)
+    throw new Error(
+      `--coldkey-file holds ${a.coldkey.address}, but the pool hotkey is owned by ${owner}: ` +
+        'only the owning coldkey can unstake the pool’s rewards',
+    );
+  return new RewardWindows({
+    client: a.chain,
+    ledger: a.ledger,
+    netuid: a.netuid,
+    hotkey: a.pair.address,
+    coldkey: a.coldkey,
+    feeBps: a.o.feeBps,
+    minimumPayoutRao: a.o.minimumPayoutRao,
+    windowBlocks: a.o.windowBlocks,
+    holdsSota: async () => (await a.directClient.sota())?.miner === a.pair.address,
+    payee: (miner) => a.owners().get(miner) ?? miner,
+    log: a.log.child('rewards'),
+  });
 }

@@ -3,13 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CIFAR10_BINARY } from '../../shared/protocol/track';
-import {
-  ConfigError,
-  VALIDATOR_DEFAULTS,
-  firstPublicIpv4,
-  resolveValidatorConfig,
-  trackOf,
-} from './config';
+import { ConfigError, VALIDATOR_DEFAULTS, resolveValidatorConfig, trackOf } from './config';
 
 let dir: string;
 
@@ -270,15 +264,5 @@ describe('track overrides', () => {
     const c = resolve({ track: { margin: 0.02 } }, {}, file);
     expect(c.track).toEqual({ margin: 0.02 });
     expect(trackOf(c).roundBlocks).toBe(CIFAR10_BINARY.roundBlocks);
-  });
-});
-
-describe('firstPublicIpv4', () => {
-  it('returns undefined or a dotted IPv4 address that is not loopback', () => {
-    const ip = firstPublicIpv4();
-    if (ip === undefined) return;
-    expect(ip).toMatch(/^\d{1,3}(\.\d{1,3}){3}$/);
-    for (const part of ip.split('.')) expect(Number(part)).toBeLessThanOrEqual(255);
-    expect(ip.startsWith('127.')).toBe(false);
   });
 });

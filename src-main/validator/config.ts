@@ -4,7 +4,6 @@
  * from any source gets the same message naming the field.
  */
 import { readFileSync } from 'node:fs';
-import { networkInterfaces } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { TrackSchema, makeTrack, type Track } from '../../shared/protocol/track';
@@ -125,12 +124,4 @@ export function resolveValidatorConfig(
 
 export function trackOf(config: ValidatorConfig): Track {
   return makeTrack(config.track);
-}
-
-/** This machine's first non-internal IPv4 address, the default endpoint to announce. */
-export function firstPublicIpv4(): string | undefined {
-  for (const list of Object.values(networkInterfaces())) {
-    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
-  }
-  return undefined;
 }

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import type { KeyringPair } from '@polkadot/keyring/types';
+import { announceEndpoint } from '../chain/announce';
 import { SubtensorClient } from '../chain/client';
 import { createLogger, type Logger } from '../log/logger';
 import { RateLimiter } from '../net/rate-limit';
@@ -13,7 +14,7 @@ import { pairFromKeyFile } from '../wallet/headless';
 import { cryptoReady } from '../wallet/keypair';
 import { startServe } from '../bridge/headless-node';
 import { buildApi } from './api';
-import { firstPublicIpv4, trackOf, type ValidatorConfig } from './config';
+import { trackOf, type ValidatorConfig } from './config';
 import { loadMasterSecret } from './master-secret';
 import { ValidatorStore } from './store';
 import { ValidatorNode } from './validator';
@@ -117,37 +118,19 @@ export async function startValidator(
   try {
     await node.start();
     const url = await app.listen({ host: config.host, port: config.port });
-    await announce(config, client, pair, log);
+    await announceEndpoint(
+      client,
+      config.netuid,
+      pair,
+      { ip: config.externalIp, port: config.externalPort ?? config.port },
+      log,
+    );
     log.info('validator ready', { url, hotkey: pair.address, round: node.currentRound });
     return { node, url, stop: shutdown };
   } catch (err) {
     await shutdown().catch(() => {});
     throw err;
   }
-}
-
-/** Publishes the API's address on chain (serve_axon) unless the chain already has it. */
-async function announce(
-  config: ValidatorConfig,
-  client: SubtensorClient,
-  pair: KeyringPair,
-  log: Logger,
-): Promise<void> {
-  const ip = config.externalIp ?? firstPublicIpv4();
-  const port = config.externalPort ?? config.port;
-  if (!ip) {
-    log.warn('no public address to announce: set --external-ip; miners cannot reach this node');
-    return;
-  }
-  const mg = await client.metagraph(config.netuid);
-  const me = mg.neurons.find((n) => n.hotkey === pair.address);
-  if (!me) {
-    log.warn('not registered on the subnet: not announcing the endpoint');
-    return;
-  }
-  if (me.axon?.ip === ip && me.axon.port === port) return;
-  await client.serveAxon(config.netuid, pair, { ip, port });
-  log.info('endpoint announced', { ip, port });
 }
 
 /** Runs until SIGTERM/SIGINT; a second signal exits at once. */

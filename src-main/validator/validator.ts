@@ -19,7 +19,7 @@ import type { Receipt, SignedReceipt } from '../../shared/protocol/receipt';
 import type { Track } from '../../shared/protocol/track';
 import { sotaWeights } from '../../shared/protocol/weights-policy';
 import type { SubtensorClient } from '../chain/client';
-import type { Metagraph, Neuron } from '../chain/metagraph';
+import { isValidator, type Metagraph, type Neuron } from '../chain/metagraph';
 import type { PendingReveal } from '../chain/weights';
 import type { Logger } from '../log/logger';
 import { getOkJson, signedRequest } from '../net/http-client';
@@ -126,9 +126,9 @@ export class ValidatorNode {
     return this.metagraph?.neurons.some((n) => n.hotkey === hotkey) ?? false;
   }
 
-  /** Validators: neurons with a validator permit, weighted by stake. */
+  /** Validators: neurons with a validator permit (pools aside), weighted by stake. */
   validators(): Neuron[] {
-    return this.metagraph?.neurons.filter((n) => n.validatorPermit) ?? [];
+    return this.metagraph?.neurons.filter(isValidator) ?? [];
   }
 
   isValidator(hotkey: string): boolean {

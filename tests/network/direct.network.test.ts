@@ -26,7 +26,7 @@ import { realCifar10Dir } from '../../src-main/dataset/test-support';
 import { silentLogger } from '../../src-main/log/logger';
 import { DirectClient } from '../../src-main/miner/direct-client';
 import { signRequest } from '../../src-main/net/signed-request';
-import { firstPublicIpv4 } from '../../src-main/validator/config';
+import { firstPublicIpv4 } from '../../src-main/net/addresses';
 import { btcliKeyfileJson } from '../../src-main/wallet/btcli-fixture';
 import { NodeProcess, eventually, freePort, writeTestValidatorConfig } from './processes';
 
