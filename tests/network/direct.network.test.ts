@@ -9,12 +9,11 @@
  * - replayed, misaddressed, forged and unregistered requests, and a claim that does not hold on
  *   hidden tasks, are rejected with logged reasons.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Keyring } from '@polkadot/keyring';
 import type { KeyringPair } from '@polkadot/keyring/types';
-import { cryptoWaitReady, mnemonicGenerate } from '@polkadot/util-crypto';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { programDigest } from '../../shared/algorithm/canonical';
 import { parseProgramOrThrow, printProgram } from '../../shared/algorithm/dsl';
@@ -27,8 +26,14 @@ import { silentLogger } from '../../src-main/log/logger';
 import { DirectClient } from '../../src-main/miner/direct-client';
 import { signRequest } from '../../src-main/net/signed-request';
 import { firstPublicIpv4 } from '../../src-main/net/addresses';
-import { btcliKeyfileJson } from '../../src-main/wallet/btcli-fixture';
-import { NodeProcess, eventually, freePort, writeTestValidatorConfig } from './processes';
+import {
+  NodeProcess,
+  eventually,
+  freePort,
+  newKeyFile,
+  validatorArgs,
+  writeTestValidatorConfig,
+} from './processes';
 
 const TAO = 1_000_000_000n;
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -59,7 +64,6 @@ describe('direct mining on a local network', () => {
   const work = mkdtempSync(path.join(tmpdir(), 'sota-network-'));
   let cifarDir: string;
   const track = makeTrack();
-  const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
   let net: Localnet;
   let netuid: number;
   let ip: string;
@@ -75,21 +79,13 @@ describe('direct mining on a local network', () => {
   const genesis = programDigest(parseProgramOrThrow(LINEAR_BASELINE));
   const measured: Record<string, number> = {};
 
-  const newKey = async (name: string) => {
-    const mnemonic = mnemonicGenerate();
-    const keyFile = path.join(work, `${name}.json`);
-    writeFileSync(keyFile, JSON.stringify(await btcliKeyfileJson(mnemonic)));
-    return { pair: keyring.addFromMnemonic(mnemonic), keyFile };
-  };
+  const newKey = (name: string) => newKeyFile(work, name);
 
   const validatorProcess = (v: Omit<Validator, 'process'>) =>
-    new NodeProcess(v.name, [
-      '--validator',
-      ...['--network', net.endpoint, '--netuid', String(netuid)],
-      ...['--port', String(v.port), '--external-ip', ip],
-      ...['--data-dir', v.dataDir, '--hotkey-file', v.keyFile],
-      ...['--cifar-dir', cifarDir, '--config', configFile],
-    ]).start();
+    new NodeProcess(
+      v.name,
+      validatorArgs({ ...v, endpoint: net.endpoint, netuid, ip, cifarDir, configFile }),
+    ).start();
 
   beforeAll(async () => {
     await cryptoWaitReady();

@@ -6,6 +6,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { Keyring } from '@polkadot/keyring';
+import type { KeyringPair } from '@polkadot/keyring/types';
+import { mnemonicGenerate } from '@polkadot/util-crypto';
+import { btcliKeyfileJson } from '../../src-main/wallet/btcli-fixture';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -147,4 +151,37 @@ export function writeTestValidatorConfig(file: string): string {
     }),
   );
   return file;
+}
+
+const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+
+/** A fresh key, written as a btcli key file in `dir` (what a node's --hotkey-file reads). */
+export async function newKeyFile(
+  dir: string,
+  name: string,
+): Promise<{ pair: KeyringPair; keyFile: string }> {
+  const mnemonic = mnemonicGenerate();
+  const keyFile = path.join(dir, `${name}.json`);
+  writeFileSync(keyFile, JSON.stringify(await btcliKeyfileJson(mnemonic)));
+  return { pair: keyring.addFromMnemonic(mnemonic), keyFile };
+}
+
+/** The command line of a validator on a local network, reachable on `ip`. */
+export function validatorArgs(v: {
+  endpoint: string;
+  netuid: number;
+  ip: string;
+  port: number;
+  dataDir: string;
+  keyFile: string;
+  cifarDir: string;
+  configFile: string;
+}): string[] {
+  return [
+    '--validator',
+    ...['--network', v.endpoint, '--netuid', String(v.netuid)],
+    ...['--port', String(v.port), '--external-ip', v.ip],
+    ...['--data-dir', v.dataDir, '--hotkey-file', v.keyFile],
+    ...['--cifar-dir', v.cifarDir, '--config', v.configFile],
+  ];
 }
