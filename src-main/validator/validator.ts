@@ -66,7 +66,8 @@ export class ValidatorNode {
   private pendingReveal: PendingReveal | null = null;
   private queue: Promise<void> = Promise.resolve();
   private stopped = false;
-  private handlingBlock = false;
+  /** The block handler under way, if any. */
+  private blockWork: Promise<void> | null = null;
   private unsubscribe: (() => void) | null = null;
   private readonly genesisDigest: string;
   private readonly log: Logger;
@@ -103,15 +104,19 @@ export class ValidatorNode {
     this.recheckQuorums();
     this.unsubscribe = await this.deps.client.subscribeBlocks((head) => {
       this.head = Math.max(this.head, head.number);
-      void this.onBlock().catch((err: unknown) =>
-        this.log.warn('block handling failed', { error: String(err) }),
-      );
+      // One block at a time: a slow peer or chain must not pile up overlapping handlers.
+      if (this.stopped || this.blockWork) return;
+      this.blockWork = this.onBlock()
+        .catch((err: unknown) => this.log.warn('block handling failed', { error: String(err) }))
+        .finally(() => (this.blockWork = null));
     });
   }
 
+  /** Stops taking blocks; resolves once the block handler and the judging under way are done. */
   async stop(): Promise<void> {
     this.stopped = true;
     this.unsubscribe?.();
+    await this.blockWork;
     await this.queue;
   }
 
@@ -152,20 +157,13 @@ export class ValidatorNode {
   }
 
   private async onBlock(): Promise<void> {
-    // One block at a time: a slow peer or chain must not pile up overlapping handlers.
-    if (this.stopped || this.handlingBlock) return;
-    this.handlingBlock = true;
-    try {
-      if (this.head - this.lastMetagraphBlock >= this.deps.metagraphEveryBlocks) {
-        await this.refreshMetagraph();
-        await this.syncFromPeers();
-        this.recheckQuorums();
-        this.deps.store.pruneNonces(Date.now());
-      }
-      await this.maybeSetWeights();
-    } finally {
-      this.handlingBlock = false;
+    if (this.head - this.lastMetagraphBlock >= this.deps.metagraphEveryBlocks) {
+      await this.refreshMetagraph();
+      await this.syncFromPeers();
+      this.recheckQuorums();
+      this.deps.store.pruneNonces(Date.now());
     }
+    await this.maybeSetWeights();
   }
 
   // --- the state of the art ------------------------------------------------------------------
