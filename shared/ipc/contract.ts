@@ -56,12 +56,47 @@ export interface PoolView {
   readonly url: string;
   /** The pool's fee on rewards, in basis points (shown before starting). */
   readonly feeBps: number;
+  /** Results sent in this run. */
   readonly units: number;
+  /** The pool's book for this key: results that agreed with the accepted one, and the others. */
   readonly accepted: number;
   readonly rejected: number;
   /** Booked by the pool for this miner (decimal string: shares can exceed 2^53). */
   readonly shares: string | null;
   readonly reputation: number | null;
+  /** Blocks a reward window lasts at least; null: this pool pays nothing (no chain or coldkey). */
+  readonly windowBlocks: number | null;
+  /** The smallest transfer, in RAO (decimal string). */
+  readonly minimumPayoutRao: string;
+  /** Credited in closed windows and not yet transferred, in RAO (decimal string). */
+  readonly pendingRao: string | null;
+  readonly paidRao: string | null;
+  /** The newest payouts first. */
+  readonly payouts: readonly PoolPayoutView[];
+  /** Windows this miner was credited in, recomputed from the pool's share tables. */
+  readonly splitsChecked: number;
+  /** Of those, the windows whose published split does not follow the share table. */
+  readonly splitsFailed: number;
+}
+
+export interface PoolPayoutView {
+  readonly window: number;
+  readonly amountRao: string;
+  /** The account paid (the coldkey owning this hotkey); null while unpaid. */
+  readonly payee: string | null;
+  readonly txHash: string | null;
+  /** Milliseconds since the Unix epoch; null while unpaid. */
+  readonly paidAt: number | null;
+}
+
+/** A pool announced on the node's subnet that answered. */
+export interface PoolListingView {
+  readonly url: string;
+  readonly uid: number;
+  readonly hotkey: string;
+  readonly feeBps: number;
+  readonly minimumPayoutRao: string;
+  readonly windowBlocks: number | null;
 }
 
 export interface SubmissionView {
@@ -188,6 +223,8 @@ export interface Commands {
   'mining.stop': { args: void; result: MiningStatus };
   'mining.status': { args: void; result: MiningStatus };
   'mining.submissions': { args: void; result: SubmissionView[] };
+  /** The pools announced on the node's subnet that answer, lowest fee first. */
+  'pool.discover': { args: void; result: PoolListingView[] };
   'sota.leaderboard': { args: void; result: Leaderboard };
   'logs.recent': { args: { limit: number }; result: LogLine[] };
   'dataset.status': { args: void; result: DatasetStatus };
@@ -257,6 +294,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'mining.stop',
   'mining.status',
   'mining.submissions',
+  'pool.discover',
   'sota.leaderboard',
   'logs.recent',
   'dataset.status',

@@ -32,8 +32,11 @@ describe('splitHolds', () => {
 
   it('catches a pool that moves a single RAO, keeps a larger fee or pays an outsider', () => {
     const w = published(1_000_000_007n, 500);
-    const moved = { ...w.amounts, alice: String(BigInt(w.amounts['alice']!) - 1n) };
-    moved['bob'] = String(BigInt(w.amounts['bob']!) + 1n);
+    const moved: Record<string, string> = {
+      ...w.amounts,
+      alice: String(BigInt(w.amounts['alice']!) - 1n),
+      bob: String(BigInt(w.amounts['bob']!) + 1n),
+    };
     expect(splitHolds({ ...w, amounts: moved })).toBe(false);
     expect(splitHolds({ ...w, feeRao: String(BigInt(w.feeRao) + 1n) })).toBe(false);
     expect(splitHolds({ ...w, amounts: { ...w.amounts, mallory: '1' } })).toBe(false);

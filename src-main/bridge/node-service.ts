@@ -21,6 +21,7 @@ import {
   type MiningMode,
   type MiningStatus,
   type NodeInfo,
+  type PoolListingView,
   type PoolView,
   type Settings,
   type UpdateStatus,
@@ -40,7 +41,8 @@ import type { Logger } from '../log/logger';
 import { DirectClient } from '../miner/direct-client';
 import { DirectMiner, type DirectEvent } from '../miner/direct-miner';
 import { getOkJson } from '../net/http-client';
-import { PoolClient } from '../pool/pool-client';
+import { discoverPools } from '../pool/discover';
+import { PoolClient, type PoolAccount } from '../pool/pool-client';
 import { SearchOrchestrator, defaultThreads } from '../search/orchestrator';
 import { loadSearch, saveSearch } from '../search/store';
 import { z } from 'zod';
@@ -90,6 +92,8 @@ type Listener<E extends EventName> = (payload: Events[E]) => void;
 
 const SAVE_EVERY_MS = 60_000;
 const POOL_REFRESH_MS = 5000;
+/** Payouts the mining screen lists. */
+const POOL_PAYOUTS_SHOWN = 10;
 /** How long a direct claim is followed (DirectMiner's default followMs, plus a margin). */
 const FOLLOW_MS = 11 * 60_000;
 
@@ -248,6 +252,7 @@ export class NodeService {
     },
     'mining.status': async () => this.status(),
     'mining.submissions': async () => [...this.submissions],
+    'pool.discover': async () => this.discoverPools(),
     'sota.leaderboard': async () => this.leaderboard(),
     'logs.recent': async ({ limit }) => this.o.recentLogs(Math.min(Math.max(1, limit), 2000)),
     'diagnostics.report': async () => this.diagnostics(),
@@ -563,20 +568,31 @@ export class NodeService {
       throw err;
     });
     const stop = new AbortController();
-    let account: { shares: string; reputation: number } | null = null;
+    let account: PoolAccount | null = null;
     const view = (): PoolView => ({
       url,
       feeBps: terms.feeBps,
+      windowBlocks: terms.windowBlocks,
+      minimumPayoutRao: terms.minimumPayoutRao,
       units: client.stats.units,
-      accepted: client.stats.accepted,
-      rejected: client.stats.rejected,
-      shares: account?.shares ?? null,
-      reputation: account?.reputation ?? null,
+      // The pool's book, not this run's replies: a result that was still waiting for replicas
+      // when it was sent is settled later, and only the pool knows how.
+      accepted: account?.statement.agreed ?? client.stats.accepted,
+      rejected: account
+        ? account.statement.dissented + account.statement.late
+        : client.stats.rejected,
+      shares: account?.statement.shares ?? null,
+      reputation: account?.statement.reputation ?? null,
+      pendingRao: account?.statement.pendingRao ?? null,
+      paidRao: account?.statement.paidRao ?? null,
+      payouts: account?.statement.payouts.slice(0, POOL_PAYOUTS_SHOWN) ?? [],
+      splitsChecked: account?.splitsChecked ?? 0,
+      splitsFailed: account?.splitsFailed ?? 0,
     });
     const refresh = () =>
-      getOkJson(`${url}/v1/pool/miners/${pair.address}`, { timeoutMs: 5000 }).then(
+      client.account().then(
         (a) => {
-          account = a as { shares: string; reputation: number };
+          account = a;
           this.publish({ pool: view() });
         },
         (err: unknown) => this.o.log.debug('pool account unreadable', { error: String(err) }),
@@ -708,6 +724,31 @@ export class NodeService {
           })),
         ),
       };
+    } finally {
+      await client.close();
+    }
+  }
+
+  private async discoverPools(): Promise<PoolListingView[]> {
+    if (!this.network || this.netuid === undefined)
+      throw new NodeCommandError(
+        'NO_NETWORK',
+        'Choose a network and subnet in Settings to find the pools on it.',
+      );
+    const client = await SubtensorClient.connect({
+      network: this.network,
+      log: this.o.log.child('chain'),
+    });
+    try {
+      const pools = await discoverPools(client, this.netuid, this.o.log.child('pool'));
+      return pools.map((p) => ({
+        url: p.url,
+        uid: p.uid,
+        hotkey: p.hotkey,
+        feeBps: p.terms.feeBps,
+        minimumPayoutRao: p.terms.minimumPayoutRao,
+        windowBlocks: p.terms.windowBlocks,
+      }));
     } finally {
       await client.close();
     }

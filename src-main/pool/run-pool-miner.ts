@@ -1,6 +1,7 @@
 /**
  * `sota-miner mine --pool URL --hotkey-file FILE`: works for a pool until Ctrl-C, printing what
- * it has done every ten seconds (units, accepted, rejected), its shares, pending balance and
+ * it has done every ten seconds (units sent; agreed, dissented and late as the pool books them), its
+ * shares, pending balance and
  * payouts as the pool books them, and whether the pool's splits check out. `--pool chain` (with
  * --network and --netuid) picks the lowest-fee pool announced on the subnet.
  */
@@ -50,7 +51,7 @@ export async function runPoolMiner(o: {
       .then(({ statement: a, splitsChecked, splitsFailed }) => {
         const s = client.stats;
         process.stdout.write(
-          `units ${s.units} (accepted ${s.accepted}, rejected ${s.rejected}, pending ${s.pending}) · ` +
+          `units sent ${s.units} · agreed ${a.agreed}, dissented ${a.dissented}, late ${a.late} · ` +
             `shares ${a.shares} · reputation ${a.reputation} · pending ${formatTao(BigInt(a.pendingRao))} · ` +
             `paid ${formatTao(BigInt(a.paidRao))} · splits checked ${splitsChecked}${splitsFailed ? `, ${splitsFailed} WRONG` : ''}\n`,
         );

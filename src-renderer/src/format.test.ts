@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatTao } from './format';
+import { formatBytes, formatTao, formatTaoExact } from './format';
 
 describe('format', () => {
   it('writes RAO as TAO with four decimals, rounded down, beyond 2^53', () => {
@@ -8,6 +8,13 @@ describe('format', () => {
     expect(formatTao('99999')).toBe('0.0000 TAO');
     expect(formatTao('21000000000000000000')).toBe(`${(21_000_000_000).toLocaleString()}.0000 TAO`);
     expect(formatTao('-5')).toBe('–');
+  });
+
+  it('writes RAO as TAO to the last RAO for payouts', () => {
+    expect(formatTaoExact('0')).toBe('0 TAO');
+    expect(formatTaoExact('12345')).toBe('0.000012345 TAO');
+    expect(formatTaoExact('1500000000')).toBe('1.5 TAO');
+    expect(formatTaoExact('x')).toBe('–');
   });
 
   it('writes download sizes', () => {

@@ -36,6 +36,15 @@ export function formatTao(rao: string): string {
   return `${whole.toLocaleString()}.${fraction} TAO`;
 }
 
+/** RAO (a decimal string) as TAO to the last RAO, trailing zeros dropped: 0.000012345 TAO. */
+export function formatTaoExact(rao: string): string {
+  if (!/^\d+$/.test(rao)) return DASH;
+  const value = BigInt(rao);
+  const whole = value / 1_000_000_000n;
+  const fraction = (value % 1_000_000_000n).toString().padStart(9, '0').replace(/0+$/, '');
+  return `${whole.toLocaleString()}${fraction ? `.${fraction}` : ''} TAO`;
+}
+
 export function formatScore(value: number | null | undefined): string {
   return isFiniteNumber(value) ? value.toFixed(4) : DASH;
 }

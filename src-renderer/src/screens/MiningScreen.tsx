@@ -4,6 +4,8 @@ import { BestProgram } from '../components/BestProgram';
 import { MiningControls } from '../components/MiningControls';
 import type { MiningAction } from '../components/MiningControls';
 import { ModePicker } from '../components/ModePicker';
+import { PoolFinder } from '../components/PoolFinder';
+import { PoolPayoutsTable } from '../components/PoolPayoutsTable';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { SpeedChart } from '../components/SpeedChart';
 import { StatsGrid } from '../components/StatsGrid';
@@ -11,7 +13,7 @@ import { EmptyNote, ErrorNote, Loading } from '../components/StatusNotes';
 import { SubmissionsTable } from '../components/SubmissionsTable';
 import { TargetNote } from '../components/TargetNote';
 import { clampThreads, ThreadsField } from '../components/ThreadsField';
-import { errorMessage, formatCount, isFiniteNumber } from '../format';
+import { errorMessage, formatCount, formatTaoExact, isFiniteNumber } from '../format';
 import { routeHref } from '../router';
 import { useBridge, useStore } from '../store';
 
@@ -136,6 +138,13 @@ function MiningPanel({ status, info }: { status: MiningStatus; info: NodeInfo })
                 spellCheck={false}
                 data-testid="pool-url"
               />
+              {!active && (
+                <PoolFinder
+                  networkSet={info.netuid !== null}
+                  onPick={(url) => setPoolUrl(url)}
+                  disabled={busy !== null}
+                />
+              )}
             </div>
           )}
           {shownMode !== 'solo' && !hasWallet && (
@@ -197,8 +206,17 @@ function LiveView({ status }: { status: MiningStatus }) {
   );
 }
 
-/** Pool mode: the work done for the pool and what it has booked for this miner. */
+/** Pool mode: the work done for the pool, what it has booked for this miner and paid it. */
 function PoolPanel({ pool }: { pool: PoolView }) {
+  return (
+    <>
+      <PoolWorkPanel pool={pool} />
+      <PoolEarningsPanel pool={pool} />
+    </>
+  );
+}
+
+function PoolWorkPanel({ pool }: { pool: PoolView }) {
   return (
     <section className="panel" aria-labelledby="pool-title" data-testid="pool-panel">
       <div className="panel-header">
@@ -207,7 +225,7 @@ function PoolPanel({ pool }: { pool: PoolView }) {
       </div>
       <dl className="facts">
         <div>
-          <dt>Work units done</dt>
+          <dt>Work units sent</dt>
           <dd data-testid="pool-units">{formatCount(pool.units)}</dd>
         </div>
         <div>
@@ -231,6 +249,66 @@ function PoolPanel({ pool }: { pool: PoolView }) {
         Each unit is also given to other miners; it counts when two results agree exactly. When the
         pool’s best algorithm wins, its reward is split by shares and paid to your key.
       </p>
+    </section>
+  );
+}
+
+/** What the pool owes and has paid, and whether its published splits add up. */
+function PoolEarningsPanel({ pool }: { pool: PoolView }) {
+  const check =
+    pool.splitsFailed > 0
+      ? {
+          tone: 'tag-rejected',
+          text: `${pool.splitsFailed} of ${pool.splitsChecked} splits do not match the pool’s share table`,
+        }
+      : pool.splitsChecked > 0
+        ? {
+            tone: 'tag-accepted',
+            text: `${pool.splitsChecked} ${pool.splitsChecked === 1 ? 'split' : 'splits'} checked: exact`,
+          }
+        : null;
+  return (
+    <section className="panel" aria-labelledby="earnings-title" data-testid="pool-earnings">
+      <div className="panel-header">
+        <h3 id="earnings-title">Earnings</h3>
+        {check && (
+          <span className={`tag ${check.tone}`} data-testid="pool-split-check">
+            {check.text}
+          </span>
+        )}
+      </div>
+      {pool.windowBlocks === null ? (
+        <p className="muted" data-testid="pool-pays-nothing">
+          This pool does not pay out: it runs without a chain connection or without the key that
+          pays. Work done for it earns shares only.
+        </p>
+      ) : (
+        <dl className="facts">
+          <div>
+            <dt>Waiting to be paid</dt>
+            <dd data-testid="pool-pending">{formatTaoExact(pool.pendingRao ?? '')}</dd>
+          </div>
+          <div>
+            <dt>Paid so far</dt>
+            <dd data-testid="pool-paid">{formatTaoExact(pool.paidRao ?? '')}</dd>
+          </div>
+          <div>
+            <dt>Smallest payout</dt>
+            <dd>{formatTaoExact(pool.minimumPayoutRao)}</dd>
+          </div>
+        </dl>
+      )}
+      {pool.payouts.length > 0 ? (
+        <PoolPayoutsTable payouts={pool.payouts} />
+      ) : (
+        pool.windowBlocks !== null && (
+          <EmptyNote title="No payouts yet">
+            When the pool’s algorithm holds the record, its reward is split by shares at the end of
+            the window (at least {formatCount(pool.windowBlocks)} blocks) and sent to the coldkey
+            that owns your key.
+          </EmptyNote>
+        )
+      )}
     </section>
   );
 }
