@@ -29,6 +29,21 @@ export async function announceEndpoint(
     return;
   }
   if (me.axon?.ip === ip && me.axon.port === port && me.axon.role === role) return;
-  await client.serveAxon(netuid, pair, { ip, port, role });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await client.serveAxon(netuid, pair, { ip, port, role });
+      break;
+    } catch (err) {
+      // A node that refuses the transaction outright (e.g. another one of this key's took its
+      // nonce a moment earlier: weights are set as soon as a validator starts) is asked again
+      // with a nonce read afresh; a module error is final.
+      if ((err as { code?: string }).code !== 'DROPPED' || attempt >= ANNOUNCE_ATTEMPTS) throw err;
+      log.info('serve_axon refused; trying again', { attempt });
+      await new Promise((r) => setTimeout(r, ANNOUNCE_RETRY_MS));
+    }
+  }
   log.info('endpoint announced', { ip, port, role });
 }
+
+const ANNOUNCE_ATTEMPTS = 3;
+const ANNOUNCE_RETRY_MS = 2000;
