@@ -21,6 +21,10 @@ export interface PoolTerms {
   readonly windowBlocks: number | null;
   readonly scope: string;
   readonly config: SearchConfig;
+  /**
+   * The tasks units name by index: first the search's own (config.tasks.count of them), then the
+   * check tasks the pool scores its best programs on before it claims one.
+   */
   readonly tasks: readonly TaskId[];
 }
 

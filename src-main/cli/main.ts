@@ -61,6 +61,11 @@ export function buildCli(): Command {
       wholeNumber(1),
     )
     .option('--from <files...>', 'pool: program files the search starts from')
+    .option(
+      '--check-tasks <n>',
+      'pool: unseen tasks the best programs are checked on before a claim (default 10; 0: none)',
+      wholeNumber(0),
+    )
     .option('--network <name|url>', 'finney, test, local, or a ws:// endpoint')
     .option('--netuid <n>', 'subnet id', wholeNumber(1))
     .option('--host <address>', 'where the API listens (default 0.0.0.0)')
@@ -94,6 +99,7 @@ export function buildCli(): Command {
           windowBlocks: (o['windowBlocks'] as number | undefined) ?? 360,
           unitIndividuals: o['unitIndividuals'] as number | undefined,
           from: o['from'] as string[] | undefined,
+          checkTasks: (o['checkTasks'] as number | undefined) ?? 10,
           leaseSeconds: 300,
           configFile: o.config,
           network: o['network'] as string | undefined,

@@ -54,11 +54,13 @@ describe('a pool with three miners, one dishonest', () => {
         windowBlocks: null,
         scope: searchScope(config),
         config,
-        tasks: searchTaskIds(config.tasks.count, config.tasks.firstSeed),
+        // The search's two tasks, then two check tasks (the next projection seeds).
+        tasks: [...searchTaskIds(2, 0), ...searchTaskIds(2, 2)],
       },
+      checkTasks: [2, 3],
       ledger,
       seeds: [LINEAR_BASELINE],
-      plan: { openUnits: 3, individualsPerUnit: 60, parents: 2, keep: 2 },
+      plan: { openUnits: 3, individualsPerUnit: 60, parents: 2, keep: 2, checkPrograms: 2 },
       allowed: () => true,
       onBest: (best) => offered.push(best),
       log: silentLogger,
@@ -87,7 +89,10 @@ describe('a pool with three miners, one dishonest', () => {
     const stop = new AbortController();
     const working = Promise.all(miners.map((m) => m.client.work(stop.signal)));
     const deadline = Date.now() + 90_000;
-    while (ledger.unitCounts().accepted < 4 && Date.now() < deadline)
+    while (
+      (ledger.unitCounts().accepted < 4 || pool.checked().length === 0) &&
+      Date.now() < deadline
+    )
       await new Promise((r) => setTimeout(r, 200));
     stop.abort();
     await working;
@@ -100,10 +105,15 @@ describe('a pool with three miners, one dishonest', () => {
     expect(mallory!.shares).toBe(0n);
     expect(mallory!.reputation).toBeLessThan(0);
     expect(miners[2]!.client.stats.accepted).toBe(0);
-    // The pool learned from the accepted units: its best programs carry agreed fitnesses.
+    // The pool learned from the accepted units: its best programs carry agreed fitnesses, and
+    // the best of them were checked on tasks the search never saw.
     expect(pool.best().length).toBeGreaterThan(0);
-    // ... and offers its best to claim (the direct flow, with --network), as it improves.
-    expect(offered.at(-1)).toEqual(pool.best(1)[0]);
+    const checked = pool.checked();
+    expect(checked.length).toBeGreaterThan(0);
+    const best = new Set(pool.best().map((b) => b.program));
+    for (const c of checked) expect(best.has(c.program)).toBe(true);
+    // ... and offers the best checked one, by its check score, to claim (with --network).
+    expect(offered.at(-1)).toEqual(pool.checked(1)[0]);
     // A reward split by the share table pays only the honest two, exactly.
     const { fee, amounts } = splitReward({
       total: 10n ** 9n,

@@ -52,6 +52,11 @@ export interface PoolOptions {
   readonly windowBlocks: number;
   /** Individuals per evolve unit (default DEFAULT_PLAN's). */
   readonly unitIndividuals?: number;
+  /**
+   * Tasks the search never sees, on which the best programs are checked before a claim (and the
+   * holder scored against them); 0 claims by the search score.
+   */
+  readonly checkTasks: number;
   /** Program files the search starts from (default: the genesis program). */
   readonly from?: readonly string[];
   /** Search settings as JSON (defaults: AutoML-Zero's CIFAR set-up). */
@@ -75,6 +80,10 @@ export async function runPoolUntilSignal(o: PoolOptions): Promise<void> {
     ? await Promise.all(o.from.map(async (f) => printProgram(await readProgramFile(f))))
     : [LINEAR_BASELINE];
   const ledger = WorkLedger.open(path.join(o.dataDir, 'pool', 'pool.db'), { log });
+  // The search's tasks, then the check tasks: the next window of projection seeds.
+  const { count, firstSeed } = config.tasks;
+  const searchTasks = searchTaskIds(count, firstSeed);
+  const checkTasks = o.checkTasks > 0 ? searchTaskIds(o.checkTasks, firstSeed + count) : [];
 
   /** Registered hotkeys → the coldkeys that own them (who may work, and where pay goes). */
   let owners = new Map<string, string>();
@@ -113,7 +122,12 @@ export async function runPoolUntilSignal(o: PoolOptions): Promise<void> {
       track: makeTrack(),
       log: log.child('direct'),
     });
-    const tasks = await loadSearchTasks(config, { dir: o.cifarDir, dataDir: o.dataDir });
+    // The holder is scored on the tasks the pool claims by: the check tasks when there are any.
+    const tasks = await loadSearchTasks(
+      config,
+      { dir: o.cifarDir, dataDir: o.dataDir },
+      checkTasks.length > 0 ? checkTasks : searchTasks,
+    );
     direct = new DirectMiner({ direct: directClient, config, tasks, log: log.child('direct') });
     await direct.refreshTarget();
     rewards = coldkey
@@ -143,10 +157,11 @@ export async function runPoolUntilSignal(o: PoolOptions): Promise<void> {
       windowBlocks: rewards ? o.windowBlocks : null,
       scope: searchScope(config),
       config,
-      tasks: searchTaskIds(config.tasks.count, config.tasks.firstSeed),
+      tasks: [...searchTasks, ...checkTasks],
     },
     ledger,
     seeds,
+    checkTasks: checkTasks.map((_, i) => count + i),
     plan: {
       ...DEFAULT_PLAN,
       individualsPerUnit: o.unitIndividuals ?? DEFAULT_PLAN.individualsPerUnit,

@@ -234,7 +234,10 @@ export class WorkLedger {
     if (this.db.open) this.db.close();
   }
 
-  /** Adds a unit to hand out; `taskCount` is the size of the pool's task list (for its worth). */
+  /**
+   * Adds a unit to hand out; `taskCount` is how many tasks one individual of the pool's search is
+   * scored on (a unit's worth is counted in such individuals).
+   */
   addUnit(unit: WorkUnit, taskCount: number, now: number): void {
     const checked = WorkUnitSchema.parse(unit);
     const shares = Math.round(unitCost(checked, taskCount) * SHARES_PER_INDIVIDUAL);
@@ -593,13 +596,37 @@ export class WorkLedger {
     );
   }
 
-  /** Every accepted result, oldest unit first (what the pool has learned from its miners). */
-  acceptedResults(): WorkResult[] {
+  /** Every accepted unit with its result, oldest first (what the pool has learned from its miners). */
+  acceptedWork(): Array<{ unit: WorkUnit; result: WorkResult }> {
     const rows = this.db
-      .prepare(`SELECT accepted_json FROM units WHERE state = 'accepted' ORDER BY created_at, id`)
+      .prepare(
+        `SELECT json, accepted_json FROM units WHERE state = 'accepted' ORDER BY created_at, id`,
+      )
+      .all() as Array<{ json: string; accepted_json: string }>;
+    return rows.map((r) => ({
+      unit: WorkUnitSchema.parse(JSON.parse(r.json)),
+      result: WorkResultSchema.parse(JSON.parse(r.accepted_json)),
+    }));
+  }
+
+  /** Units of a kind still open or accepted (a failed unit may be planned again). */
+  liveUnits(kind: WorkUnit['kind']): WorkUnit[] {
+    const rows = this.db
+      .prepare(
+        `SELECT json FROM units WHERE state IN ('open', 'accepted') AND json_extract(json, '$.kind') = ?
+         ORDER BY created_at, id`,
+      )
       .pluck()
-      .all() as string[];
-    return rows.map((json) => WorkResultSchema.parse(JSON.parse(json)));
+      .all(kind) as string[];
+    return rows.map((json) => WorkUnitSchema.parse(JSON.parse(json)));
+  }
+
+  /** Open units of a kind (the pool tops them up to its plan). */
+  openUnits(kind: WorkUnit['kind']): number {
+    return this.count(
+      `SELECT COUNT(*) FROM units WHERE state = 'open' AND json_extract(json, '$.kind') = ?`,
+      kind,
+    );
   }
 
   /** How many units were ever added (numbers the next one). */

@@ -76,6 +76,11 @@ describe('pool work units', () => {
     expect(resultDigest(runUnit({ ...unit, seed: 8 }, config, tasks, wasm()))).not.toBe(
       resultDigest(first),
     );
+    // A pool's check tasks after the search's own change nothing in its evolution.
+    const check = syntheticTask({ F: 16, seed: 4, train: 60, valid: 30, learnable: true });
+    expect(resultDigest(runUnit(unit, config, [...tasks, check], wasm()))).toBe(
+      resultDigest(first),
+    );
   });
 
   it('refuses a unit it cannot run, with the reason', () => {

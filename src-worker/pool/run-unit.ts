@@ -5,7 +5,8 @@
  * - evaluate: every program on every listed task, scored exactly as the search scores (the
  *   training-cost budget first; no functional-equivalence cache, whose answers depend on history);
  * - evolve: a fresh island seeded by the unit (its own random stream, its own empty cache), started
- *   from the parents, run for exactly the unit's individuals.
+ *   from the parents, run for exactly the unit's individuals on the search's tasks (the first
+ *   config.tasks.count of the pool's list; any after them are the pool's check tasks).
  */
 import { trainStepCost } from '../../shared/algorithm/cost';
 import { parseProgramOrThrow, printProgram } from '../../shared/algorithm/dsl';
@@ -62,7 +63,8 @@ function evolve(
   const parents = unit.parents.map((text, i) => parse(text, `parent ${i}`));
   const rng = new Rng(mixSeeds(unit.seed, POOL_STREAM));
   const island = { id: 0, population: [], rng: Array.from(rng.state), individuals: 0 };
-  const evaluator = new SearchEvaluator(engine, tasks, config);
+  // The search's own tasks lead the pool's list; check tasks after them are for evaluate units.
+  const evaluator = new SearchEvaluator(engine, tasks.slice(0, config.tasks.count), config);
   const batch = runBatch(
     island,
     config,
