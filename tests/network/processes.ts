@@ -9,6 +9,8 @@ import path from 'node:path';
 import { Keyring } from '@polkadot/keyring';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import { mnemonicGenerate } from '@polkadot/util-crypto';
+import { MinerStatementSchema, type MinerStatement } from '../../shared/pool/statement';
+import type { SubtensorClient } from '../../src-main/chain/client';
 import { btcliKeyfileJson } from '../../src-main/wallet/btcli-fixture';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -174,7 +176,8 @@ export function validatorArgs(v: {
   port: number;
   dataDir: string;
   keyFile: string;
-  cifarDir: string;
+  /** Default: found where the node looks (../shared, $SOTA_CIFAR10_DIR, the cache). */
+  cifarDir?: string;
   configFile: string;
 }): string[] {
   return [
@@ -182,6 +185,26 @@ export function validatorArgs(v: {
     ...['--network', v.endpoint, '--netuid', String(v.netuid)],
     ...['--port', String(v.port), '--external-ip', v.ip],
     ...['--data-dir', v.dataDir, '--hotkey-file', v.keyFile],
-    ...['--cifar-dir', v.cifarDir, '--config', v.configFile],
+    ...(v.cifarDir ? ['--cifar-dir', v.cifarDir] : []),
+    ...['--config', v.configFile],
   ];
+}
+
+/**
+ * A pool miner's statement when the chain agrees with it: the coldkey's balance, read before and
+ * after the statement, grew since `before` by exactly what the pool says it paid. Undefined while
+ * a payout falls between the two reads (a pool goes on paying every window): ask again.
+ */
+export async function paidAndReceived(
+  client: Pick<SubtensorClient, 'balance'>,
+  poolUrl: string,
+  hotkey: string,
+  coldkey: string,
+  before: bigint,
+): Promise<MinerStatement | undefined> {
+  const b1 = await client.balance(coldkey);
+  const res = await fetch(`${poolUrl}/v1/pool/miners/${hotkey}`);
+  const statement = MinerStatementSchema.parse(await res.json());
+  const b2 = await client.balance(coldkey);
+  return b1 === b2 && b1 - before === BigInt(statement.paidRao) ? statement : undefined;
 }
