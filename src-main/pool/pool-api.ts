@@ -16,7 +16,7 @@ import { WorkResultSchema } from '../../shared/pool/units';
 import type { PoolTerms } from '../../shared/pool/terms';
 import type { Logger } from '../log/logger';
 import { jsonBody, keepJsonBodiesAsBytes, signedRequestAuthenticator } from '../net/signed-api';
-import type { RewardWindow, WorkLedger } from './work-ledger';
+import type { RewardWindow, SubmitOutcome, WorkLedger } from './work-ledger';
 
 /** Largest result body: an evolve result of 16 programs is far below it. */
 const MAX_RESULT_BYTES = 512 * 1024;
@@ -26,8 +26,10 @@ export interface PoolApiDeps {
   readonly ledger: WorkLedger;
   /** Who may work for the pool (e.g. hotkeys registered on the subnet). */
   readonly allowed: (hotkey: string) => boolean;
-  /** Called after each accepted result, for the pool to plan more work. */
-  readonly onResult?: () => void;
+  /** Called before each lease, for the pool to plan work when its units are all taken. */
+  readonly beforeLease?: () => void;
+  /** Called after each result counted, with its outcome, for the pool to learn and plan. */
+  readonly onResult?: (unit: string, outcome: SubmitOutcome) => void;
   readonly log: Logger;
 }
 
@@ -46,6 +48,7 @@ export function buildPoolApi(deps: PoolApiDeps): FastifyInstance {
   app.post('/v1/pool/lease', async (req, reply) => {
     const miner = authenticate(req, reply, deps.allowed);
     if (!miner) return reply;
+    deps.beforeLease?.();
     const lease = ledger.lease(miner, Date.now(), terms.leaseSeconds * 1000);
     if (!lease) return reply.code(204).send();
     log.debug('unit leased', { unit: lease.unit.id, miner });
@@ -65,7 +68,7 @@ export function buildPoolApi(deps: PoolApiDeps): FastifyInstance {
     const outcome = ledger.submit(miner, parsed.data, Date.now());
     if (outcome.status !== 'recorded')
       log.info('result not counted', { miner, unit: parsed.data.unit, status: outcome.status });
-    deps.onResult?.();
+    deps.onResult?.(parsed.data.unit, outcome);
     return outcome;
   });
 

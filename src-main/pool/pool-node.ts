@@ -16,13 +16,13 @@ import { blake2b } from '@noble/hashes/blake2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import type { FastifyInstance } from 'fastify';
 import type { PoolTerms } from '../../shared/pool/terms';
-import type { WorkUnit } from '../../shared/pool/units';
+import type { WorkResult, WorkUnit } from '../../shared/pool/units';
 import type { Logger } from '../log/logger';
 import { buildPoolApi } from './pool-api';
 import type { WorkLedger } from './work-ledger';
 
 export interface PoolPlan {
-  /** Evolve units kept open for miners to take. */
+  /** Evolve units kept available for miners to lease (more are planned as miners take them). */
   readonly openUnits: number;
   /** Individuals per evolve unit (after its starting population). */
   readonly individualsPerUnit: number;
@@ -49,6 +49,11 @@ export interface ProgramScore {
 
 export class PoolNode {
   readonly api: FastifyInstance;
+  /** The best programs by search score and by check score (kept in memory, bounded). */
+  private readonly searched = new TopPrograms(TOP_KEPT);
+  private readonly checks = new TopPrograms(TOP_KEPT);
+  /** Programs sent to be checked, in units open or accepted: not sent again. */
+  private readonly sentForCheck = new Set<string>();
   /** The best score offered to claim so far (logged when it rises). */
   private offered = -Infinity;
 
@@ -78,21 +83,22 @@ export class PoolNode {
     for (const t of o.checkTasks ?? [])
       if (t < searchTasks || t >= o.terms.tasks.length)
         throw new RangeError(`check task ${t} is not among the tasks after the search's own`);
+    // What the pool learned before a restart is in its ledger; from here on, result by result.
+    for (const work of o.ledger.acceptedWork()) this.learn(work.unit, work.result);
+    for (const u of o.ledger.liveUnits('evaluate'))
+      if (u.kind === 'evaluate') for (const p of u.programs) this.sentForCheck.add(p);
     this.api = buildPoolApi({
       terms: o.terms,
       ledger: o.ledger,
       allowed: o.allowed,
-      onResult: () => {
+      // However many miners come, each finds a unit: the plan counts units that take a lease.
+      beforeLease: () => this.plan(),
+      onResult: (unitId, outcome) => {
+        if (outcome.status !== 'recorded' || outcome.verdict !== 'accepted') return;
+        const work = o.ledger.acceptedUnit(unitId);
+        if (work) this.learn(work.unit, work.result);
         this.plan();
-        const best = this.checking ? this.checked()[0] : this.best(1)[0];
-        if (!best) return;
-        if (best.fitness > this.offered) {
-          this.offered = best.fitness;
-          o.log.info(this.checking ? 'new best checked program' : 'new best program', {
-            fitness: best.fitness,
-          });
-        }
-        o.onBest?.(best);
+        this.offerBest();
       },
       log: o.log,
     });
@@ -105,33 +111,18 @@ export class PoolNode {
 
   /** The pool's best programs by search score, best first, from the accepted evolve units. */
   best(limit = 10): ProgramScore[] {
-    const seen = new Map<string, number>();
-    for (const { result: r } of this.o.ledger.acceptedWork()) {
-      if (r.kind !== 'evolve') continue;
-      for (const c of r.children)
-        seen.set(c.program, Math.max(seen.get(c.program) ?? 0, c.fitness));
-    }
-    return ranked(seen, limit);
+    return this.searched.best(limit);
   }
 
   /** Programs by their mean score on the check tasks, best first, from accepted evaluate units. */
   checked(limit = 10): ProgramScore[] {
-    const seen = new Map<string, number>();
-    for (const { unit, result } of this.o.ledger.acceptedWork()) {
-      if (unit.kind !== 'evaluate' || result.kind !== 'evaluate') continue;
-      for (const [p, program] of unit.programs.entries()) {
-        const scores = result.fitnesses[p] ?? [];
-        if (scores.length === 0) continue;
-        seen.set(program, scores.reduce((a, b) => a + b, 0) / scores.length);
-      }
-    }
-    return ranked(seen, limit);
+    return this.checks.best(limit);
   }
 
-  /** Tops the open evolve units up to the plan, and sends new best programs to be checked. */
+  /** Tops the leasable evolve units up to the plan, and sends new best programs to be checked. */
   plan(): void {
     const plan = this.o.plan ?? DEFAULT_PLAN;
-    const open = this.o.ledger.openUnits('evolve');
+    const open = this.o.ledger.leasableUnits('evolve', Date.now());
     if (open < plan.openUnits) {
       const best = this.best(plan.parents).map((b) => b.program);
       const parents = best.length > 0 ? best : [...this.o.seeds];
@@ -147,20 +138,42 @@ export class PoolNode {
         });
     }
     if (!this.checking) return;
-    const sent = new Set(
-      this.o.ledger.liveUnits('evaluate').flatMap((u) => (u.kind === 'evaluate' ? u.programs : [])),
-    );
     const fresh = this.best(plan.checkPrograms)
       .map((b) => b.program)
-      .filter((p) => !sent.has(p));
-    if (fresh.length > 0)
-      this.add({
-        kind: 'evaluate',
-        id: this.nextId(),
-        scope: this.o.terms.scope,
-        programs: fresh,
-        tasks: [...this.o.checkTasks!],
+      .filter((p) => !this.sentForCheck.has(p));
+    if (fresh.length === 0) return;
+    for (const p of fresh) this.sentForCheck.add(p);
+    this.add({
+      kind: 'evaluate',
+      id: this.nextId(),
+      scope: this.o.terms.scope,
+      programs: fresh,
+      tasks: [...this.o.checkTasks!],
+    });
+  }
+
+  private learn(unit: WorkUnit, result: WorkResult): void {
+    if (result.kind === 'evolve') {
+      for (const c of result.children) this.searched.offer(c.program, c.fitness);
+    } else if (unit.kind === 'evaluate') {
+      for (const [p, program] of unit.programs.entries()) {
+        const scores = result.fitnesses[p] ?? [];
+        if (scores.length > 0)
+          this.checks.offer(program, scores.reduce((a, b) => a + b, 0) / scores.length);
+      }
+    }
+  }
+
+  private offerBest(): void {
+    const best = this.checking ? this.checked(1)[0] : this.best(1)[0];
+    if (!best) return;
+    if (best.fitness > this.offered) {
+      this.offered = best.fitness;
+      this.o.log.info(this.checking ? 'new best checked program' : 'new best program', {
+        fitness: best.fitness,
       });
+    }
+    this.o.onBest?.(best);
   }
 
   private nextId(): string {
@@ -170,6 +183,33 @@ export class PoolNode {
   private add(unit: WorkUnit): void {
     // A unit's worth is counted in individuals of the search, scored on the search's tasks.
     this.o.ledger.addUnit(unit, this.o.terms.config.tasks.count, Date.now());
+  }
+}
+
+/** How many of the best programs the pool keeps in memory (it plans from the first few). */
+const TOP_KEPT = 64;
+
+/**
+ * The best programs seen, by score (a program seen twice keeps its higher score), bounded: once
+ * it holds twice its size it drops all but the best `size`. A pool's life brings millions of
+ * children; only the best few ever become parents or claims.
+ */
+class TopPrograms {
+  private readonly scores = new Map<string, number>();
+
+  constructor(private readonly size: number) {}
+
+  offer(program: string, fitness: number): void {
+    const known = this.scores.get(program);
+    if (known !== undefined && known >= fitness) return;
+    this.scores.set(program, fitness);
+    if (this.scores.size < 2 * this.size) return;
+    const keep = new Set(this.best(this.size).map((p) => p.program));
+    for (const p of [...this.scores.keys()]) if (!keep.has(p)) this.scores.delete(p);
+  }
+
+  best(limit: number): ProgramScore[] {
+    return ranked(this.scores, limit);
   }
 }
 

@@ -43,7 +43,7 @@ describe('WorkLedger', () => {
     expect(l.submit('mallory', altered(1), 2)).toEqual({ status: 'recorded', verdict: 'pending' });
     expect(l.submit('alice', honest(1), 3)).toEqual({ status: 'recorded', verdict: 'pending' });
     expect(l.submit('bob', honest(1), 4)).toEqual({ status: 'recorded', verdict: 'accepted' });
-    expect(l.acceptedResult(unitId(1))).toEqual(honest(1));
+    expect(l.acceptedUnit(unitId(1))).toEqual({ unit: unit(1), result: honest(1) });
     expect(l.shares()).toEqual(
       new Map([
         ['alice', 2000n],
@@ -120,7 +120,7 @@ describe('WorkLedger', () => {
       l.submit(m, { kind: 'evaluate', unit: unitId(2), fitnesses: [[i / 10], [0]] }, 20 + i);
     }
     expect(l.lease('late-comer', 40, LEASE_MS)).toBeNull();
-    expect(l.acceptedResult(unitId(2))).toBeNull();
+    expect(l.acceptedUnit(unitId(2))).toBeNull();
   });
 
   it('gives no more units to a miner whose reputation is spent', () => {

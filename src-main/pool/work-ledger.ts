@@ -262,13 +262,7 @@ export class WorkLedger {
         )
         .all(miner, miner) as UnitRow[];
       for (const unit of open) {
-        const answered = this.count('SELECT COUNT(*) FROM results WHERE unit = ?', unit.id);
-        const leased = this.count(
-          'SELECT COUNT(*) FROM leases WHERE unit = ? AND expires_at > ?',
-          unit.id,
-          now,
-        );
-        if (answered + leased >= this.replicasWanted(answered)) continue;
+        if (!this.wantsReplica(unit.id, now)) continue;
         const expiresAt = now + leaseMs;
         this.db
           .prepare(
@@ -346,12 +340,17 @@ export class WorkLedger {
     })();
   }
 
-  /** The accepted result of a unit, or null while it is not accepted. */
-  acceptedResult(unitId: string): WorkResult | null {
+  /** A unit and its accepted result, or null while it is not accepted. */
+  acceptedUnit(unitId: string): { unit: WorkUnit; result: WorkResult } | null {
     const row = this.db
-      .prepare(`SELECT accepted_json FROM units WHERE id = ? AND state = 'accepted'`)
-      .get(unitId) as { accepted_json: string } | undefined;
-    return row ? WorkResultSchema.parse(JSON.parse(row.accepted_json)) : null;
+      .prepare(`SELECT json, accepted_json FROM units WHERE id = ? AND state = 'accepted'`)
+      .get(unitId) as { json: string; accepted_json: string } | undefined;
+    return row
+      ? {
+          unit: WorkUnitSchema.parse(JSON.parse(row.json)),
+          result: WorkResultSchema.parse(JSON.parse(row.accepted_json)),
+        }
+      : null;
   }
 
   /** A miner's standing; shares are read as bigint (they can outgrow 2^53 over a pool's life). */
@@ -621,12 +620,16 @@ export class WorkLedger {
     return rows.map((json) => WorkUnitSchema.parse(JSON.parse(json)));
   }
 
-  /** Open units of a kind (the pool tops them up to its plan). */
-  openUnits(kind: WorkUnit['kind']): number {
-    return this.count(
-      `SELECT COUNT(*) FROM units WHERE state = 'open' AND json_extract(json, '$.kind') = ?`,
-      kind,
-    );
+  /**
+   * Open units of a kind that still take a lease (replicas wanted beyond those answered and
+   * leased): the pool tops these up to its plan, so that every miner asking finds work.
+   */
+  leasableUnits(kind: WorkUnit['kind'], now: number): number {
+    const ids = this.db
+      .prepare(`SELECT id FROM units WHERE state = 'open' AND json_extract(json, '$.kind') = ?`)
+      .pluck()
+      .all(kind) as string[];
+    return ids.filter((id) => this.wantsReplica(id, now)).length;
   }
 
   /** How many units were ever added (numbers the next one). */
@@ -647,9 +650,19 @@ export class WorkLedger {
     return counts;
   }
 
-  /** Replicas a unit wants: the rule's, one more than answered while they disagree. */
-  private replicasWanted(answered: number): number {
-    return Math.min(MAX_REPLICAS, Math.max(this.rule.replicas, answered + 1));
+  /**
+   * Whether an open unit takes one more lease: the replicas it wants (the rule's, one more than
+   * answered while they disagree) exceed those answered plus those leased now.
+   */
+  private wantsReplica(unit: string, now: number): boolean {
+    const answered = this.count('SELECT COUNT(*) FROM results WHERE unit = ?', unit);
+    const leased = this.count(
+      'SELECT COUNT(*) FROM leases WHERE unit = ? AND expires_at > ?',
+      unit,
+      now,
+    );
+    const wanted = Math.min(MAX_REPLICAS, Math.max(this.rule.replicas, answered + 1));
+    return answered + leased < wanted;
   }
 
   private count(sql: string, ...params: unknown[]): number {
