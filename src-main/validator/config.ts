@@ -1,12 +1,13 @@
 /**
- * A headless node's settings, from (highest first) command-line flags, SOTA_* environment
- * variables, a JSON config file, and defaults. Every value passes one zod schema, so a bad value
- * from any source gets the same message naming the field.
+ * A validator's settings: flags, SOTA_* variables, a JSON file and defaults, resolved the way
+ * every headless node's are (config/node-settings.ts).
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { TrackSchema, makeTrack, type Track } from '../../shared/protocol/track';
+import { resolveSettings, type Env, type SettingsSources } from '../config/node-settings';
+
+export { ConfigError } from '../config/node-settings';
 
 export const ValidatorConfigSchema = z.strictObject({
   /** A network name (finney, test, local) or a ws:// / wss:// endpoint. */
@@ -64,62 +65,22 @@ const ENV: Record<string, keyof ValidatorConfig> = {
   SOTA_LOG_LEVEL: 'logLevel',
   SOTA_UI_PORT: 'uiPort',
 };
-const NUMERIC = new Set<string>(['netuid', 'port', 'externalPort', 'threads', 'uiPort']);
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
-
-function fromEnv(env: Readonly<Record<string, string | undefined>>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [name, field] of Object.entries(ENV)) {
-    const value = env[name];
-    if (value === undefined || value === '') continue;
-    // Whole numbers only: Number() would also take "0x1F", "1e3" or " 12 ".
-    out[field] = NUMERIC.has(field) ? (/^\d+$/.test(value) ? Number(value) : value) : value;
-  }
-  return out;
-}
-
-function fromFile(file: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new ConfigError(`Cannot read the config file ${file}: ${(err as Error).message}`);
-  }
-  try {
-    const value: unknown = JSON.parse(text);
-    if (value === null || typeof value !== 'object' || Array.isArray(value))
-      throw new Error('expected a JSON object');
-    return value as Record<string, unknown>;
-  } catch (err) {
-    throw new ConfigError(`The config file ${file} is not valid JSON: ${(err as Error).message}`);
-  }
-}
+const SOURCES: SettingsSources<ValidatorConfig> = {
+  what: 'validator',
+  schema: ValidatorConfigSchema,
+  defaults: VALIDATOR_DEFAULTS,
+  env: ENV,
+  numeric: new Set(['netuid', 'port', 'externalPort', 'threads', 'uiPort']),
+};
 
 /** Merges the sources and checks the result; throws a ConfigError naming each bad field. */
 export function resolveValidatorConfig(
   flags: Record<string, unknown>,
-  opts: { env?: Readonly<Record<string, string | undefined>>; configFile?: string } = {},
+  opts: { env?: Env; configFile?: string } = {},
 ): ValidatorConfig {
-  const env = opts.env ?? process.env;
-  const file = opts.configFile ?? env['SOTA_CONFIG'];
-  const defined = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
-  const merged = {
-    ...VALIDATOR_DEFAULTS,
-    ...(file ? fromFile(file) : {}),
-    ...fromEnv(env),
-    ...defined,
-  };
-  const parsed = ValidatorConfigSchema.safeParse(merged);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (i) => `${i.path.join('.') || '(config)'}: ${i.message}`,
-    );
-    throw new ConfigError(`Invalid validator settings: ${problems.join('; ')}`);
-  }
-  return { ...parsed.data, dataDir: path.resolve(parsed.data.dataDir) };
+  const config = resolveSettings(SOURCES, flags, opts);
+  return { ...config, dataDir: path.resolve(config.dataDir) };
 }
 
 export function trackOf(config: ValidatorConfig): Track {
