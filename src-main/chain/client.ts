@@ -21,7 +21,7 @@ import {
   type RegistrationQuote,
   uidOf,
 } from './registration';
-import { hotkeyAlpha, removeStake, type Unstaked } from './stake';
+import { coldkeyAlpha, hotkeyAlpha, removeStake, type Unstaked } from './stake';
 import { readSubnetSettings, type SubnetSettings } from './subnet';
 import { NonceManager, type SubmitOptions, type TxResult } from './tx';
 import {
@@ -101,6 +101,11 @@ export class SubtensorClient implements ChainContext {
   /** The hotkey's stake on the subnet, in alpha (dynamic TAO). */
   hotkeyAlpha(netuid: number, hotkey: string): Promise<bigint> {
     return hotkeyAlpha(this, netuid, hotkey);
+  }
+
+  /** The alpha `coldkey` owns of `hotkey`'s stake on the subnet (what it can unstake). */
+  coldkeyAlpha(netuid: number, hotkey: string, coldkey: string): Promise<bigint> {
+    return coldkeyAlpha(this, netuid, hotkey, coldkey);
   }
 
   removeStake(

@@ -17,10 +17,37 @@ export async function hotkeyAlpha(
   netuid: number,
   hotkey: string,
 ): Promise<bigint> {
-  const q = ctx.api.query['subtensorModule']!;
-  const fn = q['totalHotkeyAlpha'];
-  if (!fn) throw new ChainError('UNSUPPORTED', 'This chain has no per-subnet (alpha) stake.');
-  return toBigInt((await fn(hotkey, netuid)).toJSON() ?? 0);
+  return toBigInt((await storage(ctx, 'totalHotkeyAlpha')(hotkey, netuid)).toJSON() ?? 0);
+}
+
+/**
+ * The alpha `coldkey` owns of `hotkey`'s stake on the subnet: what it can unstake. A hotkey's
+ * stake is held in shares (Alpha per coldkey, TotalHotkeyShares in all); emission raises the
+ * value of every share, the owner's take arrives as new shares, and a nominator's stake is its
+ * own: only the owner's part is the owner's.
+ */
+export async function coldkeyAlpha(
+  ctx: ChainContext,
+  netuid: number,
+  hotkey: string,
+  coldkey: string,
+): Promise<bigint> {
+  const [mine, shares, total] = await Promise.all([
+    storage(ctx, 'alpha')(hotkey, coldkey, netuid),
+    storage(ctx, 'totalHotkeyShares')(hotkey, netuid),
+    storage(ctx, 'totalHotkeyAlpha')(hotkey, netuid),
+  ]);
+  const s = toBigInt(shares.toJSON() ?? 0);
+  return s === 0n ? 0n : (toBigInt(mine.toJSON() ?? 0) * toBigInt(total.toJSON() ?? 0)) / s;
+}
+
+type StorageFn = (...args: unknown[]) => Promise<{ toJSON(): unknown }>;
+
+function storage(ctx: ChainContext, name: string): StorageFn {
+  const fn = ctx.api.query['subtensorModule']?.[name] as StorageFn | undefined;
+  if (!fn)
+    throw new ChainError('UNSUPPORTED', `This chain has no per-subnet (alpha) stake (${name}).`);
+  return fn;
 }
 
 export interface Unstaked {

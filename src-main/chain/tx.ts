@@ -66,9 +66,24 @@ export interface SubmitOptions {
   label?: string;
   /**
    * Called with the transaction's hash once it is signed, before it is sent: a caller that must
-   * find it again after a crash (pool unstakes) records the hash here.
+   * find it again after a crash (pool unstakes and payouts) records the hash here.
    */
   onSigned?: (txHash: string) => void;
+  /**
+   * Blocks from its signing after which the transaction can no longer be included (its mortal
+   * era); default polkadot-js', which depends on the chain's block time.
+   */
+  mortalBlocks?: number;
+}
+
+/**
+ * Whether a failed submission may still have taken effect: the answer was lost (a time-out, a
+ * dropped connection), not a refusal. The caller must look the transaction up (findIncluded)
+ * before sending it again.
+ */
+export function outcomeUnknown(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'TIMEOUT' || code === 'DISCONNECTED';
 }
 
 export interface TxContext {
@@ -91,7 +106,10 @@ export async function submit(
   const timeoutMs = opts.timeoutMs ?? 120_000;
   let signed: SubmittableExtrinsic<'promise'>;
   try {
-    signed = await call.signAsync(signer, { nonce });
+    signed = await call.signAsync(signer, {
+      nonce,
+      ...(opts.mortalBlocks ? { era: opts.mortalBlocks } : {}),
+    });
   } catch (err) {
     ctx.nonces.reset(signer.address);
     throw fromSubmitError(err);
@@ -159,7 +177,17 @@ export async function submit(
       ctx.api.rpc.chain
         .getHeader(blockHash)
         .then((h) => finish(null, { txHash, blockHash, blockNumber: h.number.toNumber(), events }))
-        .catch((err: unknown) => finish(fromSubmitError(err)));
+        .catch((err: unknown) =>
+          // Included: its outcome is known to the chain, only our answer was lost.
+          finish(
+            new ChainError(
+              'DISCONNECTED',
+              `${label} was included in ${blockHash}, but its block could not be read: ${String(err)}`,
+              {},
+              { cause: err },
+            ),
+          ),
+        );
     };
 
     signed

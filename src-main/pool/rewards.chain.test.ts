@@ -18,6 +18,7 @@ import type { WorkResult, WorkUnit } from '../../shared/pool/units';
 import { startLocalnet, type Localnet } from '../chain/localnet';
 import { submit } from '../chain/tx';
 import { silentLogger } from '../log/logger';
+import { POOL_TX_MORTAL_BLOCKS } from './payouts';
 import { RewardWindows } from './rewards';
 import { WorkLedger } from './work-ledger';
 
@@ -49,17 +50,29 @@ describe('pool reward windows on chain', () => {
     await net.deepenPool(netuid, 1_000_000n * TAO);
     const { spareColdkey, spareHotkey } = net.accounts;
     await net.client.burnedRegister(netuid, spareHotkey.address, spareColdkey, 10n * TAO);
-    await submit(
-      net.client,
-      net.client.api.tx['subtensorModule']!['addStake']!(spareHotkey.address, netuid, 100n * TAO),
-      spareColdkey,
-    );
+    const addStake = (from: typeof spareColdkey, tao: bigint) =>
+      submit(
+        net.client,
+        net.client.api.tx['subtensorModule']!['addStake']!(spareHotkey.address, netuid, tao * TAO),
+        from,
+      );
+    await addStake(spareColdkey, 100n);
+    // A nominator's stake on the pool hotkey is the nominator's: never the pool's earnings.
+    await addStake(net.accounts.minerColdkey, 50n);
+    nominatorAlpha = await nominator();
   });
+  let nominatorAlpha: bigint;
+  const nominator = () =>
+    net.client.coldkeyAlpha(
+      netuid,
+      net.accounts.spareHotkey.address,
+      net.accounts.minerColdkey.address,
+    );
   afterAll(async () => {
     await net?.close();
   });
 
-  function setUp(windowBlocks: number) {
+  function setUp(windowBlocks: number, txTimeoutMs?: number) {
     const ledger = WorkLedger.open(path.join(mkdtempSync(path.join(tmpdir(), 'rewards-')), 'p.db'));
     const [alice, bob, x, y, z] = Array.from({ length: 5 }, newAddress) as [
       string,
@@ -89,10 +102,29 @@ describe('pool reward windows on chain', () => {
       windowBlocks,
       holdsSota: async () => held.now,
       payee: (m) => m,
+      txTimeoutMs,
       log: silentLogger,
     });
     return { ledger, rewards, held, alice, bob, miners: [alice, bob, x, y, z] };
   }
+
+  /**
+   * Waits until the chain has built the blocks of what was sent (the pool is empty and the head
+   * stays put for a second): a transaction whose answer a pool gave up on still lands, and
+   * chopsticks must not build another block meanwhile.
+   */
+  const quiet = async () => {
+    for (let stable = 0, last = -1; stable < 3;) {
+      await new Promise((r) => setTimeout(r, 400));
+      const pending = (await net.client.connection.send(
+        'author_pendingExtrinsics',
+        [],
+      )) as unknown[];
+      const head = await net.headNumber();
+      stable = pending.length === 0 && head === last ? stable + 1 : 0;
+      last = head;
+    }
+  };
 
   const step = async (rewards: RewardWindows) => {
     const block = await net.newBlock();
@@ -107,7 +139,11 @@ describe('pool reward windows on chain', () => {
     // Blocks pass and alpha arrives, but the pool has not won: nothing closes.
     for (let i = 0; i < 15; i++) await step(rewards);
     expect(ledger.windows()).toEqual([]);
-    const alphaBefore = await net.client.hotkeyAlpha(netuid, net.accounts.spareHotkey.address);
+    const alphaBefore = await net.client.coldkeyAlpha(
+      netuid,
+      net.accounts.spareHotkey.address,
+      net.accounts.spareColdkey.address,
+    );
     expect(alphaBefore).toBeGreaterThan(ledger.rewardState()!.baselineAlpha);
 
     held.now = true;
@@ -134,6 +170,8 @@ describe('pool reward windows on chain', () => {
     expect(a - 2n * b).toBeGreaterThanOrEqual(-2n);
     // The next window starts at the unstake, and needs a new win.
     expect(ledger.rewardState()).toMatchObject({ openedBlock: w!.block, heldBlock: null });
+    // The nominator's stake was not taken for the pool's earnings.
+    expect(await nominator()).toBeGreaterThanOrEqual(nominatorAlpha);
     await rewards.stop();
     ledger.close();
   }, 180_000);
@@ -144,7 +182,8 @@ describe('pool reward windows on chain', () => {
     await net.newBlock(12);
     const hotkey = net.accounts.spareHotkey.address;
     const earned =
-      (await net.client.hotkeyAlpha(netuid, hotkey)) - ledger.rewardState()!.baselineAlpha;
+      (await net.client.coldkeyAlpha(netuid, hotkey, net.accounts.spareColdkey.address)) -
+      ledger.rewardState()!.baselineAlpha;
     expect(earned).toBeGreaterThan(0n);
     // The pool sends the unstake, booking its hash first, then dies before booking the window.
     const block = await net.headNumber();
@@ -178,6 +217,56 @@ describe('pool reward windows on chain', () => {
     expect(ledger.windows()).toHaveLength(1);
     expect(ledger.payouts(alice)[0]!.txHash).toMatch(/^0x/); // and the credit was paid
     await restarted.stop();
+    ledger.close();
+  }, 180_000);
+
+  it('settles an unstake and transfers whose answers were lost, each exactly once', async () => {
+    // Every answer is lost (a 1 ms time-out), though each transaction reaches a block.
+    const { ledger, rewards, held, miners } = setUp(1, 1);
+    held.now = true;
+    const before = await Promise.all(miners.map((m) => net.client.balance(m)));
+    for (let i = 0; i < 10 && !ledger.rewardState()?.unstaking; i++) await step(rewards);
+    expect(ledger.rewardState()!.unstaking).not.toBeNull();
+    expect(ledger.windows()).toEqual([]);
+    // Found in its block and booked; the transfers time out in turn and stay pending.
+    await quiet();
+    await step(rewards);
+    await quiet();
+    const [w] = ledger.windows();
+    expect(w).toBeDefined();
+    expect(ledger.rewardState()!.unstaking).toBeNull();
+    expect(ledger.pendingPayouts().length).toBeGreaterThan(0);
+    await rewards.stop();
+
+    // A pool that hears back in time finds the transfers instead of sending them again.
+    const again = new RewardWindows({
+      client: net.client,
+      ledger,
+      netuid,
+      hotkey: net.accounts.spareHotkey.address,
+      coldkey: net.accounts.spareColdkey,
+      feeBps: 1000,
+      minimumPayoutRao: 1n,
+      windowBlocks: 1, // pays (and settles) at every block
+      holdsSota: async () => false,
+      payee: (m) => m,
+      log: silentLogger,
+    });
+    await quiet();
+    await step(again);
+    // Transfers whose answers were lost and which never landed (a time-out gives their nonce up,
+    // so the next one sent with it is refused) are paid again once their era has passed.
+    await net.newBlock(POOL_TX_MORTAL_BLOCKS + 1);
+    for (let i = 0; i < 3; i++) {
+      await step(again);
+      await quiet();
+    }
+    expect(ledger.pendingPayouts()).toEqual([]);
+    expect(ledger.unpaid().size).toBe(0);
+    const after = await Promise.all(miners.map((m) => net.client.balance(m)));
+    expect(after.map((b, i) => b - before[i]!)).toEqual(miners.map((m) => w!.amounts.get(m) ?? 0n));
+    expect(ledger.windows()).toHaveLength(1);
+    await again.stop();
     ledger.close();
   }, 180_000);
 });

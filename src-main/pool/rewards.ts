@@ -1,33 +1,36 @@
 /**
  * A pool's reward windows on chain (issue #7). The subnet pays the state-of-the-art holder's
- * hotkey in alpha (stake on the subnet), so what the pool earned in a window is the alpha that
- * arrived on its hotkey since the window opened. A window closes once the pool's program has held
- * the state of the art during it and at least `windowBlocks` have passed: the earned alpha is
- * unstaked to the pool's coldkey, the TAO that came out (read from the StakeRemoved event, to the
- * RAO) is split by the share table (WorkLedger.closeWindow), and the miners are paid (payouts.ts).
- * While the pool has not won, nothing closes and shares keep accumulating.
+ * hotkey in alpha (stake on the subnet), so what the pool earned in a window is the alpha its
+ * coldkey's stake on that hotkey gained since the window opened (nominators' stake, and what
+ * emission adds to it, is theirs). A window closes once the pool's program has held the state of
+ * the art during it and at least `windowBlocks` have passed: the earned alpha is unstaked to the
+ * coldkey, the TAO that came out (read from the StakeRemoved event, to the RAO) is split by the
+ * share table (WorkLedger.closeWindow), and the miners are paid (payouts.ts). While the pool has
+ * not won, nothing closes and shares keep accumulating.
  *
- * Crash safety: the unstake's hash is booked before it is sent. A pool that restarts with an
- * unbooked unstake looks for it in the blocks since, and books the window it paid for; one that
- * never reached a block is forgotten once its mortal era (64 blocks) has passed, and its alpha,
- * still staked, counts in the next window.
+ * Crash safety: the unstake's hash is booked before it is sent. If its answer is lost (a crash, a
+ * time-out, a dropped connection) it is looked for in the blocks of its mortal era and booked
+ * once found; one that never reached a block is forgotten when the era has passed, and its
+ * alpha, still staked, counts in the next window. A refusal is forgotten at once.
  *
  * The operator's own stake on the pool hotkey is the baseline measured when the pool first
- * starts; stake added or removed by hand later would be read as earnings or losses.
+ * starts; stake the operator adds or removes by hand later would be read as earnings or losses.
  */
 import type { KeyringPair } from '@polkadot/keyring/types';
 import type { SubtensorClient } from '../chain/client';
 import { stakeRemoved } from '../chain/stake';
-import { findIncluded } from '../chain/tx';
+import { findIncluded, outcomeUnknown } from '../chain/tx';
 import type { Logger } from '../log/logger';
-import { payMiners } from './payouts';
+import { payMiners, POOL_TX_MORTAL_BLOCKS } from './payouts';
 import type { PendingUnstake, WorkLedger } from './work-ledger';
 
-/** Blocks after which a sent transaction can no longer be included (polkadot-js' mortal era). */
-const MORTAL_BLOCKS = 64;
+/** How often (in blocks) the validators are asked whether the pool holds the state of the art. */
+const HOLD_CHECK_BLOCKS = 5;
+/** After a failed unstake, blocks before the next try (each try may cost a fee). */
+const CLOSE_RETRY_BLOCKS = 10;
 
 export interface RewardOptions {
-  readonly client: Pick<SubtensorClient, 'api' | 'nonces' | 'log' | 'hotkeyAlpha' | 'removeStake'>;
+  readonly client: Pick<SubtensorClient, 'api' | 'nonces' | 'log' | 'coldkeyAlpha' | 'removeStake'>;
   readonly ledger: WorkLedger;
   readonly netuid: number;
   /** The pool's hotkey (where the subnet pays it). */
@@ -41,18 +44,20 @@ export interface RewardOptions {
   readonly holdsSota: () => Promise<boolean>;
   /** The account a miner is paid to (the coldkey owning its hotkey). */
   readonly payee: (miner: string) => string;
+  /** How long to wait for each unstake and transfer (default submit's, 2 minutes). */
+  readonly txTimeoutMs?: number;
   readonly log: Logger;
 }
-
-/** How often (in blocks) the validators are asked whether the pool holds the state of the art. */
-const HOLD_CHECK_BLOCKS = 5;
 
 export class RewardWindows {
   private current: Promise<void> | null = null;
   private stopped = false;
   private heldCheckedAt = -Infinity;
+  private closeRetryAt = -Infinity;
   /** The block of the last payout attempt: failed or carried credits are retried once a window. */
   private paidAt = -Infinity;
+  /** How far the blocks were searched for a pending unstake (none searched twice). */
+  private searched: { txHash: string; to: number } | null = null;
 
   constructor(private readonly o: RewardOptions) {}
 
@@ -73,47 +78,55 @@ export class RewardWindows {
     return this.current;
   }
 
-  /** No more steps; resolves when the one under way (an unstake, a payout) has finished. */
+  /** No more steps; resolves when the one under way has finished (no new transfer starts). */
   async stop(): Promise<void> {
     this.stopped = true;
     await this.current;
   }
 
   private async step(block: number): Promise<void> {
-    const { ledger, netuid, hotkey } = this.o;
+    const { ledger } = this.o;
     let state = ledger.rewardState();
     if (!state) {
-      const baseline = await this.o.client.hotkeyAlpha(netuid, hotkey);
+      const baseline = await this.ownAlpha();
       ledger.openRewards(block, baseline);
       this.o.log.info('reward window opened', { block, baselineAlpha: baseline.toString() });
       state = ledger.rewardState()!;
     }
+    let closed = false;
     if (state.unstaking) {
-      await this.recover(state.unstaking, block);
-      return;
-    }
-    if (state.heldBlock === null && block - this.heldCheckedAt >= HOLD_CHECK_BLOCKS) {
-      this.heldCheckedAt = block;
-      if (await this.o.holdsSota()) {
-        ledger.noteHeld(block);
-        this.o.log.info('the pool holds the state of the art', { block });
-        state = ledger.rewardState()!;
+      // No window closes while an earlier unstake is unsettled; payouts go on.
+      closed = await this.recover(state.unstaking, block);
+    } else {
+      if (state.heldBlock === null && block - this.heldCheckedAt >= HOLD_CHECK_BLOCKS) {
+        this.heldCheckedAt = block;
+        if (await this.o.holdsSota()) {
+          ledger.noteHeld(block);
+          this.o.log.info('the pool holds the state of the art', { block });
+          state = ledger.rewardState()!;
+        }
       }
+      if (
+        state.heldBlock !== null &&
+        block - state.openedBlock >= this.o.windowBlocks &&
+        block >= this.closeRetryAt
+      )
+        closed = await this.close(state.baselineAlpha, block);
     }
-    const closed =
-      state.heldBlock !== null &&
-      block - state.openedBlock >= this.o.windowBlocks &&
-      (await this.close(state.baselineAlpha, block));
     if ((closed || block - this.paidAt >= this.o.windowBlocks) && ledger.unpaid().size > 0) {
       this.paidAt = block;
       await this.pay();
     }
   }
 
-  /** Closes the window if the hotkey earned anything in it; true when it did. */
+  private ownAlpha(): Promise<bigint> {
+    return this.o.client.coldkeyAlpha(this.o.netuid, this.o.hotkey, this.o.coldkey.address);
+  }
+
+  /** Closes the window if the coldkey's stake earned anything in it; true when it did. */
   private async close(baseline: bigint, block: number): Promise<boolean> {
     const { ledger, netuid, hotkey } = this.o;
-    const alpha = await this.o.client.hotkeyAlpha(netuid, hotkey);
+    const alpha = await this.ownAlpha();
     const earned = alpha - baseline;
     if (earned <= 0n) {
       this.o.log.debug('window due but nothing earned yet', { block });
@@ -122,39 +135,48 @@ export class RewardWindows {
     let unstaked;
     try {
       unstaked = await this.o.client.removeStake(netuid, hotkey, this.o.coldkey, earned, {
+        mortalBlocks: POOL_TX_MORTAL_BLOCKS,
+        timeoutMs: this.o.txTimeoutMs,
         onSigned: (txHash) => ledger.beginUnstake({ alpha: earned, block, txHash }),
       });
     } catch (err) {
-      // Refused or dropped: nothing moved. A time-out is left for recover() to settle.
-      if ((err as { code?: string }).code !== 'TIMEOUT') ledger.abandonUnstake();
+      // A refusal moved nothing; a lost answer may have, and is settled by recover().
+      if (!outcomeUnknown(err)) ledger.abandonUnstake();
+      this.closeRetryAt = block + CLOSE_RETRY_BLOCKS;
       throw err;
     }
     this.book(unstaked.tao, unstaked.alpha, unstaked.tx.blockNumber, unstaked.tx.txHash, alpha);
     return true;
   }
 
-  /** Settles an unstake sent before a crash or a time-out: booked if it is in a block. */
-  private async recover(u: PendingUnstake, head: number): Promise<void> {
-    const found = await findIncluded(this.o.client, u.txHash, u.block, head);
-    if (found?.ok) {
-      const moved = found.events.map(stakeRemoved).find((m) => m !== null);
-      if (moved) {
-        // The baseline: what the hotkey held when the unstake was decided, less what it took.
-        const before = this.o.ledger.rewardState()!.baselineAlpha + u.alpha;
-        this.book(moved.tao, moved.alpha, found.blockNumber, u.txHash, before);
-        this.o.log.info('an unstake sent before a restart was found and booked', {
-          tx: u.txHash,
-          block: found.blockNumber,
-        });
-        return;
-      }
+  /**
+   * Settles an unstake whose answer was lost: booked if it is in a block of its era (true), else
+   * forgotten once the era has passed. Each block is searched once.
+   */
+  private async recover(u: PendingUnstake, head: number): Promise<boolean> {
+    const lastBlock = u.block + POOL_TX_MORTAL_BLOCKS;
+    const from = this.searched?.txHash === u.txHash ? this.searched.to + 1 : u.block;
+    const to = Math.min(head, lastBlock);
+    const found = from <= to ? await findIncluded(this.o.client, u.txHash, from, to) : null;
+    this.searched = { txHash: u.txHash, to };
+    const moved = found?.ok ? found.events.map(stakeRemoved).find((m) => m !== null) : undefined;
+    if (found && moved) {
+      // The baseline: what the coldkey held when the unstake was decided, less what it took.
+      const before = this.o.ledger.rewardState()!.baselineAlpha + u.alpha;
+      this.book(moved.tao, moved.alpha, found.blockNumber, u.txHash, before);
+      this.o.log.info('an unstake whose answer was lost was found and booked', {
+        tx: u.txHash,
+        block: found.blockNumber,
+      });
+      return true;
     }
-    if (found || head > u.block + MORTAL_BLOCKS) {
+    if (found || head > lastBlock) {
       this.o.ledger.abandonUnstake();
       this.o.log.warn('an unstake sent earlier never took effect: its alpha stays in the window', {
         tx: u.txHash,
       });
     }
+    return false;
   }
 
   private book(tao: bigint, alpha: bigint, block: number, tx: string, alphaBefore: bigint): void {
@@ -181,13 +203,16 @@ export class RewardWindows {
       from: this.o.coldkey,
       minimum: this.o.minimumPayoutRao,
       payee: this.o.payee,
+      stopping: () => this.stopped,
+      timeoutMs: this.o.txTimeoutMs,
       log: this.o.log,
     });
-    if (report.paid.size > 0 || report.failed.size > 0)
+    if (report.paid.size > 0 || report.failed.size > 0 || report.unsettled > 0)
       this.o.log.info('payouts sent', {
         paid: report.paid.size,
         carried: report.carried.size,
         failed: report.failed.size,
+        unsettled: report.unsettled,
       });
   }
 }

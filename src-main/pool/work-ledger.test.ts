@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { WorkResult, WorkUnit } from '../../shared/pool/units';
-import { BANNED_REPUTATION, MAX_REPLICAS, WorkLedger } from './work-ledger';
+import { BANNED_REPUTATION, MAX_LEASES_PER_MINER, MAX_REPLICAS, WorkLedger } from './work-ledger';
 
 const LEASE_MS = 60_000;
 const unitId = (n: number) => n.toString(16).padStart(32, '0');
@@ -199,9 +199,25 @@ describe('WorkLedger', () => {
       },
     ]);
     expect(again.balances('alice')).toEqual({ pending: 476n, paid: 0n });
-    again.markPaid('alice', 'alice-coldkey', '0xcd', 9);
-    expect(again.balances('alice')).toEqual({ pending: 0n, paid: 476n });
+    // A transfer is booked before it is sent; refused, it is forgotten and sent again later.
+    const { upTo } = again.payable().get('alice')!;
+    again.beginPayout({ miner: 'alice', upTo, payee: 'alice-coldkey', txHash: '0xab', block: 9 });
+    expect(again.payable().has('alice')).toBe(false);
+    expect(again.pendingPayouts()).toEqual([{ txHash: '0xab', block: 9, miner: 'alice' }]);
+    again.abandonPayout('0xab');
+    expect(again.payable().get('alice')).toEqual({ amount: 476n, upTo });
+    again.beginPayout({ miner: 'alice', upTo, payee: 'alice-coldkey', txHash: '0xcd', block: 9 });
+    // A credit booked after the transfer was signed is not covered by it.
+    again.addUnit(unit(2), 10, 8);
+    for (const m of ['alice', 'bob']) again.lease(m, 8, LEASE_MS);
+    for (const m of ['alice', 'bob']) again.submit(m, honest(2), 8);
+    again.closeWindow(10n, 0, 8);
+    again.markPaid('0xcd', 9);
+    expect(again.pendingPayouts()).toEqual([]);
+    expect(again.balances('alice')).toEqual({ pending: 5n, paid: 476n });
+    expect(again.payable().get('alice')?.amount).toBe(5n);
     expect(again.payouts('alice')).toEqual([
+      { window: window + 1, amount: 5n, payee: null, txHash: null, paidAt: null },
       { window, amount: 476n, payee: 'alice-coldkey', txHash: '0xcd', paidAt: 9 },
     ]);
     expect(again.balances('mallory')).toEqual({ pending: 0n, paid: 0n });
@@ -214,5 +230,23 @@ describe('WorkLedger', () => {
     l.beginUnstake({ alpha: 5n, block: 20, txHash: '0x01' });
     l.abandonUnstake();
     expect(l.rewardState()).toMatchObject({ openedBlock: 10, baselineAlpha: 0n, unstaking: null });
+  });
+
+  it('holds a bounded number of leases per miner, and counts units that still take one', () => {
+    const { l } = ledger();
+    for (let n = 2; n <= MAX_LEASES_PER_MINER + 5; n++) l.addUnit(unit(n), 10, n);
+    for (let i = 0; i < MAX_LEASES_PER_MINER; i++)
+      expect(l.lease('hoarder', 100, LEASE_MS)).not.toBeNull();
+    expect(l.lease('hoarder', 100, LEASE_MS)).toBeNull();
+    // Expired, the leases free the hoarder and every unit's place.
+    expect(l.lease('hoarder', 100 + LEASE_MS, LEASE_MS)).not.toBeNull();
+    const total = MAX_LEASES_PER_MINER + 5;
+    expect(l.leasableUnits('evaluate', 100)).toBe(total);
+    // a and b join the hoarder on unit 1, which then has its three replicas; c goes to unit 2.
+    expect(l.lease('a', 100, LEASE_MS)?.unit.id).toBe(unitId(1));
+    expect(l.lease('b', 100, LEASE_MS)?.unit.id).toBe(unitId(1));
+    expect(l.lease('c', 100, LEASE_MS)?.unit.id).toBe(unitId(2));
+    expect(l.leasableUnits('evaluate', 100)).toBe(total - 1);
+    expect(l.leasableUnits('evolve', 100)).toBe(0);
   });
 });

@@ -32,6 +32,8 @@ import { openSqlite, type Migration } from '../storage/sqlite';
 
 export const MAX_REPLICAS = 7;
 export const BANNED_REPUTATION = -5;
+/** Units one miner may hold under lease at once (a machine runs one per thread). */
+export const MAX_LEASES_PER_MINER = 64;
 /** Shares are whole numbers: a unit worth one full-task individual earns this many. */
 export const SHARES_PER_INDIVIDUAL = 1000;
 
@@ -113,6 +115,10 @@ const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE windows ADD COLUMN earned_alpha TEXT;
       ALTER TABLE windows ADD COLUMN unstake_tx TEXT;
       ALTER TABLE credits ADD COLUMN payee TEXT;
+      -- A transfer signed and sent for this credit, not yet known to be in a block (payouts.ts).
+      ALTER TABLE credits ADD COLUMN pending_tx TEXT;
+      ALTER TABLE credits ADD COLUMN pending_block INTEGER;
+      CREATE INDEX credits_pending ON credits (pending_tx);
 
       CREATE TABLE reward_state (
         id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -138,8 +144,11 @@ export type SubmitOutcome =
   | { readonly status: 'unknown-unit' | 'not-leased' | 'duplicate' | 'late' | 'failed-unit' }
   | {
       readonly status: 'recorded';
-      /** pending: waiting for more replicas; accepted: this result is the accepted one; rejected: it is not. */
-      readonly verdict: 'pending' | 'accepted' | 'rejected';
+      /**
+       * pending: waiting for more replicas; accepted: this result is the accepted one; rejected:
+       * it is not; failed: the unit's replicas never agreed, and it is given up.
+       */
+      readonly verdict: 'pending' | 'accepted' | 'rejected' | 'failed';
     };
 
 export interface MinerAccount {
@@ -252,6 +261,14 @@ export class WorkLedger {
   lease(miner: string, now: number, leaseMs: number): Lease | null {
     return this.db.transaction((): Lease | null => {
       if (this.account(miner).reputation <= BANNED_REPUTATION) return null;
+      // One miner holds a bounded number of units at once: leasing without answering cannot
+      // make the pool plan without end (a lease runs out; its place goes to someone else).
+      const held = this.count(
+        'SELECT COUNT(*) FROM leases WHERE miner = ? AND expires_at > ?',
+        miner,
+        now,
+      );
+      if (held >= MAX_LEASES_PER_MINER) return null;
       const open = this.db
         .prepare(
           `SELECT id, json, shares, state, accepted_digest FROM units
@@ -335,6 +352,7 @@ export class WorkLedger {
       if (decision.state === 'disputed' && replicas.length >= MAX_REPLICAS) {
         this.db.prepare(`UPDATE units SET state = 'failed' WHERE id = ?`).run(unit.id);
         this.log.warn('unit failed: no agreement', { unit: unit.id, replicas: replicas.length });
+        return { status: 'recorded', verdict: 'failed' };
       }
       return { status: 'recorded', verdict: 'pending' };
     })();
@@ -442,13 +460,65 @@ export class WorkLedger {
     return out;
   }
 
-  /** Marks every unpaid credit of `miner` as paid to `payee` by the transfer `txHash`. */
-  markPaid(miner: string, payee: string, txHash: string, now: number): void {
+  /**
+   * What can be sent now, per miner: unpaid credits with no transfer in flight, summed, and the
+   * newest credit's id (the transfer covers the credits up to it).
+   */
+  payable(): Map<string, { amount: bigint; upTo: number }> {
+    const rows = this.db
+      .prepare(
+        `SELECT id, miner, amount FROM credits WHERE tx_hash IS NULL AND pending_tx IS NULL
+         ORDER BY miner, id`,
+      )
+      .all() as Array<{ id: number; miner: string; amount: string }>;
+    const out = new Map<string, { amount: bigint; upTo: number }>();
+    for (const r of rows) {
+      const prev = out.get(r.miner);
+      out.set(r.miner, { amount: (prev?.amount ?? 0n) + BigInt(r.amount), upTo: r.id });
+    }
+    return out;
+  }
+
+  /**
+   * Books a transfer to `payee` for `miner`'s credits up to `upTo`, before it is sent: if the pool
+   * dies or loses its answer, the transfer is looked for (pendingPayouts) instead of sent again.
+   */
+  beginPayout(p: { miner: string; upTo: number; payee: string; txHash: string; block: number }) {
     this.db
       .prepare(
-        'UPDATE credits SET tx_hash = ?, payee = ?, paid_at = ? WHERE miner = ? AND tx_hash IS NULL',
+        `UPDATE credits SET pending_tx = ?, pending_block = ?, payee = ?
+         WHERE miner = ? AND id <= ? AND tx_hash IS NULL AND pending_tx IS NULL`,
       )
-      .run(txHash, payee, now, miner);
+      .run(p.txHash, p.block, p.payee, p.miner, p.upTo);
+  }
+
+  /** Transfers sent and not yet settled: where to look for each. */
+  pendingPayouts(): Array<{ txHash: string; block: number; miner: string }> {
+    return this.db
+      .prepare(
+        `SELECT pending_tx AS txHash, MIN(pending_block) AS block, miner FROM credits
+         WHERE pending_tx IS NOT NULL GROUP BY pending_tx, miner`,
+      )
+      .all() as Array<{ txHash: string; block: number; miner: string }>;
+  }
+
+  /** The transfer `txHash` is in a block: its credits are paid. */
+  markPaid(txHash: string, now: number): void {
+    this.db
+      .prepare(
+        `UPDATE credits SET tx_hash = pending_tx, paid_at = ?, pending_tx = NULL, pending_block = NULL
+         WHERE pending_tx = ?`,
+      )
+      .run(now, txHash);
+  }
+
+  /** The transfer `txHash` was refused, failed, or can no longer be included: pay again later. */
+  abandonPayout(txHash: string): void {
+    this.db
+      .prepare(
+        'UPDATE credits SET pending_tx = NULL, pending_block = NULL, payee = NULL WHERE pending_tx = ?',
+      )
+      .run(txHash);
   }
 
   /** A miner's payout history, newest first: window, amount and the transfer that paid it. */
@@ -625,11 +695,24 @@ export class WorkLedger {
    * leased): the pool tops these up to its plan, so that every miner asking finds work.
    */
   leasableUnits(kind: WorkUnit['kind'], now: number): number {
-    const ids = this.db
-      .prepare(`SELECT id FROM units WHERE state = 'open' AND json_extract(json, '$.kind') = ?`)
-      .pluck()
-      .all(kind) as string[];
-    return ids.filter((id) => this.wantsReplica(id, now)).length;
+    return this.count(
+      `SELECT COUNT(*) FROM (
+         SELECT (SELECT COUNT(*) FROM results r WHERE r.unit = u.id) AS answered,
+                (SELECT COUNT(*) FROM leases l WHERE l.unit = u.id AND l.expires_at > ?) AS leased
+         FROM units u WHERE u.state = 'open' AND json_extract(u.json, '$.kind') = ?)
+       WHERE answered + leased < MIN(?, MAX(?, answered + 1))`,
+      now,
+      kind,
+      MAX_REPLICAS,
+      this.rule.replicas,
+    );
+  }
+
+  /** A unit and its state (null for an unknown id). */
+  unit(unitId: string): { unit: WorkUnit; state: UnitRow['state'] } | null {
+    const row = this.db.prepare('SELECT json, state FROM units WHERE id = ?').get(unitId) as
+      { json: string; state: UnitRow['state'] } | undefined;
+    return row ? { unit: WorkUnitSchema.parse(JSON.parse(row.json)), state: row.state } : null;
   }
 
   /** How many units were ever added (numbers the next one). */
@@ -661,6 +744,7 @@ export class WorkLedger {
       unit,
       now,
     );
+    // The same rule as leasableUnits' SQL.
     const wanted = Math.min(MAX_REPLICAS, Math.max(this.rule.replicas, answered + 1));
     return answered + leased < wanted;
   }
