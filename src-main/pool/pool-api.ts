@@ -10,11 +10,12 @@
  *   GET  /v1/pool/shares           every miner's shares in the window in progress
  *   GET  /v1/pool/windows          closed reward windows, newest first: shares, split, unstake
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { MinerStatement, RewardWindowView } from '../../shared/pool/statement';
 import { WorkResultSchema } from '../../shared/pool/units';
 import type { PoolTerms } from '../../shared/pool/terms';
 import type { Logger } from '../log/logger';
+import { RateLimiter } from '../net/rate-limit';
 import { jsonBody, keepJsonBodiesAsBytes, signedRequestAuthenticator } from '../net/signed-api';
 import type { RewardWindow, SubmitOutcome, WorkLedger } from './work-ledger';
 
@@ -37,6 +38,8 @@ export function buildPoolApi(deps: PoolApiDeps): FastifyInstance {
   const { terms, ledger, log } = deps;
   const app = Fastify({ logger: false, bodyLimit: MAX_RESULT_BYTES });
   keepJsonBodiesAsBytes(app);
+  // Per hotkey: a many-threaded miner sends a few requests a second; bursts beyond are refused.
+  const limiter = new RateLimiter({ capacity: 100, refillPerSecond: 20 });
   const authenticate = signedRequestAuthenticator({
     self: terms.hotkey,
     nonces: { remember: (h, n, exp) => ledger.rememberNonce(h, n, exp) },
@@ -45,8 +48,22 @@ export function buildPoolApi(deps: PoolApiDeps): FastifyInstance {
 
   app.get('/v1/pool', async () => terms);
 
-  app.post('/v1/pool/lease', async (req, reply) => {
+  /** The signed sender, or null when the reply (401/403/429) is already sent. */
+  const sender = (req: FastifyRequest, reply: FastifyReply): string | null => {
     const miner = authenticate(req, reply, deps.allowed);
+    if (!miner) return null;
+    if (limiter.take(miner, Date.now())) return miner;
+    const retry = Math.ceil(limiter.retryAfterMs(miner, Date.now()) / 1000);
+    log.warn('pool request rate-limited', { miner });
+    void reply
+      .code(429)
+      .header('retry-after', String(retry))
+      .send({ error: 'RATE_LIMITED', message: `too many requests; retry in ${retry} s` });
+    return null;
+  };
+
+  app.post('/v1/pool/lease', async (req, reply) => {
+    const miner = sender(req, reply);
     if (!miner) return reply;
     deps.beforeLease?.();
     const lease = ledger.lease(miner, Date.now(), terms.leaseSeconds * 1000);
@@ -56,7 +73,7 @@ export function buildPoolApi(deps: PoolApiDeps): FastifyInstance {
   });
 
   app.post('/v1/pool/results', async (req, reply) => {
-    const miner = authenticate(req, reply, deps.allowed);
+    const miner = sender(req, reply);
     if (!miner) return reply;
     const parsed = WorkResultSchema.safeParse(jsonBody(req));
     if (!parsed.success) {

@@ -12,13 +12,13 @@ import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LINEAR_BASELINE } from '../../shared/protocol/track';
 import type { PoolTerms } from '../../shared/pool/terms';
-import { WorkUnitSchema, type WorkResult } from '../../shared/pool/units';
+import { WorkUnitSchema, type WorkResult, type WorkUnit } from '../../shared/pool/units';
 import { parseSearchConfig, searchScope } from '../../shared/search/config';
 import { searchTaskIds } from '../../shared/task/pairs';
 import { silentLogger } from '../log/logger';
 import { signRequest } from '../net/signed-request';
 import { PoolNode } from './pool-node';
-import { WorkLedger } from './work-ledger';
+import { MAX_REPLICAS, WorkLedger } from './work-ledger';
 
 const config = parseSearchConfig({
   populationSize: 20,
@@ -112,4 +112,59 @@ describe('PoolNode', () => {
     expect(again.ledger.liveUnits('evaluate')).toHaveLength(1); // not sent twice
     again.ledger.close();
   });
+
+  it('checks a program again when its check found no agreement', async () => {
+    const { ledger, pool, post } = node(file());
+    const accept = async (
+      unit: WorkUnit,
+      result: WorkResult,
+      miners: KeyringPair[],
+      at?: number,
+    ) => {
+      for (const m of miners) {
+        const lease = leaseOf(ledger, m.address, unit.id, at);
+        expect(lease).toBe(true);
+        await post(m, '/v1/pool/results', result);
+      }
+    };
+    const evolve = ledger.liveUnits('evolve')[0]!;
+    const children = [{ program: LINEAR_BASELINE, fitness: 0.7 }];
+    await accept(evolve, { kind: 'evolve', unit: evolve.id, children, evaluated: 30 }, [
+      keyring.addFromUri('//E1'),
+      keyring.addFromUri('//E2'),
+    ]);
+    const [check] = ledger.liveUnits('evaluate');
+    expect(check).toMatchObject({ programs: [LINEAR_BASELINE] });
+    // Seven miners, seven different answers: the check fails.
+    const dissenters = Array.from({ length: MAX_REPLICAS }, (_, i) =>
+      keyring.addFromUri(`//D${i}`),
+    );
+    for (const [i, m] of dissenters.entries())
+      await accept(check!, { kind: 'evaluate', unit: check!.id, fitnesses: [[i / 10, 0]] }, [m]);
+    expect(ledger.unit(check!.id)?.state).toBe('failed');
+    expect(ledger.liveUnits('evaluate')).toEqual([]);
+    // The next accepted result plans the check anew (leased once the dissenters' leases on the
+    // units they passed on their way have run out).
+    const next = ledger.liveUnits('evolve')[1]!;
+    const later = Date.now() + 61_000;
+    await accept(
+      next,
+      { kind: 'evolve', unit: next.id, children, evaluated: 30 },
+      [keyring.addFromUri('//E3'), keyring.addFromUri('//E4')],
+      later,
+    );
+    expect(ledger.liveUnits('evaluate')).toMatchObject([{ programs: [LINEAR_BASELINE] }]);
+    expect(pool.checked()).toEqual([]);
+    ledger.close();
+  });
 });
+
+/** Leases units to `miner` until it holds `unitId` (the ledger hands out the oldest first). */
+function leaseOf(ledger: WorkLedger, miner: string, unitId: string, at = Date.now()): boolean {
+  for (let i = 0; i < 50; i++) {
+    const lease = ledger.lease(miner, at, 60_000);
+    if (!lease) return false;
+    if (lease.unit.id === unitId) return true;
+  }
+  return false;
+}

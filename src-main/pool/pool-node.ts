@@ -94,7 +94,15 @@ export class PoolNode {
       // However many miners come, each finds a unit: the plan counts units that take a lease.
       beforeLease: () => this.plan(),
       onResult: (unitId, outcome) => {
-        if (outcome.status !== 'recorded' || outcome.verdict !== 'accepted') return;
+        if (outcome.status !== 'recorded') return;
+        if (outcome.verdict === 'failed') {
+          // A check that found no agreement is planned again (with the next accepted result).
+          const failed = o.ledger.unit(unitId)?.unit;
+          if (failed?.kind === 'evaluate')
+            for (const p of failed.programs) this.sentForCheck.delete(p);
+          return;
+        }
+        if (outcome.verdict !== 'accepted') return;
         const work = o.ledger.acceptedUnit(unitId);
         if (work) this.learn(work.unit, work.result);
         this.plan();
