@@ -30,13 +30,15 @@ test.beforeAll(async () => {
     writeFileSync(file, JSON.stringify(await btcliKeyfileJson(mnemonicGenerate())));
     return file;
   };
-  const config = path.join(work, 'search.json');
+  const config = path.join(work, 'pool-settings.json');
   writeFileSync(
     config,
     JSON.stringify({
-      populationSize: 20,
-      tournamentSize: 4,
-      tasks: { count: 2, firstSeed: 0, features: 16, train: 200, valid: 100 },
+      search: {
+        populationSize: 20,
+        tournamentSize: 4,
+        tasks: { count: 2, firstSeed: 0, features: 16, train: 200, valid: 100 },
+      },
     }),
   );
   const port = await freePort();

@@ -33,7 +33,7 @@ import { makeTrack } from '../../shared/protocol/track';
 import type { TaskData } from '../../shared/task/types';
 import { parseSearchConfig, searchScope, type SearchConfig } from '../../shared/search/config';
 import { SubtensorClient } from '../chain/client';
-import { isValidator } from '../chain/metagraph';
+import { axonUrl, isValidator } from '../chain/metagraph';
 import { downloadCifar10 } from '../dataset/download';
 import { cifar10CacheDir, locateCifar10, type LocateOptions } from '../dataset/locate';
 import { loadSearchTasks } from '../dataset/tasks';
@@ -41,7 +41,7 @@ import type { Logger } from '../log/logger';
 import { DirectClient } from '../miner/direct-client';
 import { DirectMiner, type DirectEvent } from '../miner/direct-miner';
 import { getOkJson } from '../net/http-client';
-import { discoverPools } from '../pool/discover';
+import { discoverPools, listingView } from '../pool/discover';
 import { PoolClient, type PoolAccount } from '../pool/pool-client';
 import { SearchOrchestrator, defaultThreads } from '../search/orchestrator';
 import { loadSearch, saveSearch } from '../search/store';
@@ -740,15 +740,7 @@ export class NodeService {
       log: this.o.log.child('chain'),
     });
     try {
-      const pools = await discoverPools(client, this.netuid, this.o.log.child('pool'));
-      return pools.map((p) => ({
-        url: p.url,
-        uid: p.uid,
-        hotkey: p.hotkey,
-        feeBps: p.terms.feeBps,
-        minimumPayoutRao: p.terms.minimumPayoutRao,
-        windowBlocks: p.terms.windowBlocks,
-      }));
+      return (await discoverPools(client, this.netuid, this.o.log.child('pool'))).map(listingView);
     } finally {
       await client.close();
     }
@@ -766,7 +758,7 @@ export class NodeService {
       const urls = mg.neurons
         .filter((n) => isValidator(n) && n.axon)
         .sort((a, b) => (b.stake > a.stake ? 1 : b.stake < a.stake ? -1 : 0))
-        .map((n) => `http://${n.axon!.ip}:${n.axon!.port}`);
+        .map((n) => axonUrl(n.axon!));
       for (const url of urls) {
         try {
           const body = (await getOkJson(`${url}/v1/leaderboard`, { timeoutMs: 5000 })) as {

@@ -37,7 +37,9 @@ export async function announceEndpoint(
       // A node that refuses the transaction outright (e.g. another one of this key's took its
       // nonce a moment earlier: weights are set as soon as a validator starts) is asked again
       // with a nonce read afresh; a module error is final.
-      if ((err as { code?: string }).code !== 'DROPPED' || attempt >= ANNOUNCE_ATTEMPTS) throw err;
+      const code = (err as { code?: string }).code;
+      const refused = code === 'DROPPED' || code === 'POOL' || code === 'INVALID_TX';
+      if (!refused || attempt >= ANNOUNCE_ATTEMPTS) throw err;
       log.info('serve_axon refused; trying again', { attempt });
       await new Promise((r) => setTimeout(r, ANNOUNCE_RETRY_MS));
     }

@@ -55,6 +55,11 @@ export function isValidator(n: Neuron): boolean {
   return n.validatorPermit && n.axon?.role !== 'pool';
 }
 
+/** The base URL of a node's announced API (IPv6 addresses in brackets). */
+export function axonUrl(axon: AxonInfo): string {
+  return `http://${axon.ipType === 6 ? `[${axon.ip}]` : axon.ip}:${axon.port}`;
+}
+
 interface AxonJson {
   block: number;
   version: number;

@@ -11,10 +11,10 @@ import { formatEvalReport, runEval } from './eval-command';
 import { runMine } from './mine-command';
 import { startServe } from '../bridge/headless-node';
 import { runSubmit } from './submit-command';
-import { defaultDataDir } from '../dataset/locate';
+import { resolvePoolConfig } from '../pool/config';
 import { runPoolUntilSignal } from '../pool/run-pool';
 import { runPoolMiner } from '../pool/run-pool-miner';
-import { discoverPools } from '../pool/discover';
+import { discoverPools, listingView } from '../pool/discover';
 import { SubtensorClient } from '../chain/client';
 import { defaultThreads } from '../search/orchestrator';
 
@@ -79,33 +79,14 @@ export function buildCli(): Command {
       'the node hotkey (btcli key file; $SOTA_HOTKEY_PASSWORD if encrypted)',
     )
     .option('--cifar-dir <dir>', 'cifar-10-batches-bin folder (default: found or downloaded)')
-    .option('--config <file>', 'node settings as JSON (also $SOTA_CONFIG)')
+    .option(
+      '--config <file>',
+      'node settings as JSON (also $SOTA_CONFIG); a pool\'s search settings go under "search"',
+    )
     .action(async (o: Record<string, unknown> & { validator?: boolean; config?: string }) => {
       if (o['pool']) {
-        if (typeof o['hotkeyFile'] !== 'string')
-          throw new InvalidArgumentError('--pool needs --hotkey-file (the pool hotkey)');
-        const feeBps = (o['feeBps'] as number | undefined) ?? 500;
-        if (feeBps > 10_000) throw new InvalidArgumentError('--fee-bps must be at most 10000');
-        await runPoolUntilSignal({
-          hotkeyFile: o['hotkeyFile'],
-          coldkeyFile: o['coldkeyFile'] as string | undefined,
-          dataDir: (o['dataDir'] as string | undefined) ?? defaultDataDir(),
-          host: (o['host'] as string | undefined) ?? '0.0.0.0',
-          port: (o['port'] as number | undefined) ?? 8092,
-          externalIp: o['externalIp'] as string | undefined,
-          externalPort: o['externalPort'] as number | undefined,
-          feeBps,
-          minimumPayoutRao: BigInt((o['minPayoutRao'] as number | undefined) ?? 100_000_000),
-          windowBlocks: (o['windowBlocks'] as number | undefined) ?? 360,
-          unitIndividuals: o['unitIndividuals'] as number | undefined,
-          from: o['from'] as string[] | undefined,
-          checkTasks: (o['checkTasks'] as number | undefined) ?? 10,
-          leaseSeconds: 300,
-          configFile: o.config,
-          network: o['network'] as string | undefined,
-          netuid: o['netuid'] as number | undefined,
-          cifarDir: o['cifarDir'] as string | undefined,
-        });
+        const { pool: _p, validator: _v, config, threads: _t, ...flags } = o;
+        await runPoolUntilSignal(resolvePoolConfig(flags, { configFile: config }));
         return;
       }
       if (!o.validator) {
@@ -313,7 +294,9 @@ export function buildCli(): Command {
 
   program
     .command('pools')
-    .description('list the pools announced on a subnet that answer, lowest fee first (JSON)')
+    .description(
+      'list the pools announced on a subnet that answer: paying ones first, by fee (JSON)',
+    )
     .requiredOption('--network <name|url>', 'finney, test, local, or a ws:// endpoint')
     .requiredOption('--netuid <n>', 'subnet id', wholeNumber(1))
     .action(async (o: { network: string; netuid: number }) => {
@@ -321,15 +304,7 @@ export function buildCli(): Command {
       const chain = await SubtensorClient.connect({ network: o.network, log });
       try {
         const pools = await discoverPools(chain, o.netuid, log);
-        const rows = pools.map((p) => ({
-          url: p.url,
-          uid: p.uid,
-          hotkey: p.hotkey,
-          feeBps: p.terms.feeBps,
-          minimumPayoutRao: p.terms.minimumPayoutRao,
-          windowBlocks: p.terms.windowBlocks,
-        }));
-        process.stdout.write(`${JSON.stringify(rows)}\n`);
+        process.stdout.write(`${JSON.stringify(pools.map(listingView))}\n`);
       } finally {
         await chain.close();
       }

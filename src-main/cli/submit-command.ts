@@ -11,8 +11,7 @@ import { SubtensorClient } from '../chain/client';
 import type { Logger } from '../log/logger';
 import { DirectClient, type SubmitOutcome } from '../miner/direct-client';
 import { cryptoReady } from '../wallet/keypair';
-import { pairFromKeyFile } from '../wallet/headless';
-import { Secret } from '../wallet/secret';
+import { hotkeyFromFile } from '../wallet/headless';
 import { readProgramFile } from './program-file';
 
 export interface NetworkOptions {
@@ -44,8 +43,7 @@ export async function connectMiner(
   log: Logger,
 ): Promise<{ pair: KeyringPair; client: SubtensorClient; direct: DirectClient; track: Track }> {
   await cryptoReady();
-  const password = process.env['SOTA_HOTKEY_PASSWORD'];
-  const pair = await pairFromKeyFile(o.hotkeyFile, password ? new Secret(password) : undefined);
+  const pair = await hotkeyFromFile(o.hotkeyFile);
   const client = await SubtensorClient.connect({ network: o.network, log: log.child('chain') });
   const track = makeTrack();
   const direct = new DirectClient({ client, netuid: o.netuid, pair, track, log });

@@ -11,7 +11,7 @@ import { tally, type QuorumTally } from '../../shared/protocol/quorum';
 import type { SignedReceipt } from '../../shared/protocol/receipt';
 import type { Track } from '../../shared/protocol/track';
 import type { SubtensorClient } from '../chain/client';
-import { isValidator } from '../chain/metagraph';
+import { axonUrl, isValidator } from '../chain/metagraph';
 import type { Logger } from '../log/logger';
 import { getOkJson, signedRequest } from '../net/http-client';
 import { checkReceipt } from '../validator/receipts';
@@ -62,7 +62,7 @@ export class DirectClient {
       .filter((n) => isValidator(n) && n.axon)
       .map((n) => ({
         hotkey: n.hotkey,
-        url: `http://${n.axon!.ip}:${n.axon!.port}`,
+        url: axonUrl(n.axon!),
         stake: n.stake,
       }));
   }

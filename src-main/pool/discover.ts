@@ -3,8 +3,10 @@
  * AXON_ROLES); a miner reads the metagraph, asks each such endpoint for its terms and keeps those
  * that answer for the hotkey that announced them (an endpoint cannot pass for another pool).
  */
+import type { PoolListingView } from '../../shared/ipc/contract';
 import type { PoolTerms } from '../../shared/pool/terms';
 import type { SubtensorClient } from '../chain/client';
+import { axonUrl } from '../chain/metagraph';
 import type { Logger } from '../log/logger';
 import { readPoolTerms } from './pool-client';
 
@@ -12,12 +14,18 @@ export interface PoolListing {
   readonly url: string;
   readonly uid: number;
   readonly hotkey: string;
+  /** The pool hotkey's stake on the subnet: what announcing it cost, unlike a fee anyone can claim. */
+  readonly stake: bigint;
   readonly terms: PoolTerms;
 }
 
 const TERMS_TIMEOUT_MS = 5000;
 
-/** The subnet's pools that answer, lowest fee first. */
+/**
+ * The subnet's pools that answer: those that pay first (a pool without a chain or coldkey pays
+ * nothing), then by fee, then by stake (most first). A fee is only what a pool says; `--pool
+ * chain` takes the first, the UI lets the person choose.
+ */
 export async function discoverPools(
   client: Pick<SubtensorClient, 'metagraph'>,
   netuid: number,
@@ -27,7 +35,7 @@ export async function discoverPools(
   const announced = mg.neurons.filter((n) => n.axon?.role === 'pool');
   const found = await Promise.all(
     announced.map(async (n): Promise<PoolListing | null> => {
-      const url = `http://${n.axon!.ip}:${n.axon!.port}`;
+      const url = axonUrl(n.axon!);
       try {
         const terms = await readPoolTerms(url, TERMS_TIMEOUT_MS);
         if (terms.hotkey !== n.hotkey) {
@@ -38,14 +46,33 @@ export async function discoverPools(
           });
           return null;
         }
-        return { url, uid: n.uid, hotkey: n.hotkey, terms };
+        return { url, uid: n.uid, hotkey: n.hotkey, stake: n.stake, terms };
       } catch (err) {
         log.info('a pool on chain did not answer', { url, uid: n.uid, error: String(err) });
         return null;
       }
     }),
   );
+  const pays = (p: PoolListing) => (p.terms.windowBlocks === null ? 1 : 0);
   return found
     .filter((p): p is PoolListing => p !== null)
-    .sort((a, b) => a.terms.feeBps - b.terms.feeBps || a.uid - b.uid);
+    .sort(
+      (a, b) =>
+        pays(a) - pays(b) ||
+        a.terms.feeBps - b.terms.feeBps ||
+        (b.stake > a.stake ? 1 : b.stake < a.stake ? -1 : 0) ||
+        a.uid - b.uid,
+    );
+}
+
+/** A listing as the UI contract and the `pools` command show it. */
+export function listingView(p: PoolListing): PoolListingView {
+  return {
+    url: p.url,
+    uid: p.uid,
+    hotkey: p.hotkey,
+    feeBps: p.terms.feeBps,
+    minimumPayoutRao: p.terms.minimumPayoutRao,
+    windowBlocks: p.terms.windowBlocks,
+  };
 }

@@ -3,15 +3,15 @@
  * it has done every ten seconds (units sent; agreed, dissented and late as the pool books them), its
  * shares, pending balance and
  * payouts as the pool books them, and whether the pool's splits check out. `--pool chain` (with
- * --network and --netuid) picks the lowest-fee pool announced on the subnet.
+ * --network and --netuid) picks the first pool that pays among those announced on the subnet
+ * (lowest fee, then most stake: discover.ts).
  */
 import type { KeyringPair } from '@polkadot/keyring/types';
 import { formatTao } from '../chain/context';
 import { SubtensorClient } from '../chain/client';
 import { createLogger } from '../log/logger';
-import { pairFromKeyFile } from '../wallet/headless';
+import { hotkeyFromFile } from '../wallet/headless';
 import { cryptoReady } from '../wallet/keypair';
-import { Secret } from '../wallet/secret';
 import { discoverPools } from './discover';
 import { PoolClient } from './pool-client';
 
@@ -29,11 +29,7 @@ export async function runPoolMiner(o: {
 }): Promise<void> {
   const log = createLogger({ write: (l) => void process.stderr.write(`${l}\n`) }, 'pool-miner');
   await cryptoReady();
-  const password = process.env['SOTA_HOTKEY_PASSWORD'];
-  const pair: KeyringPair = await pairFromKeyFile(
-    o.hotkeyFile,
-    password ? new Secret(password) : undefined,
-  );
+  const pair: KeyringPair = await hotkeyFromFile(o.hotkeyFile);
   const url = o.url === 'chain' ? await poolFromChain(o, log) : o.url;
   const client = new PoolClient({ ...o, url, pair, log });
   const terms = await client.connect();
@@ -75,8 +71,8 @@ async function poolFromChain(
   const chain = await SubtensorClient.connect({ network: o.network, log: log.child('chain') });
   try {
     const pools = await discoverPools(chain, o.netuid, log);
-    const pick = pools[0];
-    if (!pick) throw new Error(`no pool answers on subnet ${o.netuid}`);
+    const pick = pools.find((p) => p.terms.windowBlocks !== null);
+    if (!pick) throw new Error(`no pool that pays answers on subnet ${o.netuid}`);
     log.info('pool chosen from the chain', { url: pick.url, uid: pick.uid, of: pools.length });
     return pick.url;
   } finally {

@@ -10,13 +10,12 @@
  * Without a network the pool is open to any hotkey, claims and pays nothing, and says so in its
  * log. SIGTERM or SIGINT stops it; the ledger keeps every credit.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import { programDigest } from '../../shared/algorithm/canonical';
 import { parseProgramOrThrow, printProgram } from '../../shared/algorithm/dsl';
 import { LINEAR_BASELINE, makeTrack } from '../../shared/protocol/track';
-import { parseSearchConfig, searchScope } from '../../shared/search/config';
+import { searchScope } from '../../shared/search/config';
 import { searchTaskIds } from '../../shared/task/pairs';
 import { announceEndpoint } from '../chain/announce';
 import { SubtensorClient } from '../chain/client';
@@ -25,58 +24,25 @@ import { loadSearchTasks } from '../dataset/tasks';
 import { createLogger } from '../log/logger';
 import { DirectClient } from '../miner/direct-client';
 import { DirectMiner } from '../miner/direct-miner';
-import { pairFromKeyFile } from '../wallet/headless';
+import { hotkeyFromFile, pairFromKeyFile } from '../wallet/headless';
 import { cryptoReady } from '../wallet/keypair';
-import { Secret } from '../wallet/secret';
+import { secretFromEnv } from '../wallet/secret';
+import type { PoolConfig } from './config';
 import { DEFAULT_PLAN, PoolNode } from './pool-node';
 import { RewardWindows } from './rewards';
 import { WorkLedger } from './work-ledger';
 
 const METAGRAPH_EVERY_MS = 60_000;
 
-export interface PoolOptions {
-  readonly hotkeyFile: string;
-  /** The coldkey owning the pool hotkey (btcli file; $SOTA_COLDKEY_PASSWORD if encrypted). */
-  readonly coldkeyFile?: string;
-  readonly dataDir: string;
-  readonly host: string;
-  readonly port: number;
-  /** The address and port announced on chain (default: first public IPv4, --port). */
-  readonly externalIp?: string;
-  readonly externalPort?: number;
-  /** The pool's fee in basis points (announced in its terms). */
-  readonly feeBps: number;
-  readonly minimumPayoutRao: bigint;
-  readonly leaseSeconds: number;
-  /** Blocks a reward window lasts at least. */
-  readonly windowBlocks: number;
-  /** Individuals per evolve unit (default DEFAULT_PLAN's). */
-  readonly unitIndividuals?: number;
-  /**
-   * Tasks the search never sees, on which the best programs are checked before a claim (and the
-   * holder scored against them); 0 claims by the search score.
-   */
-  readonly checkTasks: number;
-  /** Program files the search starts from (default: the genesis program). */
-  readonly from?: readonly string[];
-  /** Search settings as JSON (defaults: AutoML-Zero's CIFAR set-up). */
-  readonly configFile?: string;
-  readonly network?: string;
-  readonly netuid?: number;
-  readonly cifarDir?: string;
-}
-
-export async function runPoolUntilSignal(o: PoolOptions): Promise<void> {
+export async function runPoolUntilSignal(o: PoolConfig): Promise<void> {
   const log = createLogger({ write: (l) => void process.stdout.write(`${l}\n`) }, 'pool');
   await cryptoReady();
-  const pair = await pairFromKeyFile(o.hotkeyFile, secretFromEnv('SOTA_HOTKEY_PASSWORD'));
+  const pair = await hotkeyFromFile(o.hotkeyFile);
   const coldkey = o.coldkeyFile
     ? await pairFromKeyFile(o.coldkeyFile, secretFromEnv('SOTA_COLDKEY_PASSWORD'))
     : null;
-  const config = parseSearchConfig(
-    o.configFile ? (JSON.parse(readFileSync(o.configFile, 'utf8')) as unknown) : {},
-  );
-  const seeds = o.from?.length
+  const config = o.search;
+  const seeds = o.from.length
     ? await Promise.all(o.from.map(async (f) => printProgram(await readProgramFile(f))))
     : [LINEAR_BASELINE];
   const ledger = WorkLedger.open(path.join(o.dataDir, 'pool', 'pool.db'), { log });
@@ -152,7 +118,7 @@ export async function runPoolUntilSignal(o: PoolOptions): Promise<void> {
     terms: {
       hotkey: pair.address,
       feeBps: o.feeBps,
-      minimumPayoutRao: o.minimumPayoutRao.toString(),
+      minimumPayoutRao: o.minPayoutRao.toString(),
       leaseSeconds: o.leaseSeconds,
       windowBlocks: rewards ? o.windowBlocks : null,
       scope: searchScope(config),
@@ -162,10 +128,7 @@ export async function runPoolUntilSignal(o: PoolOptions): Promise<void> {
     ledger,
     seeds,
     checkTasks: checkTasks.map((_, i) => count + i),
-    plan: {
-      ...DEFAULT_PLAN,
-      individualsPerUnit: o.unitIndividuals ?? DEFAULT_PLAN.individualsPerUnit,
-    },
+    plan: { ...DEFAULT_PLAN, individualsPerUnit: o.unitIndividuals },
     allowed: client ? (hotkey) => owners.has(hotkey) : () => true,
     onBest: direct
       ? (best) => {
@@ -208,14 +171,9 @@ export async function runPoolUntilSignal(o: PoolOptions): Promise<void> {
   log.info('pool stopped');
 }
 
-function secretFromEnv(name: string): Secret<string> | undefined {
-  const value = process.env[name];
-  return value ? new Secret(value) : undefined;
-}
-
 /** The pool's reward windows: it has won when the validators name its hotkey as the holder. */
 function rewardWindows(a: {
-  o: PoolOptions;
+  o: PoolConfig;
   chain: SubtensorClient;
   netuid: number;
   pair: KeyringPair;
@@ -238,7 +196,7 @@ function rewardWindows(a: {
     hotkey: a.pair.address,
     coldkey: a.coldkey,
     feeBps: a.o.feeBps,
-    minimumPayoutRao: a.o.minimumPayoutRao,
+    minimumPayoutRao: a.o.minPayoutRao,
     windowBlocks: a.o.windowBlocks,
     holdsSota: async () => (await a.directClient.sota())?.miner === a.pair.address,
     payee: (miner) => a.owners().get(miner) ?? miner,

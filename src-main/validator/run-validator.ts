@@ -9,8 +9,7 @@ import { announceEndpoint } from '../chain/announce';
 import { SubtensorClient } from '../chain/client';
 import { createLogger, type Logger } from '../log/logger';
 import { RateLimiter } from '../net/rate-limit';
-import { Secret } from '../wallet/secret';
-import { pairFromKeyFile } from '../wallet/headless';
+import { hotkeyFromFile } from '../wallet/headless';
 import { cryptoReady } from '../wallet/keypair';
 import { startServe } from '../bridge/headless-node';
 import { buildApi } from './api';
@@ -28,8 +27,6 @@ export interface RunningValidator {
 }
 
 /** The hotkey file's password, for an encrypted ($NACL) file: never a flag, never logged. */
-const HOTKEY_PASSWORD_ENV = 'SOTA_HOTKEY_PASSWORD';
-
 export async function startValidator(
   config: ValidatorConfig,
   log: Logger = createLogger(
@@ -39,11 +36,7 @@ export async function startValidator(
 ): Promise<RunningValidator> {
   const track = trackOf(config);
   await cryptoReady();
-  const password = process.env[HOTKEY_PASSWORD_ENV];
-  const pair: KeyringPair = await pairFromKeyFile(
-    config.hotkeyFile,
-    password ? new Secret(password) : undefined,
-  );
+  const pair: KeyringPair = await hotkeyFromFile(config.hotkeyFile);
   log.info('starting', {
     hotkey: pair.address,
     network: config.network,

@@ -19,7 +19,7 @@ import type { Receipt, SignedReceipt } from '../../shared/protocol/receipt';
 import type { Track } from '../../shared/protocol/track';
 import { sotaWeights } from '../../shared/protocol/weights-policy';
 import type { SubtensorClient } from '../chain/client';
-import { isValidator, type Metagraph, type Neuron } from '../chain/metagraph';
+import { axonUrl, isValidator, type Metagraph, type Neuron } from '../chain/metagraph';
 import type { PendingReveal } from '../chain/weights';
 import type { Logger } from '../log/logger';
 import { getOkJson, signedRequest } from '../net/http-client';
@@ -153,7 +153,7 @@ export class ValidatorNode {
   private peers(): Array<{ hotkey: string; url: string }> {
     return this.validators()
       .filter((n) => n.hotkey !== this.hotkey && n.axon)
-      .map((n) => ({ hotkey: n.hotkey, url: `http://${n.axon!.ip}:${n.axon!.port}` }));
+      .map((n) => ({ hotkey: n.hotkey, url: axonUrl(n.axon!) }));
   }
 
   private async onBlock(): Promise<void> {

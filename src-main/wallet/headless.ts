@@ -14,7 +14,7 @@ import { WalletError } from './errors';
 import { pairFromKeySecret } from './key-secret';
 import { Keystore } from './keystore';
 import { PassphraseProtector, type Argon2Cost } from './protector';
-import { Secret } from './secret';
+import { Secret, secretFromEnv } from './secret';
 
 export const PASSPHRASE_ENV = 'SOTA_KEYSTORE_PASSPHRASE';
 export const PASSPHRASE_FILE_ENV = 'SOTA_KEYSTORE_PASSPHRASE_FILE';
@@ -72,6 +72,14 @@ export function btcliColdkeyPasswordFromEnv(
 ): Secret<string> | undefined {
   const value = env[`BT_COLD_PW_${wallet.toUpperCase().replace(/-/g, '_')}`];
   return value ? new Secret(value) : undefined;
+}
+
+/** Where headless nodes read an encrypted hotkey file's password from. */
+export const HOTKEY_PASSWORD_ENV = 'SOTA_HOTKEY_PASSWORD';
+
+/** A node's hotkey from its btcli key file, decrypted with $SOTA_HOTKEY_PASSWORD if need be. */
+export function hotkeyFromFile(file: string): Promise<KeyringPair> {
+  return pairFromKeyFile(file, secretFromEnv(HOTKEY_PASSWORD_ENV));
 }
 
 /** A signing key read directly from a btcli key file (plain JSON or $NACL with `password`). */

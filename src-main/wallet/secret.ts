@@ -42,3 +42,12 @@ export class Secret<T extends string | Uint8Array = string> {
 export function secret<T extends string | Uint8Array>(value: T): Secret<T> {
   return new Secret(value);
 }
+
+/** A secret from an environment variable (a key file's password), or undefined when unset. */
+export function secretFromEnv(
+  name: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Secret<string> | undefined {
+  const value = env[name];
+  return value ? new Secret(value) : undefined;
+}

@@ -29,6 +29,7 @@ import { findIncluded, submit as submitTx } from '../../src-main/chain/tx';
 import { realCifar10Dir } from '../../src-main/dataset/test-support';
 import { silentLogger } from '../../src-main/log/logger';
 import { firstPublicIpv4 } from '../../src-main/net/addresses';
+import { getOkJson } from '../../src-main/net/http-client';
 import { discoverPools } from '../../src-main/pool/discover';
 import { PoolClient } from '../../src-main/pool/pool-client';
 import {
@@ -43,12 +44,6 @@ import {
 
 const TAO = 1_000_000_000n;
 const ROOT = path.resolve(import.meta.dirname, '../..');
-
-async function getJson(url: string): Promise<unknown> {
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
-  return res.json();
-}
 
 /** The dishonest miner: every fitness it reports is raised, to make its work look better. */
 const inflate = (r: WorkResult): WorkResult =>
@@ -217,8 +212,8 @@ describe('pool mining on a local network', () => {
           const holders = await Promise.all(
             validators.map(
               async (v) =>
-                ((await getJson(`${v.url}/v1/sota`)) as { holder: { miner: string | null } }).holder
-                  .miner,
+                ((await getOkJson(`${v.url}/v1/sota`)) as { holder: { miner: string | null } })
+                  .holder.miner,
             ),
           );
           return holders.every((h) => h === poolHotkey.address) ? true : undefined;
@@ -226,14 +221,25 @@ describe('pool mining on a local network', () => {
         240_000,
       );
       await poolProcess.waitForLine(/the pool holds the state of the art/, 60_000);
-      // It claimed by the score on tasks its search never saw (an evaluate unit, agreed).
-      expect(poolProcess.has(/new best checked program/)).toBe(true);
+      // What it claimed is the holder now, and it claimed by the score on tasks its search never
+      // saw (an evaluate unit, agreed): the claim's score is a checked program's.
+      const fields = (line: string) =>
+        JSON.parse(line.slice(line.indexOf('{'))) as Record<string, unknown>;
+      const claim = fields(await poolProcess.waitForLine(/direct: claim/));
+      const holder = (await getOkJson(`${validators[0]!.url}/v1/sota`)) as {
+        holder: { digest: string };
+      };
+      expect(holder.holder.digest).toBe(claim['digest']);
+      const checkedScores = poolProcess.lines
+        .filter((l) => /new best checked program/.test(l))
+        .map((l) => fields(l)['fitness']);
+      expect(checkedScores).toContain(claim['fitness']);
 
       // A window closes and is paid.
       const windows = await eventually(
         'a paid reward window',
         async () => {
-          const { windows: list } = (await getJson(`${poolUrl}/v1/pool/windows`)) as {
+          const { windows: list } = (await getOkJson(`${poolUrl}/v1/pool/windows`)) as {
             windows: unknown;
           };
           const parsed = RewardWindowSchema.array().parse(list);
@@ -278,7 +284,7 @@ describe('pool mining on a local network', () => {
 
       // The dishonest miner did the work and earned nothing for it.
       const cheater = MinerStatementSchema.parse(
-        await getJson(`${poolUrl}/v1/pool/miners/${mallory.hotkey.pair.address}`),
+        await getOkJson(`${poolUrl}/v1/pool/miners/${mallory.hotkey.pair.address}`),
       );
       expect(cheat.stats.units).toBeGreaterThan(0);
       expect(cheat.stats.accepted).toBe(0);

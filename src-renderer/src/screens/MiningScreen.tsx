@@ -264,7 +264,7 @@ function PoolEarningsPanel({ pool }: { pool: PoolView }) {
       : pool.splitsChecked > 0
         ? {
             tone: 'tag-accepted',
-            text: `${pool.splitsChecked} ${pool.splitsChecked === 1 ? 'split' : 'splits'} checked: exact`,
+            text: `${pool.splitsChecked} ${pool.splitsChecked === 1 ? 'split' : 'splits'} recomputed: ${pool.splitsChecked === 1 ? 'it matches' : 'they match'} the share table`,
           }
         : null;
   return (
