@@ -94,9 +94,18 @@ export class RewardWindows {
       state = ledger.rewardState()!;
     }
     let closed = false;
-    if (state.unstaking) {
-      // No window closes while an earlier unstake is unsettled; payouts go on.
-      closed = await this.recover(state.unstaking, block);
+    const unsettled = state.unstaking;
+    if (unsettled) {
+      // No window closes while an earlier unstake is unsettled; payouts go on, even when its
+      // blocks cannot be read (a node that pruned their state: then an archive node settles it).
+      closed = await this.recover(unsettled, block).catch((err: unknown) => {
+        this.o.log.error('cannot look for an unsettled unstake; windows wait for it', {
+          tx: unsettled.txHash,
+          block: unsettled.block,
+          error: err instanceof Error ? err.message : String(err),
+        });
+        return false;
+      });
     } else {
       if (state.heldBlock === null && block - this.heldCheckedAt >= HOLD_CHECK_BLOCKS) {
         this.heldCheckedAt = block;
