@@ -9,27 +9,13 @@ import path from 'node:path';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady, mnemonicGenerate } from '@polkadot/util-crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WorkResult, WorkUnit } from '../../shared/pool/units';
 import { startLocalnet, type Localnet } from '../chain/localnet';
 import { silentLogger } from '../log/logger';
+import { bookUnit } from './ledger-fixture';
 import { payMiners } from './payouts';
 import { WorkLedger } from './work-ledger';
 
 const TAO = 1_000_000_000n;
-const unitId = (n: number) => n.toString(16).padStart(32, '0');
-const unit = (n: number): WorkUnit => ({
-  kind: 'evaluate',
-  id: unitId(n),
-  scope: 's',
-  programs: ['p'],
-  tasks: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
-});
-const result = (n: number, x: number): WorkResult => ({
-  kind: 'evaluate',
-  unit: unitId(n),
-  fitnesses: [[x]],
-});
-
 describe('pool payouts on chain', () => {
   let net: Localnet;
   const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
@@ -54,11 +40,7 @@ describe('pool payouts on chain', () => {
       [2, [alice!, bob!, mallory!]],
       [3, [alice!, carol!, mallory!]],
     ];
-    for (const [n, miners] of plan) {
-      ledger.addUnit(unit(n), 10, n);
-      for (const m of miners) ledger.lease(m, n, 60_000);
-      for (const m of miners) ledger.submit(m, result(n, m === mallory ? 0.9 : 0.6), n + 1);
-    }
+    for (const [n, miners] of plan) bookUnit(ledger, n, miners, new Set([mallory!]));
     expect(ledger.account(mallory!).shares).toBe(0n);
 
     const total = 10n * TAO + 7n;

@@ -14,29 +14,15 @@ import path from 'node:path';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady, mnemonicGenerate } from '@polkadot/util-crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WorkResult, WorkUnit } from '../../shared/pool/units';
 import { startLocalnet, type Localnet } from '../chain/localnet';
 import { submit } from '../chain/tx';
 import { silentLogger } from '../log/logger';
+import { bookUnit } from './ledger-fixture';
 import { POOL_TX_MORTAL_BLOCKS } from './payouts';
-import { RewardWindows } from './rewards';
+import { RewardWindows, type RewardOptions } from './rewards';
 import { WorkLedger } from './work-ledger';
 
 const TAO = 1_000_000_000n;
-const unitId = (n: number) => n.toString(16).padStart(32, '0');
-const unit = (n: number): WorkUnit => ({
-  kind: 'evaluate',
-  id: unitId(n),
-  scope: 's',
-  programs: ['p'],
-  tasks: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
-});
-const result = (n: number): WorkResult => ({
-  kind: 'evaluate',
-  unit: unitId(n),
-  fitnesses: [[0.6]],
-});
-
 describe('pool reward windows on chain', () => {
   let net: Localnet;
   let netuid: number;
@@ -72,6 +58,23 @@ describe('pool reward windows on chain', () => {
     await net?.close();
   });
 
+  /** The pool's reward windows on `ledger`: 10% fee, every credit paid, paid to the hotkeys. */
+  const windows = (ledger: WorkLedger, o: Partial<RewardOptions>) =>
+    new RewardWindows({
+      client: net.client,
+      ledger,
+      netuid,
+      hotkey: net.accounts.spareHotkey.address,
+      coldkey: net.accounts.spareColdkey,
+      feeBps: 1000,
+      minimumPayoutRao: 1n,
+      windowBlocks: 1000,
+      holdsSota: async () => false,
+      payee: (m) => m,
+      log: silentLogger,
+      ...o,
+    });
+
   function setUp(windowBlocks: number, txTimeoutMs?: number) {
     const ledger = WorkLedger.open(path.join(mkdtempSync(path.join(tmpdir(), 'rewards-')), 'p.db'));
     const [alice, bob, x, y, z] = Array.from({ length: 5 }, newAddress) as [
@@ -82,29 +85,10 @@ describe('pool reward windows on chain', () => {
       string,
     ];
     // alice agrees on two units, bob on one; x, y and z share them.
-    for (const [n, miners] of [
-      [1, [alice, bob, x]],
-      [2, [alice, y, z]],
-    ] as const) {
-      ledger.addUnit(unit(n), 10, n);
-      for (const m of miners) ledger.lease(m, n, 60_000);
-      for (const m of miners) ledger.submit(m, result(n), n + 1);
-    }
+    bookUnit(ledger, 1, [alice, bob, x]);
+    bookUnit(ledger, 2, [alice, y, z]);
     const held = { now: false };
-    const rewards = new RewardWindows({
-      client: net.client,
-      ledger,
-      netuid,
-      hotkey: net.accounts.spareHotkey.address,
-      coldkey: net.accounts.spareColdkey,
-      feeBps: 1000,
-      minimumPayoutRao: 1n,
-      windowBlocks,
-      holdsSota: async () => held.now,
-      payee: (m) => m,
-      txTimeoutMs,
-      log: silentLogger,
-    });
+    const rewards = windows(ledger, { holdsSota: async () => held.now, windowBlocks, txTimeoutMs });
     return { ledger, rewards, held, alice, bob, miners: [alice, bob, x, y, z] };
   }
 
@@ -192,19 +176,7 @@ describe('pool reward windows on chain', () => {
     });
     await rewards.stop();
 
-    const restarted = new RewardWindows({
-      client: net.client,
-      ledger,
-      netuid,
-      hotkey,
-      coldkey: net.accounts.spareColdkey,
-      feeBps: 1000,
-      minimumPayoutRao: 1n,
-      windowBlocks: 1000,
-      holdsSota: async () => false,
-      payee: (m) => m,
-      log: silentLogger,
-    });
+    const restarted = windows(ledger, {});
     await step(restarted);
     const [w] = ledger.windows();
     expect(w).toMatchObject({
@@ -239,19 +211,7 @@ describe('pool reward windows on chain', () => {
     await rewards.stop();
 
     // A pool that hears back in time finds the transfers instead of sending them again.
-    const again = new RewardWindows({
-      client: net.client,
-      ledger,
-      netuid,
-      hotkey: net.accounts.spareHotkey.address,
-      coldkey: net.accounts.spareColdkey,
-      feeBps: 1000,
-      minimumPayoutRao: 1n,
-      windowBlocks: 1, // pays (and settles) at every block
-      holdsSota: async () => false,
-      payee: (m) => m,
-      log: silentLogger,
-    });
+    const again = windows(ledger, { windowBlocks: 1 }); // pays (and settles) at every block
     await quiet();
     await step(again);
     // Transfers whose answers were lost and which never landed (a time-out gives their nonce up,
