@@ -665,17 +665,21 @@ export class WorkLedger {
     );
   }
 
-  /** Every accepted unit with its result, oldest first (what the pool has learned from its miners). */
-  acceptedWork(): Array<{ unit: WorkUnit; result: WorkResult }> {
+  /**
+   * Every accepted unit with its result, oldest first (what the pool has learned from its
+   * miners), read one row at a time: a pool's life holds millions of them.
+   */
+  *acceptedWork(): Generator<{ unit: WorkUnit; result: WorkResult }> {
     const rows = this.db
       .prepare(
         `SELECT json, accepted_json FROM units WHERE state = 'accepted' ORDER BY created_at, id`,
       )
-      .all() as Array<{ json: string; accepted_json: string }>;
-    return rows.map((r) => ({
-      unit: WorkUnitSchema.parse(JSON.parse(r.json)),
-      result: WorkResultSchema.parse(JSON.parse(r.accepted_json)),
-    }));
+      .iterate() as IterableIterator<{ json: string; accepted_json: string }>;
+    for (const r of rows)
+      yield {
+        unit: WorkUnitSchema.parse(JSON.parse(r.json)),
+        result: WorkResultSchema.parse(JSON.parse(r.accepted_json)),
+      };
   }
 
   /** Units of a kind still open or accepted (a failed unit may be planned again). */
