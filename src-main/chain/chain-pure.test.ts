@@ -5,6 +5,7 @@ import { backoffDelay } from './connection';
 import { formatTao } from './context';
 import { ChainError, fromSubmitError } from './errors';
 import { NETWORKS, resolveEndpoints } from './networks';
+import { outcomeUnknown } from './tx';
 import { normalizeWeights } from './weights';
 
 describe('networks', () => {
@@ -84,5 +85,19 @@ describe('errors', () => {
   it('formats TAO', () => {
     expect(formatTao(1_000_000_000n)).toBe('1 TAO');
     expect(formatTao(1_500_000n)).toBe('0.0015 TAO');
+  });
+});
+
+describe('outcomeUnknown', () => {
+  it('trusts only a refusal by the node; anything else after sending must be looked up', () => {
+    for (const message of ['1010: Invalid Transaction: stale', '1014: Priority is too low'])
+      expect(outcomeUnknown(fromSubmitError(new Error(message)))).toBe(false);
+    for (const err of [
+      new ChainError('TIMEOUT', 'not included within 120 s'),
+      fromSubmitError(new Error('WebSocket is not connected')),
+      fromSubmitError(new Error('No response received from RPC endpoint in 60s')),
+      new ChainError('DROPPED', 'dropped by the node'),
+    ])
+      expect(outcomeUnknown(err)).toBe(true);
   });
 });

@@ -65,25 +65,33 @@ export interface SubmitOptions {
   /** What the log line calls this transaction, e.g. "burned_register". */
   label?: string;
   /**
-   * Called with the transaction's hash once it is signed, before it is sent: a caller that must
-   * find it again after a crash (pool unstakes and payouts) records the hash here.
+   * Called once the transaction is signed, before it is sent, with its hash and the first block
+   * it can be in (its era's birth, with mortalBlocks): a caller that must find it again after a
+   * crash or a lost answer (pool unstakes and payouts) records them here, and looks in
+   * [birth, birth + mortalBlocks).
    */
-  onSigned?: (txHash: string) => void;
+  onSigned?: (txHash: string, birth: number | null) => void;
   /**
-   * Blocks from its signing after which the transaction can no longer be included (its mortal
-   * era); default polkadot-js', which depends on the chain's block time.
+   * Blocks from its birth (the best block when signed) after which the transaction can no longer
+   * be included (its mortal era; a power of two); default polkadot-js' era.
    */
   mortalBlocks?: number;
 }
 
+/** Failures that prove a transaction changed nothing: included and failed, or usurped. */
+const SETTLED = new WeakSet<Error>();
+
 /**
- * Whether a failed submission may still have taken effect: the answer was lost (a time-out, a
- * dropped connection), not a refusal. The caller must look the transaction up (findIncluded)
- * before sending it again.
+ * Whether a submission that failed after it was signed may still take effect, so that the caller
+ * must look it up (findIncluded) before sending it again. Only a refusal by the node (1010, 1012,
+ * 1014), a dispatch error in a block, or another transaction taking its nonce prove it did not;
+ * a time-out, a dropped connection, an RPC error or a 'dropped' status do not (a dropped
+ * transaction can come back from a peer it was gossiped to).
  */
 export function outcomeUnknown(err: unknown): boolean {
+  if (err instanceof Error && SETTLED.has(err)) return false;
   const code = (err as { code?: unknown } | null)?.code;
-  return code === 'TIMEOUT' || code === 'DISCONNECTED';
+  return code !== 'INVALID_TX' && code !== 'POOL';
 }
 
 export interface TxContext {
@@ -105,18 +113,27 @@ export async function submit(
   const waitFor = opts.waitFor ?? 'inBlock';
   const timeoutMs = opts.timeoutMs ?? 120_000;
   let signed: SubmittableExtrinsic<'promise'>;
+  let birth: number | null = null;
   try {
-    signed = await call.signAsync(signer, {
-      nonce,
-      ...(opts.mortalBlocks ? { era: opts.mortalBlocks } : {}),
-    });
+    if (opts.mortalBlocks) {
+      // The era is built here, from the best block, so that its birth is known to the caller.
+      const head = await ctx.api.rpc.chain.getHeader();
+      birth = head.number.toNumber();
+      const era = ctx.api.registry.createType('ExtrinsicEra', {
+        current: birth,
+        period: opts.mortalBlocks,
+      });
+      signed = await call.signAsync(signer, { nonce, era, blockHash: head.hash });
+    } else {
+      signed = await call.signAsync(signer, { nonce });
+    }
   } catch (err) {
     ctx.nonces.reset(signer.address);
     throw fromSubmitError(err);
   }
   const txHash = signed.hash.toHex();
   log.debug('submitting', { label, signer: signer.address, nonce, txHash });
-  opts.onSigned?.(txHash);
+  opts.onSigned?.(txHash, birth);
 
   return new Promise<TxResult>((resolve, reject) => {
     let unsub: (() => void) | undefined;
@@ -153,12 +170,13 @@ export async function submit(
       const { status } = res;
       if (status.isInvalid || status.isDropped || status.isUsurped) {
         ctx.nonces.reset(signer.address);
-        finish(
-          new ChainError(
-            'DROPPED',
-            `${label} was ${status.type.toLowerCase()} by the node (it may have failed validation, e.g. a rate limit or an unpayable fee).`,
-          ),
+        const dropped = new ChainError(
+          'DROPPED',
+          `${label} was ${status.type.toLowerCase()} by the node (it may have failed validation, e.g. a rate limit or an unpayable fee).`,
         );
+        // Usurped: another transaction took its nonce, so it can never be included.
+        if (status.isUsurped) SETTLED.add(dropped);
+        finish(dropped);
         return;
       }
       const included =
@@ -166,7 +184,9 @@ export async function submit(
       if (!included) return;
       const blockHash = (status.isInBlock ? status.asInBlock : status.asFinalized).toHex();
       if (res.dispatchError) {
-        finish(fromDispatchError(ctx.api, res.dispatchError));
+        const failed = fromDispatchError(ctx.api, res.dispatchError);
+        SETTLED.add(failed);
+        finish(failed);
         return;
       }
       const events: TxEvent[] = res.events.map(({ event }) => ({
@@ -242,4 +262,10 @@ export async function findIncluded(
     return { blockNumber: n, ok, events };
   }
   return null;
+}
+
+/** The number of the newest finalized block (what no fork can take back). */
+export async function finalizedNumber(ctx: Pick<TxContext, 'api'>): Promise<number> {
+  const hash = await ctx.api.rpc.chain.getFinalizedHead();
+  return (await ctx.api.rpc.chain.getHeader(hash)).number.toNumber();
 }

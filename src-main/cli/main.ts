@@ -62,6 +62,11 @@ export function buildCli(): Command {
     )
     .option('--from <files...>', 'pool: program files the search starts from')
     .option(
+      '--lease-seconds <n>',
+      'pool: how long a miner has to answer a unit (default 300)',
+      wholeNumber(10),
+    )
+    .option(
       '--check-tasks <n>',
       'pool: unseen tasks the best programs are checked on before a claim (default 10; 0: none)',
       wholeNumber(0),
@@ -69,7 +74,7 @@ export function buildCli(): Command {
     .option('--network <name|url>', 'finney, test, local, or a ws:// endpoint')
     .option('--netuid <n>', 'subnet id', wholeNumber(1))
     .option('--host <address>', 'where the API listens (default 0.0.0.0)')
-    .option('--port <n>', 'API port (default 8091)', wholeNumber(1))
+    .option('--port <n>', 'API port (default 8091; a pool 8092)', wholeNumber(1))
     .option('--external-ip <ip>', 'address announced on chain (default: first public IPv4)')
     .option('--external-port <n>', 'port announced on chain (default: --port)', wholeNumber(1))
     .option('--data-dir <dir>', 'where the node keeps its database and secrets')

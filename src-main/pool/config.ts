@@ -90,6 +90,7 @@ const SOURCES: SettingsSources<PoolConfig> = {
     SOTA_WINDOW_BLOCKS: 'windowBlocks',
     SOTA_CHECK_TASKS: 'checkTasks',
     SOTA_UNIT_INDIVIDUALS: 'unitIndividuals',
+    SOTA_LEASE_SECONDS: 'leaseSeconds',
   },
   numeric: new Set([
     'netuid',
@@ -99,6 +100,7 @@ const SOURCES: SettingsSources<PoolConfig> = {
     'windowBlocks',
     'checkTasks',
     'unitIndividuals',
+    'leaseSeconds',
   ]),
 };
 

@@ -9,11 +9,11 @@
  * was sent, and counts as paid once found, or is forgotten once its mortal era has passed.
  */
 import type { KeyringPair } from '@polkadot/keyring/types';
-import { findIncluded, outcomeUnknown, submit, type TxContext } from '../chain/tx';
+import { finalizedNumber, findIncluded, outcomeUnknown, submit, type TxContext } from '../chain/tx';
 import type { Logger } from '../log/logger';
 import type { WorkLedger } from './work-ledger';
 
-/** Blocks after signing during which a pool's transfer or unstake can be included. */
+/** Blocks from its birth during which a pool's transfer or unstake can be included (its era). */
 export const POOL_TX_MORTAL_BLOCKS = 64;
 
 export interface PayoutReport {
@@ -39,8 +39,7 @@ export async function payMiners(o: {
   timeoutMs?: number;
   log: Logger;
 }): Promise<PayoutReport> {
-  const head = (await o.client.api.rpc.chain.getHeader()).number.toNumber();
-  const unsettled = await settlePending(o, head);
+  const unsettled = await settlePending(o);
   const paid = new Map<string, { amount: bigint; txHash: string }>();
   const failed = new Map<string, string>();
   const carried = new Map<string, bigint>();
@@ -53,57 +52,79 @@ export async function payMiners(o: {
     const to = o.payee?.(miner) ?? miner;
     // The hash once signed: what to look for, or to forget, if the answer is lost or a refusal.
     const sent: { txHash: string | null } = { txHash: null };
+    let txHash: string;
     try {
       const call = o.client.api.tx['balances']!['transferKeepAlive']!(to, amount);
-      const result = await submit(o.client, call, o.from, {
+      ({ txHash } = await submit(o.client, call, o.from, {
         label: 'pool payout',
         mortalBlocks: POOL_TX_MORTAL_BLOCKS,
+        // Booked as paid only once final: a fork cannot take a payout back.
+        waitFor: 'finalized',
         timeoutMs: o.timeoutMs,
-        onSigned: (txHash) => {
-          sent.txHash = txHash;
-          o.ledger.beginPayout({ miner, upTo, payee: to, txHash, block: head });
+        onSigned: (hash, birth) => {
+          sent.txHash = hash;
+          o.ledger.beginPayout({ miner, upTo, payee: to, txHash: hash, block: birth! });
         },
-      });
-      o.ledger.markPaid(result.txHash, Date.now());
-      paid.set(miner, { amount, txHash: result.txHash });
-      o.log.info('miner paid', { miner, to, amount: amount.toString(), tx: result.txHash });
+      }));
     } catch (err) {
-      if (sent.txHash && !outcomeUnknown(err)) o.ledger.abandonPayout(sent.txHash);
+      const unknown = sent.txHash !== null && outcomeUnknown(err);
+      if (sent.txHash && !unknown) o.ledger.abandonPayout(sent.txHash);
       failed.set(miner, String(err));
       o.log.warn(
-        sent.txHash && outcomeUnknown(err)
+        unknown
           ? 'payout sent, its outcome unknown: looked for at the next payout'
           : 'payout failed; kept for the next run',
         { miner, error: String(err) },
       );
+      continue;
     }
+    o.ledger.markPaid(txHash, Date.now());
+    paid.set(miner, { amount, txHash });
+    o.log.info('miner paid', { miner, to, amount: amount.toString(), tx: txHash });
   }
   return { paid, carried, failed, unsettled };
 }
 
-/** Settles transfers sent earlier whose outcome was lost; returns how many are still open. */
-async function settlePending(
-  o: { client: TxContext; ledger: WorkLedger; log: Logger },
-  head: number,
-): Promise<number> {
+/**
+ * Settles transfers sent earlier whose outcome was lost, by the finalized blocks of their era;
+ * returns how many are still open. One that cannot be looked up (a node that pruned the block's
+ * state) stays open without holding up the others.
+ */
+async function settlePending(o: {
+  client: TxContext;
+  ledger: WorkLedger;
+  log: Logger;
+}): Promise<number> {
+  const pending = o.ledger.pendingPayouts();
+  if (pending.length === 0) return 0;
+  const final = await finalizedNumber(o.client);
   let open = 0;
-  for (const p of o.ledger.pendingPayouts()) {
-    const until = Math.min(head, p.block + POOL_TX_MORTAL_BLOCKS);
-    const found = await findIncluded(o.client, p.txHash, p.block, until);
-    if (found?.ok) {
-      o.ledger.markPaid(p.txHash, Date.now());
-      o.log.info('a payout sent earlier was found in a block', {
+  for (const p of pending) {
+    const lastBlock = p.block + POOL_TX_MORTAL_BLOCKS;
+    try {
+      const found = await findIncluded(o.client, p.txHash, p.block, Math.min(final, lastBlock));
+      if (found?.ok) {
+        o.ledger.markPaid(p.txHash, Date.now());
+        o.log.info('a payout sent earlier was found in a block', {
+          miner: p.miner,
+          tx: p.txHash,
+          block: found.blockNumber,
+        });
+      } else if (found || final > lastBlock) {
+        o.ledger.abandonPayout(p.txHash);
+        o.log.warn('a payout sent earlier never took effect: it is paid again', {
+          miner: p.miner,
+          tx: p.txHash,
+        });
+      } else open++;
+    } catch (err) {
+      open++;
+      o.log.warn('cannot look for a payout sent earlier; it stays open', {
         miner: p.miner,
         tx: p.txHash,
-        block: found.blockNumber,
+        error: err instanceof Error ? err.message : String(err),
       });
-    } else if (found || head > p.block + POOL_TX_MORTAL_BLOCKS) {
-      o.ledger.abandonPayout(p.txHash);
-      o.log.warn('a payout sent earlier never took effect: it is paid again', {
-        miner: p.miner,
-        tx: p.txHash,
-      });
-    } else open++;
+    }
   }
   return open;
 }

@@ -29,6 +29,11 @@ export interface PoolApiDeps {
   readonly allowed: (hotkey: string) => boolean;
   /** Called before each lease, for the pool to plan work when its units are all taken. */
   readonly beforeLease?: () => void;
+  /**
+   * Called when a miner finds no unit it may take (it has answered every open one): true when
+   * the pool planned one more, to lease again.
+   */
+  readonly onNoWork?: () => boolean;
   /** Called after each result counted, with its outcome, for the pool to learn and plan. */
   readonly onResult?: (unit: string, outcome: SubmitOutcome) => void;
   readonly log: Logger;
@@ -66,7 +71,9 @@ export function buildPoolApi(deps: PoolApiDeps): FastifyInstance {
     const miner = sender(req, reply);
     if (!miner) return reply;
     deps.beforeLease?.();
-    const lease = ledger.lease(miner, Date.now(), terms.leaseSeconds * 1000);
+    const leaseMs = terms.leaseSeconds * 1000;
+    let lease = ledger.lease(miner, Date.now(), leaseMs);
+    if (!lease && deps.onNoWork?.()) lease = ledger.lease(miner, Date.now(), leaseMs);
     if (!lease) return reply.code(204).send();
     log.debug('unit leased', { unit: lease.unit.id, miner });
     return lease;

@@ -86,6 +86,24 @@ describe('PoolNode', () => {
     ledger.close();
   });
 
+  it('gives a fast miner more units, up to a bound, while the others catch up', async () => {
+    const { ledger, post } = node(file());
+    const fast = keyring.addFromUri('//Fast');
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const res = await post(fast, '/v1/pool/lease', {});
+      statuses.push(res.status);
+      if (res.status !== 200) break;
+      const unit = WorkUnitSchema.parse((res.json as { unit: unknown }).unit);
+      const answer: WorkResult = { kind: 'evolve', unit: unit.id, children: [], evaluated: 30 };
+      expect((await post(fast, '/v1/pool/results', answer)).status).toBe(200);
+    }
+    // Two units planned, six spare (four times the plan's), then no more work for it.
+    expect(statuses).toEqual([...Array<number>(8).fill(200), 204]);
+    expect(ledger.openUnits('evolve')).toBe(8);
+    ledger.close();
+  });
+
   it('keeps its best programs across a restart, and sends the best to be checked once', async () => {
     const f = file();
     const first = node(f);

@@ -93,6 +93,14 @@ export class PoolNode {
       allowed: o.allowed,
       // However many miners come, each finds a unit: the plan counts units that take a lease.
       beforeLease: () => this.plan(),
+      // A fast miner that has answered every open unit gets one more, up to a bound: units wait
+      // for their other replicas, and a pool must not pile up half-done work without end.
+      onNoWork: () => {
+        const plan = o.plan ?? DEFAULT_PLAN;
+        if (o.ledger.openUnits('evolve') >= plan.openUnits * SPARE_UNITS_FACTOR) return false;
+        this.addEvolveUnits(1);
+        return true;
+      },
       onResult: (unitId, outcome) => {
         if (outcome.status !== 'recorded') return;
         if (outcome.verdict === 'failed') {
@@ -131,20 +139,7 @@ export class PoolNode {
   plan(): void {
     const plan = this.o.plan ?? DEFAULT_PLAN;
     const open = this.o.ledger.leasableUnits('evolve', Date.now());
-    if (open < plan.openUnits) {
-      const best = this.best(plan.parents).map((b) => b.program);
-      const parents = best.length > 0 ? best : [...this.o.seeds];
-      for (let i = open; i < plan.openUnits; i++)
-        this.add({
-          kind: 'evolve',
-          id: this.nextId(),
-          scope: this.o.terms.scope,
-          parents,
-          seed: this.o.ledger.unitTotal(),
-          individuals: plan.individualsPerUnit,
-          keep: plan.keep,
-        });
-    }
+    if (open < plan.openUnits) this.addEvolveUnits(plan.openUnits - open);
     if (!this.checking) return;
     const fresh = this.best(plan.checkPrograms)
       .map((b) => b.program)
@@ -158,6 +153,23 @@ export class PoolNode {
       programs: fresh,
       tasks: [...this.o.checkTasks!],
     });
+  }
+
+  /** Adds `count` evolve units from the pool's best programs (its seeds before any result). */
+  private addEvolveUnits(count: number): void {
+    const plan = this.o.plan ?? DEFAULT_PLAN;
+    const best = this.best(plan.parents).map((b) => b.program);
+    const parents = best.length > 0 ? best : [...this.o.seeds];
+    for (let i = 0; i < count; i++)
+      this.add({
+        kind: 'evolve',
+        id: this.nextId(),
+        scope: this.o.terms.scope,
+        parents,
+        seed: this.o.ledger.unitTotal(),
+        individuals: plan.individualsPerUnit,
+        keep: plan.keep,
+      });
   }
 
   private learn(unit: WorkUnit, result: WorkResult): void {
@@ -193,6 +205,9 @@ export class PoolNode {
     this.o.ledger.addUnit(unit, this.o.terms.config.tasks.count, Date.now());
   }
 }
+
+/** Open evolve units a pool keeps at most, as a multiple of its plan's. */
+const SPARE_UNITS_FACTOR = 4;
 
 /** How many of the best programs the pool keeps in memory (it plans from the first few). */
 const TOP_KEPT = 64;

@@ -170,9 +170,9 @@ describe('pool reward windows on chain', () => {
       ledger.rewardState()!.baselineAlpha;
     expect(earned).toBeGreaterThan(0n);
     // The pool sends the unstake, booking its hash first, then dies before booking the window.
-    const block = await net.headNumber();
     const sent = await net.client.removeStake(netuid, hotkey, net.accounts.spareColdkey, earned, {
-      onSigned: (txHash) => ledger.beginUnstake({ alpha: earned, block, txHash }),
+      mortalBlocks: POOL_TX_MORTAL_BLOCKS,
+      onSigned: (txHash, birth) => ledger.beginUnstake({ alpha: earned, block: birth!, txHash }),
     });
     await rewards.stop();
 

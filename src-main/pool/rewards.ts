@@ -19,7 +19,7 @@
 import type { KeyringPair } from '@polkadot/keyring/types';
 import type { SubtensorClient } from '../chain/client';
 import { stakeRemoved } from '../chain/stake';
-import { findIncluded, outcomeUnknown } from '../chain/tx';
+import { finalizedNumber, findIncluded, outcomeUnknown } from '../chain/tx';
 import type { Logger } from '../log/logger';
 import { payMiners, POOL_TX_MORTAL_BLOCKS } from './payouts';
 import type { PendingUnstake, WorkLedger } from './work-ledger';
@@ -98,7 +98,7 @@ export class RewardWindows {
     if (unsettled) {
       // No window closes while an earlier unstake is unsettled; payouts go on, even when its
       // blocks cannot be read (a node that pruned their state: then an archive node settles it).
-      closed = await this.recover(unsettled, block).catch((err: unknown) => {
+      closed = await this.recover(unsettled).catch((err: unknown) => {
         this.o.log.error('cannot look for an unsettled unstake; windows wait for it', {
           tx: unsettled.txHash,
           block: unsettled.block,
@@ -145,8 +145,10 @@ export class RewardWindows {
     try {
       unstaked = await this.o.client.removeStake(netuid, hotkey, this.o.coldkey, earned, {
         mortalBlocks: POOL_TX_MORTAL_BLOCKS,
+        // Booked only once final: a fork cannot take the window's TAO back.
+        waitFor: 'finalized',
         timeoutMs: this.o.txTimeoutMs,
-        onSigned: (txHash) => ledger.beginUnstake({ alpha: earned, block, txHash }),
+        onSigned: (txHash, birth) => ledger.beginUnstake({ alpha: earned, block: birth!, txHash }),
       });
     } catch (err) {
       // A refusal moved nothing; a lost answer may have, and is settled by recover().
@@ -159,13 +161,15 @@ export class RewardWindows {
   }
 
   /**
-   * Settles an unstake whose answer was lost: booked if it is in a block of its era (true), else
-   * forgotten once the era has passed. Each block is searched once.
+   * Settles an unstake whose answer was lost: booked if it is in a finalized block of its era
+   * (true), else forgotten once the era has passed. Each block is searched once.
    */
-  private async recover(u: PendingUnstake, head: number): Promise<boolean> {
+  private async recover(u: PendingUnstake): Promise<boolean> {
+    // Finalized blocks only: what is searched once cannot change afterwards.
+    const final = await finalizedNumber(this.o.client);
     const lastBlock = u.block + POOL_TX_MORTAL_BLOCKS;
     const from = this.searched?.txHash === u.txHash ? this.searched.to + 1 : u.block;
-    const to = Math.min(head, lastBlock);
+    const to = Math.min(final, lastBlock);
     const found = from <= to ? await findIncluded(this.o.client, u.txHash, from, to) : null;
     this.searched = { txHash: u.txHash, to };
     const moved = found?.ok ? found.events.map(stakeRemoved).find((m) => m !== null) : undefined;
@@ -179,7 +183,7 @@ export class RewardWindows {
       });
       return true;
     }
-    if (found || head > lastBlock) {
+    if (found || final > lastBlock) {
       this.o.ledger.abandonUnstake();
       this.o.log.warn('an unstake sent earlier never took effect: its alpha stays in the window', {
         tx: u.txHash,

@@ -115,10 +115,6 @@ const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE windows ADD COLUMN earned_alpha TEXT;
       ALTER TABLE windows ADD COLUMN unstake_tx TEXT;
       ALTER TABLE credits ADD COLUMN payee TEXT;
-      -- A transfer signed and sent for this credit, not yet known to be in a block (payouts.ts).
-      ALTER TABLE credits ADD COLUMN pending_tx TEXT;
-      ALTER TABLE credits ADD COLUMN pending_block INTEGER;
-      CREATE INDEX credits_pending ON credits (pending_tx);
 
       CREATE TABLE reward_state (
         id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -130,6 +126,15 @@ const MIGRATIONS: readonly Migration[] = [
         -- An unstake sent but not yet booked: {alpha, block, txHash} (see rewards.ts, recovery).
         unstaking_json TEXT
       );
+    `);
+  },
+  // Transfers booked before they are sent (payouts.ts): a lost answer is looked up, not resent.
+  (db) => {
+    db.exec(`
+      -- A transfer signed and sent for this credit, its outcome not known yet, and its era's birth.
+      ALTER TABLE credits ADD COLUMN pending_tx TEXT;
+      ALTER TABLE credits ADD COLUMN pending_block INTEGER;
+      CREATE INDEX credits_pending ON credits (pending_tx);
     `);
   },
 ];
@@ -709,6 +714,14 @@ export class WorkLedger {
       kind,
       MAX_REPLICAS,
       this.rule.replicas,
+    );
+  }
+
+  /** Open units of a kind, leased or not (the pool bounds how many it keeps). */
+  openUnits(kind: WorkUnit['kind']): number {
+    return this.count(
+      `SELECT COUNT(*) FROM units WHERE state = 'open' AND json_extract(json, '$.kind') = ?`,
+      kind,
     );
   }
 
