@@ -21,7 +21,7 @@ import {
   type RegistrationQuote,
   uidOf,
 } from './registration';
-import { coldkeyAlpha, hotkeyAlpha, removeStake, type Unstaked } from './stake';
+import { coldkeyAlpha, removeStake, type Unstaked } from './stake';
 import { readSubnetSettings, type SubnetSettings } from './subnet';
 import { NonceManager, type SubmitOptions, type TxResult } from './tx';
 import {
@@ -96,11 +96,6 @@ export class SubtensorClient implements ChainContext {
 
   balance(address: string): Promise<bigint> {
     return freeBalance(this, address);
-  }
-
-  /** The hotkey's stake on the subnet, in alpha (dynamic TAO). */
-  hotkeyAlpha(netuid: number, hotkey: string): Promise<bigint> {
-    return hotkeyAlpha(this, netuid, hotkey);
   }
 
   /** The alpha `coldkey` owns of `hotkey`'s stake on the subnet (what it can unstake). */

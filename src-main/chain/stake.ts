@@ -11,15 +11,6 @@ import { toBigInt } from './context';
 import { ChainError } from './errors';
 import { findEvent, submit, type SubmitOptions, type TxEvent, type TxResult } from './tx';
 
-/** The hotkey's total alpha on the subnet (every nominator's included). */
-export async function hotkeyAlpha(
-  ctx: ChainContext,
-  netuid: number,
-  hotkey: string,
-): Promise<bigint> {
-  return toBigInt((await storage(ctx, 'totalHotkeyAlpha')(hotkey, netuid)).toJSON() ?? 0);
-}
-
 /**
  * The alpha `coldkey` owns of `hotkey`'s stake on the subnet: what it can unstake. A hotkey's
  * stake is held in shares (Alpha per coldkey, TotalHotkeyShares in all); emission raises the
