@@ -139,6 +139,18 @@ const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
+/**
+ * Whether an open unit `u` takes one more lease, the one rule for leasing and for planning: the
+ * replicas it wants (the rule's, one more than answered while they disagree, at most
+ * MAX_REPLICAS) exceed those answered plus those leased now. Parameters: @now, @replicas,
+ * @maxReplicas.
+ */
+const TAKES_LEASE = `(
+  (SELECT COUNT(*) FROM results r WHERE r.unit = u.id)
+    + (SELECT COUNT(*) FROM leases l WHERE l.unit = u.id AND l.expires_at > @now)
+  < MIN(@maxReplicas, MAX(@replicas, (SELECT COUNT(*) FROM results r WHERE r.unit = u.id) + 1))
+)`;
+
 export interface Lease {
   readonly unit: WorkUnit;
   /** ms since the epoch, the pool's clock. */
@@ -274,17 +286,17 @@ export class WorkLedger {
         now,
       );
       if (held >= MAX_LEASES_PER_MINER) return null;
-      const open = this.db
+      const unit = this.db
         .prepare(
-          `SELECT id, json, shares, state, accepted_digest FROM units
+          `SELECT id, json FROM units u
            WHERE state = 'open'
-             AND id NOT IN (SELECT unit FROM leases WHERE miner = ?)
-             AND id NOT IN (SELECT unit FROM results WHERE miner = ?)
-           ORDER BY created_at, id`,
+             AND id NOT IN (SELECT unit FROM leases WHERE miner = @miner)
+             AND id NOT IN (SELECT unit FROM results WHERE miner = @miner)
+             AND ${TAKES_LEASE}
+           ORDER BY created_at, id LIMIT 1`,
         )
-        .all(miner, miner) as UnitRow[];
-      for (const unit of open) {
-        if (!this.wantsReplica(unit.id, now)) continue;
+        .get({ miner, ...this.leaseParams(now) }) as { id: string; json: string } | undefined;
+      if (unit) {
         const expiresAt = now + leaseMs;
         this.db
           .prepare(
@@ -704,17 +716,14 @@ export class WorkLedger {
    * leased): the pool tops these up to its plan, so that every miner asking finds work.
    */
   leasableUnits(kind: WorkUnit['kind'], now: number): number {
-    return this.count(
-      `SELECT COUNT(*) FROM (
-         SELECT (SELECT COUNT(*) FROM results r WHERE r.unit = u.id) AS answered,
-                (SELECT COUNT(*) FROM leases l WHERE l.unit = u.id AND l.expires_at > ?) AS leased
-         FROM units u WHERE u.state = 'open' AND json_extract(u.json, '$.kind') = ?)
-       WHERE answered + leased < MIN(?, MAX(?, answered + 1))`,
-      now,
-      kind,
-      MAX_REPLICAS,
-      this.rule.replicas,
-    );
+    const n = this.db
+      .prepare(
+        `SELECT COUNT(*) FROM units u
+         WHERE u.state = 'open' AND json_extract(u.json, '$.kind') = @kind AND ${TAKES_LEASE}`,
+      )
+      .pluck()
+      .get({ kind, ...this.leaseParams(now) });
+    return Number(n);
   }
 
   /** Open units of a kind, leased or not (the pool bounds how many it keeps). */
@@ -750,20 +759,9 @@ export class WorkLedger {
     return counts;
   }
 
-  /**
-   * Whether an open unit takes one more lease: the replicas it wants (the rule's, one more than
-   * answered while they disagree) exceed those answered plus those leased now.
-   */
-  private wantsReplica(unit: string, now: number): boolean {
-    const answered = this.count('SELECT COUNT(*) FROM results WHERE unit = ?', unit);
-    const leased = this.count(
-      'SELECT COUNT(*) FROM leases WHERE unit = ? AND expires_at > ?',
-      unit,
-      now,
-    );
-    // The same rule as leasableUnits' SQL.
-    const wanted = Math.min(MAX_REPLICAS, Math.max(this.rule.replicas, answered + 1));
-    return answered + leased < wanted;
+  /** The parameters of TAKES_LEASE. */
+  private leaseParams(now: number): { now: number; replicas: number; maxReplicas: number } {
+    return { now, replicas: this.rule.replicas, maxReplicas: MAX_REPLICAS };
   }
 
   private count(sql: string, ...params: unknown[]): number {
