@@ -15,7 +15,6 @@ import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady, mnemonicGenerate } from '@polkadot/util-crypto';
-import type { Page } from '@playwright/test';
 import { programDigest } from '../shared/algorithm/canonical';
 import { parseProgramOrThrow, printProgram } from '../shared/algorithm/dsl';
 import { startLocalnet, type Localnet } from '../src-main/chain/localnet';
@@ -28,13 +27,10 @@ import {
   freePort,
   writeTestValidatorConfig,
 } from '../tests/network/processes';
-import { expect, startNode, stopNode, test, type NodeHandle } from './fixtures';
+import { expect, type NodeHandle, shot, startNode, stopNode, test } from './fixtures';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const SHOTS = path.resolve(ROOT, '.cache/e2e-screenshots');
 const TAO = 1_000_000_000n;
-const shot = (page: Page, name: string) =>
-  page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 
 test.describe.configure({ mode: 'serial', timeout: 420_000 });
 

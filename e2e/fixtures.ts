@@ -6,11 +6,18 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { test as base } from '@playwright/test';
+import { test as base, type Page } from '@playwright/test';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
 /** Substrate's public development mnemonic and its address: they hold nothing. */
+/** Screenshots of every e2e test, to look at: .cache/e2e-screenshots/<name>.png. */
+export const SHOTS = path.join(ROOT, '.cache/e2e-screenshots');
+
+export function shot(page: Page, name: string): Promise<Buffer> {
+  return page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
 export const DEV_MNEMONIC = 'bottom drive obey lake curtain smoke basket hold race lonely fit walk';
 export const DEV_ADDRESS = '5DfhGyQdFobKM8NsWvEeAKk5EQQgYe9AydgJ7rMB6E1EqRzV';
 

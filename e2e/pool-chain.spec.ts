@@ -14,7 +14,6 @@ import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady, mnemonicGenerate } from '@polkadot/util-crypto';
-import type { Page } from '@playwright/test';
 import { startLocalnet, type Localnet } from '../src-main/chain/localnet';
 import { submit as submitTx } from '../src-main/chain/tx';
 import { firstPublicIpv4 } from '../src-main/net/addresses';
@@ -27,13 +26,10 @@ import {
   validatorArgs,
   writeTestValidatorConfig,
 } from '../tests/network/processes';
-import { expect, startNode, stopNode, test, type NodeHandle } from './fixtures';
+import { expect, type NodeHandle, shot, startNode, stopNode, test } from './fixtures';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const SHOTS = path.resolve(ROOT, '.cache/e2e-screenshots');
 const TAO = 1_000_000_000n;
-const shot = (page: Page, name: string) =>
-  page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 
 test.describe.configure({ mode: 'serial', timeout: 420_000 });
 

@@ -8,14 +8,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cryptoWaitReady, mnemonicGenerate } from '@polkadot/util-crypto';
-import type { Page } from '@playwright/test';
 import { btcliKeyfileJson } from '../src-main/wallet/btcli-fixture';
 import { NodeProcess, freePort } from '../tests/network/processes';
-import { DEV_MNEMONIC, expect, test } from './fixtures';
-
-const SHOTS = path.resolve(import.meta.dirname, '../.cache/e2e-screenshots');
-const shot = (page: Page, name: string) =>
-  page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+import { DEV_MNEMONIC, expect, shot, test } from './fixtures';
 
 test.describe.configure({ mode: 'serial', timeout: 240_000 });
 

@@ -3,13 +3,7 @@
  * mnemonic, solo mining with live statistics, and the leaderboard's empty state. Screenshots are
  * written to .cache/e2e-screenshots/ for a person to look at.
  */
-import path from 'node:path';
-import type { Page } from '@playwright/test';
-import { DEV_ADDRESS, DEV_MNEMONIC, expect, test } from './fixtures';
-const SHOTS = path.resolve(import.meta.dirname, '../.cache/e2e-screenshots');
-
-const shot = (page: Page, name: string) =>
-  page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+import { DEV_ADDRESS, DEV_MNEMONIC, expect, shot, test } from './fixtures';
 
 test('onboarding: a development mnemonic shows its address and is saved', async ({
   page,

@@ -24,6 +24,20 @@ export interface SettingsSources<T> {
   readonly numeric: ReadonlySet<string>;
 }
 
+/** The variables every headless node reads the same way (a node adds its own). */
+export const NODE_ENV: Readonly<Record<string, string>> = {
+  SOTA_NETWORK: 'network',
+  SOTA_NETUID: 'netuid',
+  SOTA_HOST: 'host',
+  SOTA_PORT: 'port',
+  SOTA_EXTERNAL_IP: 'externalIp',
+  SOTA_EXTERNAL_PORT: 'externalPort',
+  SOTA_DATA_DIR: 'dataDir',
+  SOTA_HOTKEY_FILE: 'hotkeyFile',
+  SOTA_CIFAR10_DIR: 'cifarDir',
+};
+export const NODE_NUMERIC: readonly string[] = ['netuid', 'port', 'externalPort'];
+
 function fromEnv<T>(src: SettingsSources<T>, env: Env): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, field] of Object.entries(src.env)) {

@@ -8,6 +8,8 @@ import { z } from 'zod';
 import { parseSearchConfig, type SearchConfig } from '../../shared/search/config';
 import {
   ConfigError,
+  NODE_ENV,
+  NODE_NUMERIC,
   resolveSettings,
   type Env,
   type SettingsSources,
@@ -75,16 +77,8 @@ const SOURCES: SettingsSources<PoolConfig> = {
   schema: PoolConfigSchema,
   defaults: POOL_DEFAULTS,
   env: {
-    SOTA_NETWORK: 'network',
-    SOTA_NETUID: 'netuid',
-    SOTA_HOST: 'host',
-    SOTA_PORT: 'port',
-    SOTA_EXTERNAL_IP: 'externalIp',
-    SOTA_EXTERNAL_PORT: 'externalPort',
-    SOTA_DATA_DIR: 'dataDir',
-    SOTA_HOTKEY_FILE: 'hotkeyFile',
+    ...NODE_ENV,
     SOTA_COLDKEY_FILE: 'coldkeyFile',
-    SOTA_CIFAR10_DIR: 'cifarDir',
     SOTA_FEE_BPS: 'feeBps',
     SOTA_MIN_PAYOUT_RAO: 'minPayoutRao',
     SOTA_WINDOW_BLOCKS: 'windowBlocks',
@@ -93,9 +87,7 @@ const SOURCES: SettingsSources<PoolConfig> = {
     SOTA_LEASE_SECONDS: 'leaseSeconds',
   },
   numeric: new Set([
-    'netuid',
-    'port',
-    'externalPort',
+    ...NODE_NUMERIC,
     'feeBps',
     'windowBlocks',
     'checkTasks',

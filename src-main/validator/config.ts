@@ -5,7 +5,13 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { TrackSchema, makeTrack, type Track } from '../../shared/protocol/track';
-import { resolveSettings, type Env, type SettingsSources } from '../config/node-settings';
+import {
+  NODE_ENV,
+  NODE_NUMERIC,
+  resolveSettings,
+  type Env,
+  type SettingsSources,
+} from '../config/node-settings';
 
 export { ConfigError } from '../config/node-settings';
 
@@ -50,28 +56,18 @@ export const VALIDATOR_DEFAULTS = {
   logLevel: 'info',
 } as const;
 
-/** Environment variable → field, e.g. SOTA_NETUID=12. */
-const ENV: Record<string, keyof ValidatorConfig> = {
-  SOTA_NETWORK: 'network',
-  SOTA_NETUID: 'netuid',
-  SOTA_HOST: 'host',
-  SOTA_PORT: 'port',
-  SOTA_EXTERNAL_IP: 'externalIp',
-  SOTA_EXTERNAL_PORT: 'externalPort',
-  SOTA_DATA_DIR: 'dataDir',
-  SOTA_THREADS: 'threads',
-  SOTA_HOTKEY_FILE: 'hotkeyFile',
-  SOTA_CIFAR10_DIR: 'cifarDir',
-  SOTA_LOG_LEVEL: 'logLevel',
-  SOTA_UI_PORT: 'uiPort',
-};
-
 const SOURCES: SettingsSources<ValidatorConfig> = {
   what: 'validator',
   schema: ValidatorConfigSchema,
   defaults: VALIDATOR_DEFAULTS,
-  env: ENV,
-  numeric: new Set(['netuid', 'port', 'externalPort', 'threads', 'uiPort']),
+  // Environment variable → field, e.g. SOTA_NETUID=12.
+  env: {
+    ...NODE_ENV,
+    SOTA_THREADS: 'threads',
+    SOTA_LOG_LEVEL: 'logLevel',
+    SOTA_UI_PORT: 'uiPort',
+  },
+  numeric: new Set([...NODE_NUMERIC, 'threads', 'uiPort']),
 };
 
 /** Merges the sources and checks the result; throws a ConfigError naming each bad field. */
