@@ -38,18 +38,24 @@ describe('class pairs', () => {
     expect(isHeldoutPair(0, 1)).toBe(false);
   });
 
-  it('search task ids cycle the search pairs with one seed per task', () => {
+  it('search task ids spread the search pairs over consecutive seeds', () => {
     const ids = searchTaskIds(40, 100);
     expect(ids).toHaveLength(40);
-    expect(ids[0]).toEqual({
-      positive: SEARCH_PAIRS[0]!.positive,
-      negative: SEARCH_PAIRS[0]!.negative,
-      seed: 100,
-    });
+    expect(ids.map((i) => i.seed)).toEqual(Array.from({ length: 40 }, (_, k) => 100 + k));
+    // Any 36 consecutive seeds use each search pair once.
+    expect(new Set(ids.slice(0, 36).map(key)).size).toBe(36);
     expect(ids[36]).toEqual({ ...ids[0], seed: 136 });
-    expect(new Set(ids.map((i) => i.seed)).size).toBe(40);
     for (const id of ids) expect(isHeldoutPair(id.positive, id.negative)).toBe(false);
     expect(searchTaskIds(3)).toEqual(searchTaskIds(40).slice(0, 3));
+    expect(searchTaskIds(2, 5)).toEqual(searchTaskIds(7).slice(5));
+    // The default 10 search tasks touch every class, none more than 3 times.
+    const perClass = new Array<number>(10).fill(0);
+    for (const id of searchTaskIds(10)) {
+      perClass[id.positive]!++;
+      perClass[id.negative]!++;
+    }
+    expect(Math.min(...perClass)).toBeGreaterThan(0);
+    expect(Math.max(...perClass)).toBeLessThanOrEqual(3);
   });
 
   it('held-out task ids are pair-major over seeds 0..n-1', () => {
