@@ -2,6 +2,10 @@
  * The search configuration: AutoML-Zero's regularized evolution with its CIFAR defaults, plus what
  * a multi-core miner adds (islands, migration). A miner never needs to touch it; everything a user
  * or a file supplies goes through `parseSearchConfig`, whose errors name the field and the range.
+ *
+ * The search space comes from a named preset (search-presets.ts): by default AutoML-Zero's own
+ * baseline space (run_baseline.sh), in which a learning rule is hundreds of times likelier to be
+ * drawn than among all 64 ops; `"preset": "full"` keeps the whole op set for research.
  */
 import { blake2b } from '@noble/hashes/blake2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
@@ -9,9 +13,13 @@ import { z } from 'zod';
 import { MUTATION_TYPES } from '../algorithm/mutate';
 import { NUM_OPS } from '../algorithm/ops';
 import { DEFAULT_MEMORY } from '../algorithm/program';
-
-/** Every op but NO_OP: a search gains nothing from drawing no-ops. */
-export const SEARCH_OPS: readonly number[] = Array.from({ length: NUM_OPS - 1 }, (_, i) => i + 1);
+import {
+  DEFAULT_PRESET,
+  SEARCH_PRESETS,
+  isPresetName,
+  type PresetName,
+  type SearchPreset,
+} from './search-presets';
 
 /**
  * Training cost budget: twice the cost of AutoML-Zero's 2-layer neural network per training step
@@ -32,23 +40,23 @@ const opList = z.array(int(0, NUM_OPS - 1)).max(1000);
 
 export const SearchConfigSchema = z
   .object({
+    /** The search space this config started from (its ops, mutation types and sizes). */
+    preset: z.enum(Object.keys(SEARCH_PRESETS) as [PresetName, ...PresetName[]]),
     /** Individuals per island (P). */
     populationSize: int(2, 100_000).default(100),
     /** Tournament size (T): parents are the best of T individuals sampled with replacement. */
     tournamentSize: int(1, 100_000).default(10),
     mutationProbability: z.number().min(0).max(1).default(0.9),
-    mutationTypes: z
-      .array(z.enum(MUTATION_TYPES))
-      .min(1)
-      .default([...MUTATION_TYPES]),
+    /** From the preset unless given. */
+    mutationTypes: z.array(z.enum(MUTATION_TYPES)).min(1),
     /** Smallest and largest component functions a mutation may produce. */
     minSizes: sizes(0, 1000, { setup: 1, predict: 1, learn: 1 }),
-    maxSizes: sizes(1, 1000, { setup: 7, predict: 11, learn: 23 }),
+    /** From the preset unless given: a mutation inserts only into a shorter function. */
+    maxSizes: sizes(1, 1000, { setup: 6, predict: 10, learn: 22 }),
     /** Starting programs: NoOps at the minimum sizes ('empty') or random ones at the maximum sizes. */
     start: z.enum(['empty', 'random']).default('empty'),
-    ops: z
-      .object({ setup: opList, predict: opList, learn: opList })
-      .default({ setup: [...SEARCH_OPS], predict: [...SEARCH_OPS], learn: [...SEARCH_OPS] }),
+    /** The ops each function draws from; from the preset unless given. */
+    ops: z.object({ setup: opList, predict: opList, learn: opList }),
     memory: z
       .object({ scalars: int(2, 255), vectors: int(2, 255), matrices: int(0, 255) })
       .default({ ...DEFAULT_MEMORY }),
@@ -72,8 +80,33 @@ export const SearchConfigSchema = z
         validExamples: int(1, 500),
         /** Fingerprints kept per worker thread (least recently used dropped first). */
         cacheSize: int(1, 10_000_000),
+        /**
+         * With fresh random draws a cached fitness is one sample: on average every this many hits
+         * the candidate is evaluated again and the new score replaces it (the C++ forgets an entry
+         * after 100 hits). 0: never.
+         */
+        remeasureAfter: int(0, 1_000_000).default(100),
       })
-      .default({ enabled: true, trainExamples: 10, validExamples: 10, cacheSize: 100_000 }),
+      .default({
+        enabled: true,
+        trainExamples: 10,
+        validExamples: 10,
+        cacheSize: 100_000,
+        remeasureAfter: 100,
+      }),
+    /**
+     * 'fresh': every full evaluation during the search draws new values for the random ops (as
+     * the C++ does), so evolution cannot select a lucky frozen random projection; the fingerprint
+     * keeps the fixed stream. 'fixed': every evaluation draws from evalSeed. Claims, pools'
+     * checks and validators always score with evalSeed, so a score stays reproducible.
+     */
+    randomDraws: z.enum(['fresh', 'fixed']).default('fresh'),
+    /**
+     * Progressive evaluation: a candidate is first scored on this many search tasks and goes on
+     * to the rest only if that beats the population's median fitness; otherwise its fitness is
+     * the mean over those tasks. 0: every candidate is scored on every task.
+     */
+    hurdleTasks: int(0, 1000).default(0),
     /** Every interval each island sends copies of its best `count` programs to the next island. */
     migration: z
       .object({ intervalSeconds: z.number().min(1).max(86_400), count: int(0, 100) })
@@ -120,15 +153,33 @@ export class SearchConfigError extends Error {
   }
 }
 
-/** Fills defaults and validates; throws SearchConfigError naming each bad field and its range. */
+/**
+ * Fills defaults (first the preset's, `"preset"` naming it, then the rest) and validates; throws
+ * SearchConfigError naming each bad field and its range.
+ */
 export function parseSearchConfig(input: unknown = {}): SearchConfig {
-  const result = SearchConfigSchema.safeParse(input);
+  const result = SearchConfigSchema.safeParse(withPreset(input));
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const where = issue.path.length > 0 ? issue.path.join('.') : '(config)';
     return `${where}: ${issue.message}`;
   });
   throw new SearchConfigError(problems);
+}
+
+/** The input with its preset's fields filled in where it does not set them. */
+function withPreset(input: unknown): unknown {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
+  const fields = input as Record<string, unknown>;
+  const name = fields.preset ?? DEFAULT_PRESET;
+  if (!isPresetName(name)) {
+    throw new SearchConfigError([
+      `preset: must be one of ${Object.keys(SEARCH_PRESETS).join(', ')}, got ${JSON.stringify(name)}`,
+    ]);
+  }
+  // A copy: a parsed config must not share (and let anyone change) the preset's arrays.
+  const preset = JSON.parse(JSON.stringify(SEARCH_PRESETS[name])) as SearchPreset;
+  return { ...preset, ...fields, preset: name };
 }
 
 export const DEFAULT_SEARCH_CONFIG: SearchConfig = parseSearchConfig({});
@@ -139,14 +190,16 @@ export const DEFAULT_SEARCH_CONFIG: SearchConfig = parseSearchConfig({});
  * and cached fitnesses; the search operators (population, mutations) do not enter it.
  */
 export function searchScope(config: SearchConfig): string {
-  const { tasks, evalSeed, memory, maxStepCost, fec } = config;
+  const { tasks, evalSeed, memory, maxStepCost, fec, randomDraws, hurdleTasks } = config;
   const key = JSON.stringify({
-    v: 1,
+    v: 2,
     tasks,
     evalSeed,
     memory,
     maxStepCost,
-    fec: fec.enabled ? [fec.trainExamples, fec.validExamples] : null,
+    fec: fec.enabled ? [fec.trainExamples, fec.validExamples, fec.remeasureAfter] : null,
+    randomDraws,
+    hurdleTasks,
   });
   return bytesToHex(blake2b(utf8ToBytes(key), { dkLen: 16 }));
 }

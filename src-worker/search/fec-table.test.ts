@@ -19,11 +19,11 @@ describe('FecTable', () => {
     expect(table.size).toBe(3);
   });
 
-  it('keeps the first value of a key', () => {
+  it('replaces the value of a key in its slot (a re-measured fitness)', () => {
     const table = new FecTable(FecTable.allocate(16));
     table.set(key(7), 0.5);
     table.set(key(7), 0.75);
-    expect(table.get(key(7))).toBe(0.5);
+    expect(table.get(key(7))).toBe(0.75);
     expect(table.size).toBe(1);
   });
 

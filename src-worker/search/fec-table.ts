@@ -105,7 +105,9 @@ export class FecTable {
         Atomics.load(w, base + KEY + 2) === key[2] &&
         Atomics.load(w, base + KEY + 3) === key[3]
       ) {
-        return; // already there (another thread was first)
+        // Known already: a new measurement (fresh random draws) replaces the old one.
+        victim = base;
+        break;
       }
       // Ages survive the clock's wrap-around: a difference of int32s, read as an int32.
       const age = (now - Atomics.load(w, base + STAMP)) | 0;

@@ -52,7 +52,77 @@ describe('search evaluator', () => {
       ...config,
       maxStepCost: 10,
     });
-    expect(e.score(linear)).toEqual({ fitness: 0, cached: false, refused: true, trainSteps: 0 });
+    expect(e.score(linear)).toEqual({
+      fitness: 0,
+      cached: false,
+      refused: true,
+      trainSteps: 0,
+      hurdled: false,
+    });
+  });
+});
+
+describe('search evaluator: random draws, re-measuring, hurdles', () => {
+  // A frozen random projection: its accuracy depends on the values the Gaussian op draws.
+  const projection = parseProgramOrThrow(`
+def Setup():
+  v1 = gaussian(0.0, 1.0, n_features)
+def Predict():
+  s1 = dot(v1, v0)
+def Learn():
+  s2 = s0 + s1
+`);
+  const withConfig = (overrides: Record<string, unknown>) => {
+    const c = parseSearchConfig({ ...config, ...overrides });
+    return new SearchEvaluator(new WasmEngine(c.memory, 16), tasks, c);
+  };
+
+  it('draws fresh values per evaluation, or the fixed stream of evalSeed', () => {
+    const fresh = [1, 2, 3, 4].map(
+      (drawSeed) => withConfig({}).score(projection, { drawSeed }).fitness,
+    );
+    expect(new Set(fresh).size).toBeGreaterThan(1);
+    const fixed = [1, 2].map(
+      (drawSeed) => withConfig({ randomDraws: 'fixed' }).score(projection, { drawSeed }).fitness,
+    );
+    expect(fixed[0]).toBe(fixed[1]);
+    expect(fixed[0]).toBe(withConfig({}).score(projection).fitness);
+  });
+
+  it('measures a cached program again when asked and keeps the new fitness', () => {
+    const e = withConfig({});
+    const seeds = [1, 2, 3, 4, 5, 6];
+    const first = e.score(projection, { drawSeed: seeds[0] });
+    const other = seeds.find(
+      (drawSeed) => withConfig({}).score(projection, { drawSeed }).fitness !== first.fitness,
+    )!;
+    expect(e.score(projection, { drawSeed: other })).toMatchObject({
+      cached: true,
+      fitness: first.fitness,
+    });
+    const again = e.score(projection, { drawSeed: other, remeasure: true });
+    expect(again.cached).toBe(false);
+    expect(again.fitness).not.toBe(first.fitness);
+    expect(e.score(projection, { drawSeed: 99 })).toMatchObject({
+      cached: true,
+      fitness: again.fitness,
+    });
+  });
+
+  it('stops after the first tasks when they do not beat the hurdle', () => {
+    const full = withConfig({ hurdleTasks: 1 }).score(linear, { hurdle: 0 });
+    expect(full.hurdled).toBe(false);
+    const stopped = withConfig({ hurdleTasks: 1 }).score(linear, { hurdle: 0.999 });
+    expect(stopped.hurdled).toBe(true);
+    expect(stopped.trainSteps).toBeLessThan(full.trainSteps);
+    // Its fitness is the first task's alone.
+    const first = new SearchEvaluator(new WasmEngine(config.memory, 16), tasks.slice(0, 1), {
+      ...config,
+      fec: { ...config.fec, enabled: false },
+    }).score(linear);
+    expect(stopped.fitness).toBe(first.fitness);
+    // Without a hurdle (the initial population) every task is scored.
+    expect(withConfig({ hurdleTasks: 1 }).score(linear).hurdled).toBe(false);
   });
 });
 
@@ -127,10 +197,11 @@ describe('an island batch', () => {
   });
 
   it('improves on the empty program on a learnable task', () => {
-    const result = runBatch(newIslandState(0, config), config, evaluator(), {
+    const seeded = { ...config, seed: 1 };
+    const result = runBatch(newIslandState(0, seeded), seeded, evaluator(), {
       ...forever,
-      maxIndividuals: 3000,
+      maxIndividuals: 10_000,
     });
     expect(result.best.fitness).toBeGreaterThan(0.6);
-  }, 60_000);
+  }, 120_000);
 });

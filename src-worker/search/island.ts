@@ -76,6 +76,12 @@ function tournament(rng: Rng, population: readonly Individual[], size: number): 
   return best;
 }
 
+/** The median fitness (the upper middle one of an even count). */
+export function medianFitness(population: readonly Individual[]): number {
+  const sorted = Float64Array.from(population, (ind) => ind.fitness).sort();
+  return sorted[sorted.length >> 1]!;
+}
+
 export function fittest(population: readonly Individual[]): Individual {
   let best = population[0]!;
   for (const ind of population) if (ind.fitness > best.fitness) best = ind;
@@ -117,8 +123,17 @@ export function runBatch(
     (limits.stop !== undefined && Atomics.load(limits.stop, 0) !== 0) ||
     stats.individuals >= limits.maxIndividuals ||
     Date.now() >= limits.deadline;
+  const { fec, hurdleTasks } = config;
+  const remeasureAfter = fec.enabled ? fec.remeasureAfter : 0;
   const score = (program: Program): Individual => {
-    const s = evaluator.score(program);
+    // Drawn for every candidate, used or not, so the stream does not depend on the cache.
+    const drawSeed = rng.nextU32();
+    const remeasure = remeasureAfter > 0 && rng.int(remeasureAfter) === 0;
+    const hurdle =
+      hurdleTasks > 0 && population.length === config.populationSize
+        ? medianFitness(population)
+        : undefined;
+    const s = evaluator.score(program, { drawSeed, remeasure, hurdle });
     stats.individuals++;
     stats.trainSteps += s.trainSteps;
     if (s.cached) stats.cached++;

@@ -10,17 +10,37 @@
  * The fingerprint runs on the closure engine, which needs no code generation; only a candidate
  * the cache has not seen is compiled for the full evaluation. Compiling WebAssembly takes
  * process-wide locks in V8, so compiling every candidate kept island threads from scaling.
+ *
+ * Random draws: the fingerprint always uses the fixed stream of config.evalSeed (it names what a
+ * program computes); with `randomDraws: 'fresh'` the full evaluation draws from a stream the
+ * caller picks per candidate, so a program whose random ops were lucky once is not lucky forever.
+ * A cached fitness is then one sample, and the caller asks now and then for it to be measured
+ * again (`remeasure`).
+ *
+ * Progressive evaluation (`hurdleTasks`): the first tasks are scored, and the rest only if their
+ * mean beats the hurdle the caller gives (the population's median). Most children of a search
+ * are worse than the median, so most full evaluations stop after a fraction of the tasks.
  */
 import { createHash } from 'node:crypto';
 import { trainStepCost } from '../../shared/algorithm/cost';
 import type { Program } from '../../shared/algorithm/program';
-import { Rng } from '../../shared/random/rng';
+import { Rng, mixSeeds } from '../../shared/random/rng';
 import type { SearchConfig } from '../../shared/search/config';
 import type { TaskData } from '../../shared/task/types';
 import { ClosureEngine } from '../eval/closure-engine';
 import type { Engine, Runner } from '../eval/engine';
 import { evaluateOnTask, taskStreamSeed } from '../eval/evaluate';
 import { FecTable, type FecKey } from './fec-table';
+
+/** What the search says about one candidate's evaluation (all optional: a plain score by default). */
+export interface ScoreOptions {
+  /** Picks the random ops' stream of the full evaluation when config.randomDraws is 'fresh'. */
+  readonly drawSeed?: number;
+  /** Evaluate in full even when the cache knows the fingerprint, and replace what it holds. */
+  readonly remeasure?: boolean;
+  /** The fitness the first config.hurdleTasks tasks must beat for the rest to be run. */
+  readonly hurdle?: number;
+}
 
 export interface CandidateScore {
   readonly fitness: number;
@@ -30,6 +50,8 @@ export interface CandidateScore {
   readonly refused: boolean;
   /** Training steps run, the fingerprint's included. */
   readonly trainSteps: number;
+  /** Stopped at the hurdle: the fitness is the mean over the first config.hurdleTasks tasks. */
+  readonly hurdled: boolean;
 }
 
 export class SearchEvaluator {
@@ -51,9 +73,9 @@ export class SearchEvaluator {
     this.quick = new ClosureEngine(engine.layout.shape, engine.layout.F, new Rng(0));
   }
 
-  score(program: Program): CandidateScore {
+  score(program: Program, options: ScoreOptions = {}): CandidateScore {
     if (trainStepCost(program, this.engine.layout.F) > this.config.maxStepCost) {
-      return { fitness: 0, cached: false, refused: true, trainSteps: 0 };
+      return { fitness: 0, cached: false, refused: true, trainSteps: 0, hurdled: false };
     }
     let trainSteps = 0;
     let key: FecKey | null = null;
@@ -61,20 +83,31 @@ export class SearchEvaluator {
       const print = this.fingerprint(this.quick.prepare(program));
       trainSteps += print.trainSteps;
       key = print.key;
-      const known = this.cache.get(key);
-      if (known !== undefined) return { fitness: known, cached: true, refused: false, trainSteps };
+      const known = options.remeasure ? undefined : this.cache.get(key);
+      if (known !== undefined) {
+        return { fitness: known, cached: true, refused: false, trainSteps, hurdled: false };
+      }
     }
     const runner = this.engine.prepare(program);
+    const { config, tasks } = this;
+    const seed =
+      config.randomDraws === 'fresh' && options.drawSeed !== undefined
+        ? mixSeeds(config.evalSeed, options.drawSeed)
+        : config.evalSeed;
+    const settings = { seed, trainExamples: config.tasks.train };
+    const hurdleAt = options.hurdle === undefined ? 0 : Math.min(config.hurdleTasks, tasks.length);
     let sum = 0;
-    const settings = { seed: this.config.evalSeed, trainExamples: this.config.tasks.train };
-    for (const task of this.tasks) {
+    let scored = 0;
+    for (const task of tasks) {
+      if (scored === hurdleAt && scored > 0 && sum / scored <= options.hurdle!) break;
       const score = evaluateOnTask(this.engine, runner, task, settings);
       sum += score.fitness;
       trainSteps += score.trainSteps;
+      scored++;
     }
-    const fitness = sum / this.tasks.length;
+    const fitness = sum / scored;
     if (key !== null) this.cache!.set(key, fitness);
-    return { fitness, cached: false, refused: false, trainSteps };
+    return { fitness, cached: false, refused: false, trainSteps, hurdled: scored < tasks.length };
   }
 
   /** The predictions on the first few examples of every task, hashed. */
