@@ -16,9 +16,10 @@ import { loadTasks } from '../src-main/dataset/tasks';
 import { createEngine, evaluateProgram, type EngineKind } from '../src-worker/eval/index';
 import { WasmEngine } from '../src-worker/eval/wasm/engine';
 
-/** Google's C++ AutoML-Zero on this kind of machine, one core (issue #2). */
-const CPP_NN_STEPS_PER_SEC = 2.18e6;
-const CPP_LINEAR_STEPS_PER_SEC = 15.2e6;
+import { CPP_REFERENCE } from './cpp-reference';
+
+const CPP_NN_STEPS_PER_SEC = CPP_REFERENCE.nnStepsPerSec;
+const CPP_LINEAR_STEPS_PER_SEC = CPP_REFERENCE.linearStepsPerSec;
 
 const { values } = parseArgs({
   options: {

@@ -1,10 +1,12 @@
 /**
- * `npm run bench:search -- [--seconds S] [--threads N] [--islands M] [--json]`
+ * `npm run bench:search -- [--seconds S] [--threads N] [--islands M] [--preset NAME] [--no-fec] [--json]`
  *
- * The search-quality benchmark of the search issue: AutoML-Zero's baseline configuration
- * (10 search tasks, 8000 train / 1000 valid, F = 16, P = 100, T = 10, empty start, size limits
- * 7/11/23, FEC on) run fresh for S seconds on N worker threads. Prints individuals per second (and
- * per core), the FEC hit rate and the best search fitness; nothing is saved.
+ * The search-speed benchmark: the default search (AutoML-Zero's baseline space and settings:
+ * 10 search tasks, 8000 train / 1000 valid, F = 16, P = 100, T = 10, empty start, FEC on), or
+ * another preset of shared/search/search-presets.ts, run fresh for S seconds on N worker threads.
+ * Prints individuals per second (and per core, as a ratio to the C++ reference figures of
+ * cpp-reference.ts), the FEC hit rate and the best search fitness; nothing is saved. Ratios for
+ * BENCHMARKS.md are measured side by side with ../shared/cpp-reference, not read off this line.
  *
  * `--individuals N` measures thread scaling instead: each island evolves exactly N individuals with
  * migration off, so every island's work is the same whatever the thread count, and the figure is
@@ -17,9 +19,7 @@ import { searchTaskIds } from '../shared/task/pairs';
 import { loadTasks } from '../src-main/dataset/tasks';
 import { SearchOrchestrator, defaultThreads } from '../src-main/search/orchestrator';
 
-/** Google's C++ AutoML-Zero, same configuration, one core, first minute (issue #3). */
-const CPP_INDIVIDUALS_PER_SEC_WITH_FEC = 208;
-const CPP_INDIVIDUALS_PER_SEC_WITHOUT_FEC = 73;
+import { CPP_REFERENCE } from './cpp-reference';
 
 const { values } = parseArgs({
   options: {
@@ -28,6 +28,7 @@ const { values } = parseArgs({
     islands: { type: 'string' },
     individuals: { type: 'string' },
     seed: { type: 'string', default: '0' },
+    preset: { type: 'string' },
     'no-fec': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
@@ -42,9 +43,18 @@ async function main(): Promise<void> {
   const perIsland = values.individuals ? Number(values.individuals) : undefined;
   const config = parseSearchConfig({
     seed: Number(values.seed),
+    ...(values.preset ? { preset: values.preset } : {}),
     ...(perIsland ? { migration: { intervalSeconds: 30, count: 0 } } : {}),
     ...(values['no-fec']
-      ? { fec: { enabled: false, trainExamples: 10, validExamples: 10, cacheSize: 1 } }
+      ? {
+          fec: {
+            enabled: false,
+            trainExamples: 10,
+            validExamples: 10,
+            cacheSize: 1,
+            remeasureAfter: 0,
+          },
+        }
       : {}),
   });
   const tasks = await loadTasks(searchTaskIds(config.tasks.count, config.tasks.firstSeed), {
@@ -69,13 +79,14 @@ async function main(): Promise<void> {
   const individualsPerSec = p.individuals / elapsed;
   const perCore = individualsPerSec / threads;
   const reference = values['no-fec']
-    ? CPP_INDIVIDUALS_PER_SEC_WITHOUT_FEC
-    : CPP_INDIVIDUALS_PER_SEC_WITH_FEC;
+    ? CPP_REFERENCE.searchPerSecWithoutFec
+    : CPP_REFERENCE.searchPerSecWithFec;
   const result = {
     bench: 'search',
     seconds: +elapsed.toFixed(1),
     threads,
     islands,
+    preset: config.preset,
     fec: config.fec.enabled,
     individuals: p.individuals,
     individualsPerSec: +individualsPerSec.toFixed(1),

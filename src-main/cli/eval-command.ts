@@ -3,7 +3,7 @@
  * (mean validation and test accuracy over held-out tasks).
  */
 import { programDigest } from '../../shared/algorithm/canonical';
-import { DEFAULT_MEMORY } from '../../shared/algorithm/program';
+import { DEFAULT_MEMORY, type Program } from '../../shared/algorithm/program';
 import type { TaskId } from '../../shared/task/types';
 import { loadTasks } from '../dataset/tasks';
 import {
@@ -56,25 +56,15 @@ export async function runEval(
   const started = performance.now();
   const program = await readProgramFile(opts.program);
   const ids = selectTasks(opts.pairs, opts.seeds, opts.firstSeed);
-  const scores: TaskScore[] = [];
-  for (let i = 0; i < ids.length; i += BATCH) {
-    const batch: TaskId[] = ids.slice(i, i + BATCH);
-    // On a machine without CIFAR-10 the first batch downloads it into the cache (checksummed).
-    const tasks = await loadTasks(batch, {
-      dir: opts.cifarDir,
-      download: true,
-      onProgress: (p) => log(formatDownloadProgress(p)),
-    });
-    // A fresh engine per batch releases the previous batch's datasets with it.
-    const engine = createEngine(opts.engine, DEFAULT_MEMORY, F);
-    const result = evaluateProgram(engine, program, tasks, {
-      seed: opts.seed,
-      epochs: opts.epochs,
-      test: true,
-    });
-    scores.push(...result.tasks);
-    if (!opts.json) log(`  ${Math.min(i + BATCH, ids.length)}/${ids.length} tasks`);
-  }
+  const scores = await scoreOnTaskIds(
+    program,
+    ids,
+    opts,
+    (done) => {
+      if (!opts.json) log(`  ${done}/${ids.length} tasks`);
+    },
+    log,
+  );
   const mean = (f: (s: TaskScore) => number) =>
     scores.reduce((a, s) => a + f(s), 0) / scores.length;
   return {
@@ -92,6 +82,39 @@ export async function runEval(
     trainSteps: scores.reduce((a, s) => a + s.trainSteps, 0),
     seconds: (performance.now() - started) / 1000,
   };
+}
+
+/**
+ * Scores a program on the given tasks, built a batch at a time, with test accuracy: the held-out
+ * evaluation the `eval` command and the quality benchmark share.
+ */
+export async function scoreOnTaskIds(
+  program: Program,
+  ids: readonly TaskId[],
+  opts: Pick<EvalCommandOptions, 'seed' | 'epochs' | 'engine' | 'cifarDir'>,
+  onBatch: (tasksDone: number) => void = () => {},
+  log: (line: string) => void = () => {},
+): Promise<TaskScore[]> {
+  const scores: TaskScore[] = [];
+  for (let i = 0; i < ids.length; i += BATCH) {
+    const batch: TaskId[] = ids.slice(i, i + BATCH);
+    // On a machine without CIFAR-10 the first batch downloads it into the cache (checksummed).
+    const tasks = await loadTasks(batch, {
+      dir: opts.cifarDir,
+      download: true,
+      onProgress: (p) => log(formatDownloadProgress(p)),
+    });
+    // A fresh engine per batch releases the previous batch's datasets with it.
+    const engine = createEngine(opts.engine, DEFAULT_MEMORY, F);
+    const result = evaluateProgram(engine, program, tasks, {
+      seed: opts.seed,
+      epochs: opts.epochs,
+      test: true,
+    });
+    scores.push(...result.tasks);
+    onBatch(Math.min(i + BATCH, ids.length));
+  }
+  return scores;
 }
 
 export function formatEvalReport(r: EvalReport): string {

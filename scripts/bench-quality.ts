@@ -1,0 +1,127 @@
+/**
+ * `npm run bench:quality -- --minutes M --threads N --seed S [--from FILE…] [--config FILE] [--json]`
+ *
+ * What a search finds per minute, judged where it counts: a fresh search (default settings unless
+ * --config) runs M minutes on N worker threads (one island per thread), then the best program by
+ * search fitness is scored on the 90 held-out tasks (the 9 pairs the search never sees × 10
+ * projection seeds, evaluation seed 0, one epoch), as `eval --pairs heldout --seeds 10` scores it.
+ * Accuracy 0.50 is guessing; the genesis record (linear regression) scores 0.693 held out.
+ *
+ * Prints one JSON line with --json (held-out test and validation accuracy, search fitness,
+ * individuals, FEC hit rate, the best search fitness at the end of each minute, the program and its
+ * digest), a short report otherwise. Nothing is saved.
+ */
+import { parseArgs } from 'node:util';
+import { programDigest } from '../shared/algorithm/canonical';
+import { printProgram } from '../shared/algorithm/dsl';
+import { searchScope } from '../shared/search/config';
+import { heldoutTaskIds } from '../shared/task/pairs';
+import { scoreOnTaskIds } from '../src-main/cli/eval-command';
+import { readProgramFile } from '../src-main/cli/program-file';
+import { loadSearchTasks } from '../src-main/dataset/tasks';
+import { readSearchConfig } from '../src-main/search/config-file';
+import { SearchOrchestrator, defaultThreads } from '../src-main/search/orchestrator';
+
+/** Held-out projection seeds per pair: 9 × 10 = 90 tasks. */
+const HELDOUT_SEEDS = 10;
+
+const { values } = parseArgs({
+  options: {
+    minutes: { type: 'string', default: '10' },
+    threads: { type: 'string' },
+    seed: { type: 'string', default: '0' },
+    from: { type: 'string', multiple: true },
+    config: { type: 'string' },
+    'cifar-dir': { type: 'string' },
+    json: { type: 'boolean', default: false },
+  },
+});
+
+function number(name: string, text: string, min: number): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < min) throw new Error(`--${name}: expected a number ≥ ${min}`);
+  return n;
+}
+
+async function main(): Promise<void> {
+  const minutes = number('minutes', values.minutes, 0.05);
+  const threads = values.threads ? number('threads', values.threads, 1) : defaultThreads();
+  const seed = number('seed', values.seed, 0);
+  const config = await readSearchConfig(values.config, { seed });
+  const seeds = await Promise.all((values.from ?? []).map((f) => readProgramFile(f)));
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const cifarDir = values['cifar-dir'];
+  const tasks = await loadSearchTasks(config, { dir: cifarDir });
+
+  const search = new SearchOrchestrator({
+    config,
+    tasks,
+    threads,
+    scope: searchScope(config),
+    seedPrograms: seeds,
+    progressIntervalMs: 5000,
+    log,
+  });
+  const perMinute: number[] = [];
+  const started = Date.now();
+  const done = search.start();
+  const minuteTimer = setInterval(() => {
+    const p = search.progress();
+    perMinute.push(+p.bestFitness.toFixed(4));
+    if (!values.json)
+      log(`minute ${perMinute.length}: best search fitness ${p.bestFitness.toFixed(4)}`);
+  }, 60_000);
+  const stopTimer = setTimeout(() => void search.stop(), minutes * 60_000);
+  await done;
+  clearInterval(minuteTimer);
+  clearTimeout(stopTimer);
+  const searchSeconds = (Date.now() - started) / 1000;
+  const p = search.progress();
+  const best = search.snapshot().hallOfFame[0];
+  if (!best) throw new Error('the search scored no program');
+
+  const scores = await scoreOnTaskIds(
+    best.program,
+    heldoutTaskIds(HELDOUT_SEEDS),
+    { seed: 0, epochs: 1, engine: 'wasm', cifarDir },
+    undefined,
+    log,
+  );
+  const mean = (f: (s: (typeof scores)[number]) => number) =>
+    scores.reduce((a, s) => a + f(s), 0) / scores.length;
+  const result = {
+    bench: 'quality',
+    minutes,
+    threads,
+    seed,
+    preset: config.preset,
+    from: values.from ?? [],
+    searchSeconds: +searchSeconds.toFixed(1),
+    individuals: p.individuals,
+    fecHitRate: +p.fecHitRate.toFixed(4),
+    searchFitness: +best.fitness.toFixed(4),
+    bestFitnessPerMinute: perMinute,
+    heldoutTasks: scores.length,
+    heldoutTestAccuracy: +mean((s) => s.testAccuracy ?? 0).toFixed(4),
+    heldoutValidAccuracy: +mean((s) => s.fitness).toFixed(4),
+    digest: programDigest(best.program),
+    program: printProgram(best.program),
+    node: process.version,
+  };
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } else {
+    process.stdout.write(
+      `${result.individuals.toLocaleString('en-US')} individuals in ${result.searchSeconds} s on ` +
+        `${threads} thread(s), FEC hits ${(100 * result.fecHitRate).toFixed(1)}%\n` +
+        `best search fitness ${result.searchFitness}; on ${scores.length} held-out tasks: ` +
+        `test accuracy ${result.heldoutTestAccuracy}, validation ${result.heldoutValidAccuracy} ` +
+        `(0.50 is guessing; linear regression 0.693)\n${result.program}`,
+    );
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench:quality: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+});
