@@ -8,10 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseProgramOrThrow } from '../../shared/algorithm/dsl';
 import { hiddenTaskIds, roundSecret } from '../../shared/protocol/hidden-tasks';
 import { CIFAR10_BINARY } from '../../shared/protocol/track';
-import { searchTaskIds } from '../../shared/task/pairs';
 import { behaviourFingerprint } from '../../src-worker/verify/judge';
 import { loadTasks } from '../dataset/tasks';
 import { REAL_DATA_TIMEOUT_MS, realCifar10Dir } from '../dataset/test-support';
+import { probeTaskIds } from './probe-tasks';
 import { PROBE_TRAIN, PROBE_VALID, Verifier, VerifyError, type Verdict } from './verifier';
 
 const example = (name: string): string =>
@@ -127,7 +127,7 @@ describe('Verifier', () => {
     expect(linearPrint).not.toBe(print);
     // The same on every validator: another pool, and the worker-side function on the same tasks.
     expect(await two.fingerprint(nn)).toBe(print);
-    const probes = await loadTasks(searchTaskIds(2, 0), {
+    const probes = await loadTasks(probeTaskIds(), {
       train: PROBE_TRAIN,
       valid: PROBE_VALID,
       test: 0,

@@ -20,13 +20,13 @@ import { Piscina } from 'piscina';
 import { DEFAULT_MAX_DSL_BYTES } from '../../shared/algorithm/dsl';
 import { hiddenTaskIds } from '../../shared/protocol/hidden-tasks';
 import type { Track } from '../../shared/protocol/track';
-import { searchTaskIds } from '../../shared/task/pairs';
 import type { TaskData, TaskId } from '../../shared/task/types';
 import type { VerifyJob, VerifyResult, Which } from '../../src-worker/verify/verify.worker';
 import { buildHiddenTask } from '../../shared/task/projected';
-import { loadCifar10Cached, loadTasks, resolveCifar10Dir } from '../dataset/tasks';
+import { loadCifar10Cached, resolveCifar10Dir } from '../dataset/tasks';
 import { silentLogger, type Logger } from '../log/logger';
 import { shareTasks, workerEntry } from '../workers';
+import { loadProbeTasks } from './probe-tasks';
 
 export type VerifyErrorCode =
   /** The program text does not read, or breaks the program limits. */
@@ -81,15 +81,14 @@ export interface CallOptions {
   readonly timeoutMs?: number;
 }
 
-/** Probe tasks of fingerprint(): public, fixed, built from the train images. */
-export const PROBE_TASK_COUNT = 2;
-export const PROBE_TRAIN = 100;
-export const PROBE_VALID = 100;
+/** Probe tasks of fingerprint(): public, fixed, built from the train images (probe-tasks.ts). */
+export { PROBE_TASK_COUNT, PROBE_TRAIN, PROBE_VALID } from './probe-tasks';
 
 /** Round secrets whose hidden tasks are kept. */
 const KEEP_ROUNDS = 2;
 
-function checkSecret(roundSecretHex: string): string {
+/** The round secret in lower case; throws a RangeError unless it is 64 hex digits. */
+export function checkSecret(roundSecretHex: string): string {
   if (typeof roundSecretHex !== 'string' || !/^[0-9a-fA-F]{64}$/.test(roundSecretHex)) {
     throw new RangeError('a round secret is 64 hex digits');
   }
@@ -281,14 +280,7 @@ export class Verifier {
 
   private probeTasks(): Promise<TaskData[]> {
     if (!this.probes) {
-      const built = loadTasks(searchTaskIds(PROBE_TASK_COUNT, 0), {
-        images: 'train',
-        train: PROBE_TRAIN,
-        valid: PROBE_VALID,
-        test: 0,
-        features: this.track.features,
-        dir: this.cifarDir,
-      }).then(shareTasks);
+      const built = loadProbeTasks(this.track.features, { dir: this.cifarDir }).then(shareTasks);
       this.probes = built;
       built.catch(() => {
         if (this.probes === built) this.probes = null;
