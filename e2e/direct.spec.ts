@@ -143,6 +143,10 @@ test('direct mining: paste a key, press Start, reach a verdict, lead the leaderb
   await page.getByTestId('start').click();
   // The holder to beat (the linear baseline) comes from the validator.
   await expect(page.getByTestId('target')).toBeVisible({ timeout: 120_000 });
+  // And the search stands on it, with the NN of the earlier search (the miner's own best).
+  await expect(page.getByTestId('evolving-from')).toContainText(
+    /Evolving from the current record \(linear model, 0\.\d{3} on your tasks\) and your best so far/,
+  );
   const submissions = page.getByTestId('submissions');
   await expect(submissions).toContainText('Accepted', { timeout: 240_000 });
   await shot(page, '08-direct-accepted');

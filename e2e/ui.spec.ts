@@ -105,6 +105,8 @@ test('solo mining: start, see the statistics change, stop', async ({ page, node 
   const first = await count();
   await expect.poll(count, { timeout: 30_000 }).toBeGreaterThan(first);
   await expect(page.getByTestId('best-program')).toContainText('def Predict():');
+  // Solo, nothing saved: the line says what the search starts from.
+  await expect(page.getByTestId('evolving-from')).toContainText(/^Starting from/);
   await expect(page.getByTestId('chart').locator('canvas')).toBeVisible();
   await shot(page, '04-mining');
   await page.getByTestId('stop').click();

@@ -36,6 +36,12 @@ export interface MiningStatus {
   readonly progress: SearchProgress | null;
   /** The holder to beat (direct mode), when known. */
   readonly target: { readonly digest: string; readonly needed: number } | null;
+  /**
+   * What the search evolves from, in plain words, e.g. "Evolving from the current record (linear
+   * model, 0.693 on your tasks) and your best so far" or "Starting from an empty program"; null
+   * until a start has decided it.
+   */
+  readonly evolvingFrom: string | null;
   /** Pool mode: the pool, the work done for it and what it has booked for this miner. */
   readonly pool: PoolView | null;
   readonly error: string | null;
@@ -48,6 +54,7 @@ export const IDLE_MINING_STATUS: MiningStatus = {
   threads: 0,
   progress: null,
   target: null,
+  evolvingFrom: null,
   pool: null,
   error: null,
 };

@@ -6,7 +6,7 @@ import { canonicalJson } from './canonical-json';
 import { commitmentHex } from './commitment';
 import { hiddenTaskIds, roundOf, roundSecret, seedCommitment } from './hidden-tasks';
 import { quorumClaim, tally } from './quorum';
-import { ReceiptSchema, receiptSigningBytes, type Receipt } from './receipt';
+import { ReceiptSchema, receiptSigningBytes, verdictOnScores, type Receipt } from './receipt';
 import { bodyHash, requestSigningBytes } from './request';
 import { SubmissionSchema } from './submission';
 import { CIFAR10_BINARY, LINEAR_BASELINE, makeTrack } from './track';
@@ -101,6 +101,20 @@ describe('receipts', () => {
     expect(receiptSigningBytes(receipt({ holderScore: 0.7 }))).not.toEqual(receiptSigningBytes(r));
     expect(() => ReceiptSchema.parse({ ...r, extra: 1 })).toThrow();
     expect(() => canonicalJson({ x: Number.NaN })).toThrow(/NaN/);
+  });
+
+  it('accept a challenger that beats the holder by at least the margin', () => {
+    expect(verdictOnScores(0.7264, 0.69095, 0.01)).toEqual({
+      verdict: 'accept',
+      gain: 0.7264 - 0.69095,
+      reason: 'beats the holder by 0.0355 (margin 0.01)',
+    });
+    expect(verdictOnScores(0.75, 0.5, 0.25).verdict).toBe('accept');
+    expect(verdictOnScores(0.7, 0.695, 0.01)).toMatchObject({
+      verdict: 'reject',
+      reason: '0.0050 over the holder, below the margin 0.01',
+    });
+    expect(verdictOnScores(0.6, 0.6, 0).verdict).toBe('accept');
   });
 });
 

@@ -13,6 +13,38 @@ const ss58 = z.string().min(40).max(60);
 export const VERDICTS = ['accept', 'reject'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
+/** A verdict on two scores, with the receipt's reason for it. */
+export interface ScoredVerdict {
+  readonly verdict: Verdict;
+  /** Challenger minus holder, in mean accuracy. */
+  readonly gain: number;
+  readonly reason: string;
+}
+
+/**
+ * The judging rule: the challenger wins when its mean accuracy on the round's hidden tasks beats
+ * the holder's by at least the track's margin. One function, so the validators and the miners'
+ * local judge (`sota-miner judge`) cannot drift apart.
+ */
+export function verdictOnScores(
+  challengerScore: number,
+  holderScore: number,
+  margin: number,
+): ScoredVerdict {
+  const gain = challengerScore - holderScore;
+  return gain >= margin
+    ? {
+        verdict: 'accept',
+        gain,
+        reason: `beats the holder by ${gain.toFixed(4)} (margin ${margin})`,
+      }
+    : {
+        verdict: 'reject',
+        gain,
+        reason: `${gain.toFixed(4)} over the holder, below the margin ${margin}`,
+      };
+}
+
 export const ReceiptSchema = z.strictObject({
   v: z.literal(1),
   track: z.string().min(1).max(64),

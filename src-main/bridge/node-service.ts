@@ -40,6 +40,8 @@ import { loadSearchTasks } from '../dataset/tasks';
 import type { Logger } from '../log/logger';
 import { DirectClient } from '../miner/direct-client';
 import { DirectMiner, type DirectEvent } from '../miner/direct-miner';
+import { recordFromClient, type RecordSource } from '../miner/record-source';
+import { chooseSeeds, type SeedPlan } from '../miner/seed-programs';
 import { getOkJson } from '../net/http-client';
 import { discoverPools, listingView } from '../pool/discover';
 import { PoolClient, type PoolAccount } from '../pool/pool-client';
@@ -47,6 +49,7 @@ import { SearchOrchestrator, defaultThreads } from '../search/orchestrator';
 import { loadSearch, saveSearch } from '../search/store';
 import { z } from 'zod';
 import { UpdateGate, type UpdateFeed } from '../update/update-gate';
+import { loadProbeTasks } from '../validator/probe-tasks';
 import { loadNodeSettings, saveNodeSettings, type NodeSettings } from './node-settings';
 import { defaultBtcliWalletRoot, listBtcliWallets, readBtcliHotkey } from '../wallet/btcli';
 import { WalletError } from '../wallet/errors';
@@ -493,6 +496,7 @@ export class NodeService {
       threads,
       error: null,
       target: null,
+      evolvingFrom: null,
       progress: null,
       pool: null,
     });
@@ -516,14 +520,39 @@ export class NodeService {
     const tasks = await loadSearchTasks(config, { dir: this.o.cifarDir, dataDir: this.o.dataDir });
     const loaded = await loadSearch(stateDir, scope, config);
     this.o.log.info(loaded.message);
-    if (mode === 'direct') this.direct = await this.connectDirect(config, tasks);
+    let record: RecordSource | undefined;
+    if (mode === 'direct') {
+      const connected = await this.connectDirect(config, tasks);
+      this.direct = connected;
+      record = connected.record;
+    }
+    let plan: SeedPlan;
+    try {
+      plan = await chooseSeeds({
+        stateDir,
+        loaded,
+        record,
+        islands: threads,
+        config,
+        tasks,
+        log: this.o.log.child('seeds'),
+      });
+      if (this.direct && plan.record) this.direct.miner.useTarget(plan.record.view);
+    } catch (err) {
+      // No search starts: let go of the chain connection made for it.
+      await this.direct?.client.close();
+      this.direct = null;
+      throw err;
+    }
+    this.o.log.info(plan.summary);
+    this.publish({ evolvingFrom: plan.summary });
     const search = new SearchOrchestrator({
       config,
       tasks,
       threads,
       scope,
-      resume: loaded.snapshot ?? undefined,
-      seedPrograms: loaded.seedPrograms,
+      resume: plan.resume ?? undefined,
+      seedPrograms: plan.programs,
       progressIntervalMs: 1000,
       log: (line) => this.o.log.warn(line),
       onProgress: () => {
@@ -534,7 +563,7 @@ export class NodeService {
     });
     this.search = search;
     const save = () =>
-      saveSearch(stateDir, scope, config, search.snapshot()).catch((err: unknown) =>
+      saveSearch(stateDir, scope, config, search.snapshot(), plan.standsOn).catch((err: unknown) =>
         this.o.log.warn('could not save the search', { error: String(err) }),
       );
     this.saver = setInterval(() => void save(), SAVE_EVERY_MS);
@@ -604,14 +633,19 @@ export class NodeService {
     });
     this.poolRun = { stop, done };
     this.o.log.info('pool mining started', { pool: url, threads, feeBps: terms.feeBps });
-    this.publish({ state: 'running', pool: view() });
+    this.publish({
+      state: 'running',
+      pool: view(),
+      // The pool leases parents (its best programs, the record before them); each unit evolves them.
+      evolvingFrom: 'Evolving from the programs the pool hands out',
+    });
     void refresh();
   }
 
   private async connectDirect(
     config: SearchConfig,
     tasks: readonly TaskData[],
-  ): Promise<{ miner: DirectMiner; client: SubtensorClient }> {
+  ): Promise<{ miner: DirectMiner; client: SubtensorClient; record: RecordSource }> {
     const keystore = await this.openKeystore();
     const key = keystore.list().find((k) => k.kind !== 'public');
     if (!key) throw new NodeCommandError('NO_KEY', 'Direct mining needs a key: add one first.');
@@ -620,22 +654,32 @@ export class NodeService {
       network: this.network!,
       log: this.o.log.child('chain'),
     });
-    const direct = new DirectClient({
-      client,
-      netuid: this.netuid!,
-      pair,
-      track: makeTrack(),
-      log: this.o.log.child('direct'),
-    });
-    const miner = new DirectMiner({
-      direct,
-      config,
-      tasks,
-      log: this.o.log.child('direct'),
-      onEvent: (e) => this.onDirectEvent(e),
-    });
-    await miner.refreshTarget();
-    return { miner, client };
+    try {
+      const direct = new DirectClient({
+        client,
+        netuid: this.netuid!,
+        pair,
+        track: makeTrack(),
+        log: this.o.log.child('direct'),
+      });
+      const probeTasks = await loadProbeTasks(direct.track.features, {
+        dir: this.o.cifarDir,
+        dataDir: this.o.dataDir,
+      });
+      const miner = new DirectMiner({
+        direct,
+        config,
+        tasks,
+        probeTasks,
+        log: this.o.log.child('direct'),
+        onEvent: (e) => this.onDirectEvent(e),
+      });
+      // The holder comes with the seeds (chooseSeeds): named by the validators, or kept.
+      return { miner, client, record: recordFromClient(direct, this.network!, this.netuid!) };
+    } catch (err) {
+      await client.close();
+      throw err;
+    }
   }
 
   private onDirectEvent(e: DirectEvent): void {
@@ -651,7 +695,8 @@ export class NodeService {
       case 'claim':
         this.submissions.unshift({
           digest: e.digest,
-          fitness: e.fitness,
+          // What the claim stands on: the deterministic score, not a lucky search draw.
+          fitness: e.score,
           at: now,
           status: 'committed',
           detail: `committed at block ${e.commitmentBlock}`,
@@ -667,6 +712,7 @@ export class NodeService {
           `${e.accepting} accept, ${e.rejecting} reject (stake share ${e.share.toFixed(2)})`,
         );
         break;
+      case 'skipped':
       case 'error':
         break;
     }

@@ -8,6 +8,7 @@ import { createLogger } from '../log/logger';
 import { resolveValidatorConfig } from '../validator/config';
 import { runValidatorUntilSignal } from '../validator/run-validator';
 import { formatEvalReport, runEval } from './eval-command';
+import { DEFAULT_ROUNDS, formatJudgeReport, parseRounds, runJudge } from './judge-command';
 import { runMine } from './mine-command';
 import { startServe } from '../bridge/headless-node';
 import { runSubmit } from './submit-command';
@@ -137,6 +138,45 @@ export function buildCli(): Command {
     );
 
   program
+    .command('judge')
+    .description(
+      "a validator's head-to-head, locally: does a program beat the holder on hidden tasks?",
+    )
+    .requiredOption('--program <file>', 'the challenger, in the AutoML-Zero text format')
+    .requiredOption('--holder <file>', 'the program to beat (e.g. the current record)')
+    .option(
+      '--rounds <n>',
+      `rounds, each on fresh hidden tasks (default ${DEFAULT_ROUNDS})`,
+      parseRounds,
+    )
+    .option('--secret <hex...>', 'round secrets to re-run (as printed), one round each')
+    .option(
+      '--threads <n>',
+      'worker threads (default 2: both programs side by side)',
+      wholeNumber(1),
+    )
+    .option('--cifar-dir <dir>', 'cifar-10-batches-bin folder (default: found or downloaded)')
+    .option('--json', 'print one JSON line')
+    .action(
+      async (o: {
+        program: string;
+        holder: string;
+        rounds?: number;
+        secret?: string[];
+        threads?: number;
+        cifarDir?: string;
+        json?: boolean;
+      }) => {
+        const log = (line: string) => process.stderr.write(`${line}\n`);
+        const { secret, json, ...rest } = o;
+        const report = await runJudge({ ...rest, secrets: secret, json: Boolean(json) }, log);
+        process.stdout.write(
+          json ? `${JSON.stringify(report)}\n` : `${formatJudgeReport(report)}\n`,
+        );
+      },
+    );
+
+  program
     .command('mine')
     .description('run the AutoML-Zero search; --solo needs no wallet and no chain')
     .option('--solo', 'search locally, save the best programs, submit nothing')
@@ -148,11 +188,18 @@ export function buildCli(): Command {
       '--direct',
       'claim improvements on the network (with --network, --netuid, --hotkey-file)',
     )
-    .option('--network <name|url>', 'direct mode: finney, test, local, or a ws:// endpoint')
-    .option('--netuid <n>', 'direct mode: subnet id', wholeNumber(1))
+    .option(
+      '--network <name|url>',
+      'direct mode, --from-network: finney, test, local, or a ws:// endpoint',
+    )
+    .option('--netuid <n>', 'direct mode, --from-network: subnet id', wholeNumber(1))
     .option('--hotkey-file <file>', 'direct mode: the miner hotkey (btcli key file)')
     .option('--cooldown <seconds>', 'direct mode: least time between two claims', wholeNumber(0))
     .option('--from <files...>', 'seed a fresh search with these programs')
+    .option(
+      '--from-network',
+      "solo: seed the search with the current record, read from --network/--netuid's validators (no key needed)",
+    )
     .option('--threads <n>', 'worker threads (default: cores − 1)', wholeNumber(1))
     .option('--islands <n>', 'populations evolving apart (default: one per thread)', wholeNumber(1))
     .option('--data-dir <dir>', 'where the search state and best programs are kept')
@@ -171,6 +218,7 @@ export function buildCli(): Command {
         hotkeyFile?: string;
         cooldown?: number;
         from?: string[];
+        fromNetwork?: boolean;
         threads?: number;
         islands?: number;
         dataDir?: string;
@@ -181,7 +229,7 @@ export function buildCli(): Command {
         cifarDir?: string;
       }) => {
         const log = (line: string) => process.stderr.write(`${line}\n`);
-        const { direct, network, netuid, hotkeyFile, cooldown, pool, ...rest } = o;
+        const { direct, network, netuid, hotkeyFile, cooldown, pool, fromNetwork, ...rest } = o;
         if (pool) {
           if (!hotkeyFile) throw new InvalidArgumentError('--pool needs --hotkey-file');
           await runPoolMiner({
@@ -197,10 +245,13 @@ export function buildCli(): Command {
         }
         if (direct && (!network || netuid === undefined || !hotkeyFile))
           throw new InvalidArgumentError('--direct needs --network, --netuid and --hotkey-file');
+        if (fromNetwork && (!network || netuid === undefined))
+          throw new InvalidArgumentError('--from-network needs --network and --netuid');
         await runMine(
           {
             ...rest,
             solo: Boolean(o.solo),
+            fromNetwork: fromNetwork ? { network: network!, netuid: netuid! } : undefined,
             direct: direct
               ? {
                   network: network!,

@@ -47,6 +47,10 @@ describe('mine --solo', () => {
       first,
     );
     expect(summary.individuals).toBeGreaterThan(20);
+    // What the search evolved from, in the words the app shows.
+    expect(
+      first.lines.some((l) => /^Starting from (an empty program|random programs)$/.test(l)),
+    ).toBe(true);
     expect(first.lines).toContain('stopping after the current candidates…');
     // Not a terminal: plain lines, the last one for the stopped state.
     expect(first.output()).toMatch(/stopped {2}2 threads {2}[\d,]+ individuals/);
@@ -62,6 +66,7 @@ describe('mine --solo', () => {
       second,
     );
     expect(second.lines.some((l) => l.startsWith('resuming the search saved in'))).toBe(true);
+    expect(second.lines.some((l) => l.startsWith('Continuing your saved search ('))).toBe(true);
     expect(again.bestFitness).toBeGreaterThanOrEqual(summary.bestFitness);
   }, 60_000);
 
@@ -71,6 +76,15 @@ describe('mine --solo', () => {
     await expect(runMine({ solo: true, direct: net }, io())).rejects.toThrow(/choose one mode/);
     await expect(runMine({ solo: true, from: ['missing.dsl'], cifarDir }, io())).rejects.toThrow(
       /missing\.dsl: no such program file/,
+    );
+    await expect(
+      runMine({ solo: false, direct: net, fromNetwork: { network: 'local', netuid: 1 } }, io()),
+    ).rejects.toThrow(/--from-network is for --solo/);
+    // A seed file that does not read stops the start, naming the file, line and column.
+    const badDsl = path.join(mkdtempSync(path.join(tmpdir(), 'sota-mine-dsl-')), 'seed.dsl');
+    writeFileSync(badDsl, 'def Setup():\ndef Predict():\n  s1 = frobnicate(v0)\ndef Learn():\n');
+    await expect(runMine({ solo: true, from: [badDsl], cifarDir }, io())).rejects.toThrow(
+      `${badDsl}:3:`,
     );
     const bad = path.join(mkdtempSync(path.join(tmpdir(), 'sota-mine-bad-')), 'bad.json');
     writeFileSync(bad, JSON.stringify({ populationSize: 1 }));

@@ -2,28 +2,36 @@
  * `sota-miner mine --solo`: the search on this machine, with no wallet and no chain. Live progress
  * on one line (a plain line per interval when stdout is not a terminal), Ctrl-C stops cleanly, and
  * the state is saved in the data folder so the next run continues where this one stopped.
+ * `--from-network` seeds it with the current record, read from the validators (no key needed).
  *
- * `mine --direct` runs the same search and claims its best program on the network when it beats
- * the state of the art by the track's margin (see src-main/miner/direct-miner.ts).
+ * `mine --direct` runs the same search, started from the current record and the miner's own best
+ * (src-main/miner/seed-programs.ts), and claims its best program on the network when it beats the
+ * state of the art by the track's margin (see src-main/miner/direct-miner.ts).
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseSearchConfig, searchScope, type SearchConfig } from '../../shared/search/config';
+import { makeTrack } from '../../shared/protocol/track';
+import { searchScope } from '../../shared/search/config';
+import { readSearchConfig } from '../search/config-file';
 import { formatProgressLine, type SearchProgress } from '../../shared/search/progress';
 import { createLogger } from '../log/logger';
 import { DirectMiner, type DirectEvent } from '../miner/direct-miner';
+import { recordFromChain, recordFromClient, type RecordSource } from '../miner/record-source';
+import { chooseSeeds, type SeedPlan } from '../miner/seed-programs';
 import { defaultDataDir } from '../dataset/locate';
 import { readProgramFile } from './program-file';
 import { connectMiner, type NetworkOptions } from './submit-command';
 import { loadSearchTasks } from '../dataset/tasks';
 import { SearchOrchestrator, defaultThreads } from '../search/orchestrator';
 import { BEST_FOLDER, loadSearch, saveSearch } from '../search/store';
+import { loadProbeTasks } from '../validator/probe-tasks';
 import { formatDownloadProgress } from './progress';
 
 export interface MineOptions {
   readonly solo: boolean;
   /** Direct mode: claim improvements on this network with this hotkey. */
   readonly direct?: NetworkOptions & { readonly cooldownSeconds?: number };
+  /** Solo: seed the search with the current record, read from this network's validators. */
+  readonly fromNetwork?: { readonly network: string; readonly netuid: number };
   /** Program files to seed a fresh search with (e.g. a known good algorithm to improve on). */
   readonly from?: readonly string[];
   readonly threads?: number;
@@ -57,38 +65,26 @@ export interface MineSummary {
 const SAVE_EVERY_MS = 60_000;
 const PLAIN_LINE_EVERY_MS = 10_000;
 
-async function readConfig(opts: MineOptions): Promise<SearchConfig> {
-  let input: Record<string, unknown> = {};
-  if (opts.config) {
-    let text: string;
-    try {
-      text = await readFile(opts.config, 'utf8');
-    } catch (err) {
-      throw new Error(`${opts.config}: cannot read the search settings file`, { cause: err });
-    }
-    try {
-      input = JSON.parse(text) as Record<string, unknown>;
-    } catch (err) {
-      throw new Error(
-        `${opts.config}: not JSON (${err instanceof Error ? err.message : String(err)})`,
-        { cause: err },
-      );
-    }
-  }
-  if (opts.seed !== undefined) input = { ...input, seed: opts.seed };
-  return parseSearchConfig(input);
-}
-
 export async function runMine(opts: MineOptions, io: MineIo): Promise<MineSummary> {
   if (opts.solo === Boolean(opts.direct)) {
     throw new Error(
       'choose one mode: --solo (local search only) or --direct (claim on the network; needs --network, --netuid and --hotkey-file)',
     );
   }
-  const config = await readConfig(opts);
+  if (opts.fromNetwork && opts.direct)
+    throw new Error('--from-network is for --solo: direct mining always starts from the record');
+  const config = await readSearchConfig(
+    opts.config,
+    opts.seed !== undefined ? { seed: opts.seed } : {},
+  );
   const threads = opts.threads ?? defaultThreads();
   const stateDir = path.join(opts.dataDir ?? defaultDataDir(), opts.direct ? 'direct' : 'solo');
-  const fromFiles = await Promise.all((opts.from ?? []).map((f) => readProgramFile(f)));
+  const fromFiles = await Promise.all(
+    (opts.from ?? []).map(async (f) => ({
+      name: path.basename(f),
+      program: await readProgramFile(f),
+    })),
+  );
   const scope = searchScope(config);
 
   const tasks = await loadSearchTasks(config, {
@@ -99,26 +95,63 @@ export async function runMine(opts: MineOptions, io: MineIo): Promise<MineSummar
   if (loaded) io.log(loaded.message);
 
   let direct: { miner: DirectMiner; close: () => Promise<void> } | null = null;
+  let record: RecordSource | undefined;
   if (opts.direct) {
     const log = createLogger({ write: io.log }, 'direct');
     const net = await connectMiner(opts.direct, log);
-    const miner = new DirectMiner({
-      direct: net.direct,
+    const close = () => net.client.close();
+    try {
+      const probeTasks = await loadProbeTasks(net.track.features, {
+        dir: opts.cifarDir,
+        dataDir: opts.dataDir,
+      });
+      const miner = new DirectMiner({
+        direct: net.direct,
+        config,
+        tasks,
+        probeTasks,
+        log,
+        cooldownMs: (opts.direct.cooldownSeconds ?? 600) * 1000,
+        onEvent: (e) => io.log(formatDirectEvent(e)),
+      });
+      direct = {
+        miner,
+        close: async () => {
+          await miner.stop();
+          await close();
+        },
+      };
+    } catch (err) {
+      await close();
+      throw err;
+    }
+    record = recordFromClient(net.direct, opts.direct.network, opts.direct.netuid);
+  } else if (opts.fromNetwork) {
+    record = recordFromChain({
+      ...opts.fromNetwork,
+      track: makeTrack(),
+      log: createLogger({ write: io.log }, 'record'),
+    });
+  }
+  const islands = opts.islands ?? threads;
+  let plan: SeedPlan;
+  try {
+    plan = await chooseSeeds({
+      stateDir,
+      loaded,
+      files: fromFiles,
+      record,
+      islands,
       config,
       tasks,
-      log,
-      cooldownMs: (opts.direct.cooldownSeconds ?? 600) * 1000,
-      onEvent: (e) => io.log(formatDirectEvent(e)),
+      log: createLogger({ write: io.log }, 'seeds'),
     });
-    await miner.refreshTarget();
-    direct = {
-      miner,
-      close: async () => {
-        await miner.stop();
-        await net.client.close();
-      },
-    };
+    if (direct && plan.record) direct.miner.useTarget(plan.record.view);
+  } catch (err) {
+    await direct?.close();
+    throw err;
   }
+  io.log(plan.summary);
 
   const tty = Boolean(io.out.isTTY);
   let lastPlainLine = 0;
@@ -136,10 +169,10 @@ export async function runMine(opts: MineOptions, io: MineIo): Promise<MineSummar
     config,
     tasks,
     threads,
-    islands: opts.islands,
+    islands,
     scope,
-    resume: loaded?.snapshot ?? undefined,
-    seedPrograms: [...(loaded?.seedPrograms ?? []), ...fromFiles],
+    resume: plan.resume ?? undefined,
+    seedPrograms: plan.programs,
     onProgress: (p) => {
       show(p);
       const best = search.snapshot().hallOfFame[0];
@@ -155,7 +188,7 @@ export async function runMine(opts: MineOptions, io: MineIo): Promise<MineSummar
   const save = () => {
     // One save at a time; a failed save (disk full, permissions) is logged and the search goes on.
     saving = saving
-      .then(() => saveSearch(stateDir, scope, config, search.snapshot()))
+      .then(() => saveSearch(stateDir, scope, config, search.snapshot(), plan.standsOn))
       .catch((err: unknown) =>
         io.log(
           `could not save the search state: ${err instanceof Error ? err.message : String(err)}`,
@@ -200,8 +233,10 @@ function formatDirectEvent(e: DirectEvent): string {
   switch (e.type) {
     case 'target':
       return `target: beat ${e.holderDigest.slice(0, 12)} (${e.holderLocalScore.toFixed(4)} here) by the margin: ${e.needed.toFixed(4)}`;
+    case 'skipped':
+      return e.message;
     case 'claim':
-      return `claiming ${e.digest.slice(0, 12)} (fitness ${e.fitness.toFixed(4)}), committed at block ${e.commitmentBlock}`;
+      return `claiming ${e.digest.slice(0, 12)} (${e.score.toFixed(4)} on your tasks, ${e.fitness.toFixed(4)} in the search), committed at block ${e.commitmentBlock}`;
     case 'submitted':
       return `submitted to ${e.outcomes.length} validators: ${e.outcomes.map((o) => o.status).join(', ')}`;
     case 'verdict':

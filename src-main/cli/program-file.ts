@@ -19,7 +19,16 @@ export async function readProgramFile(file: string): Promise<Program> {
       `${file}: ${size} bytes, programs are limited to ${DEFAULT_MAX_DSL_BYTES}`,
     );
   }
-  const result = parseProgram(await readFile(file, 'latin1'));
+  let text: string;
+  try {
+    text = await readFile(file, 'latin1');
+  } catch (e) {
+    // Node's messages for a folder or a file without read permission do not all name the file.
+    throw new ProgramFileError(`${file}: cannot read it (${(e as Error).message})`, {
+      cause: e,
+    });
+  }
+  const result = parseProgram(text);
   if (!result.ok) {
     const lines = result.errors.map((e) => `${file}:${e.line}:${e.column}: ${e.message}`);
     throw new ProgramFileError(lines.join('\n'));

@@ -59,8 +59,14 @@ export async function runSubmit(o: SubmitOptions, log: Logger): Promise<SubmitRe
     const validators = await direct.validators();
     if (validators.length === 0)
       throw new Error(`subnet ${o.netuid} has no validator with a permit and an endpoint`);
-    const sota = await direct.sota(validators);
-    if (!sota) throw new Error('no validator answered');
+    const survey = await direct.survey(validators);
+    const sota = survey.view;
+    if (!sota)
+      throw new Error(
+        survey.refused.length > 0
+          ? `no usable answer from the validators: ${survey.refused.map((r) => r.reason).join('; ')}`
+          : 'no validator answered',
+      );
     const commitmentBlock = await direct.commit(digest);
     const submissions = await direct.submit(text, validators);
     const until = Date.now() + o.wait * 1000;

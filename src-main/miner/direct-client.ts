@@ -4,8 +4,9 @@
  * follow their receipts to a quorum.
  */
 import type { KeyringPair } from '@polkadot/keyring/types';
+import { z } from 'zod';
 import { programDigest } from '../../shared/algorithm/canonical';
-import { parseProgramOrThrow } from '../../shared/algorithm/dsl';
+import { DEFAULT_MAX_DSL_BYTES, parseProgramOrThrow } from '../../shared/algorithm/dsl';
 import { commitmentBytes } from '../../shared/protocol/commitment';
 import { tally, type QuorumTally } from '../../shared/protocol/quorum';
 import type { SignedReceipt } from '../../shared/protocol/receipt';
@@ -31,6 +32,25 @@ export interface SotaView {
   readonly reportedBy: number;
 }
 
+/** A validator's answer that was not used: its program is not the one it names, or unreadable. */
+export interface RefusedHolder {
+  readonly validator: string;
+  /** The digest the validator names for its holder (null when it names none). */
+  readonly named: string | null;
+  /** Why it was refused, naming both digests. */
+  readonly reason: string;
+}
+
+/** What the validators said about the holder. */
+export interface HolderSurvey {
+  /** The holder most validators report (by count), or null when no usable answer came. */
+  readonly view: SotaView | null;
+  readonly asked: number;
+  /** Validators that answered at all (usable or not). */
+  readonly answered: number;
+  readonly refused: readonly RefusedHolder[];
+}
+
 export interface SubmitOutcome {
   readonly validator: string;
   readonly status: number;
@@ -44,6 +64,122 @@ export interface VerdictView {
 
 const TIMEOUT_MS = 15_000;
 
+/** What a validator's GET /v1/sota holds for the miner; anything else in the answer is ignored. */
+const SotaAnswer = z.object({
+  holder: z.object({
+    digest: z.string().max(128).nullish(),
+    program: z.string().max(DEFAULT_MAX_DSL_BYTES),
+    miner: z.string().max(128).nullable(),
+  }),
+});
+
+/** Validators with a permit and an announced endpoint, from the metagraph (no key needed). */
+export async function validatorEndpoints(
+  client: SubtensorClient,
+  netuid: number,
+): Promise<ValidatorEndpoint[]> {
+  const mg = await client.metagraph(netuid);
+  return mg.neurons
+    .filter((n) => isValidator(n) && n.axon)
+    .map((n) => ({
+      hotkey: n.hotkey,
+      url: axonUrl(n.axon!),
+      stake: n.stake,
+    }));
+}
+
+/**
+ * Asks each validator for the holder. An answer counts only if its program reads and has the
+ * digest the validator names for it: a program that is not what it claims to be is refused (and
+ * said so, naming both digests), never used. Among the answers that count, the holder most
+ * validators report wins.
+ */
+export async function surveyHolder(
+  validators: readonly ValidatorEndpoint[],
+  track: Track,
+  log: Logger,
+): Promise<HolderSurvey> {
+  const answers = await Promise.all(
+    validators.map(async (v) => {
+      try {
+        return {
+          validator: v.hotkey,
+          body: await getOkJson(`${v.url}/v1/sota`, { timeoutMs: TIMEOUT_MS }),
+        };
+      } catch (err) {
+        log.warn('validator unreachable', { validator: v.hotkey, error: String(err) });
+        return null;
+      }
+    }),
+  );
+  const votes = new Map<string, { view: SotaView; count: number }>();
+  const refused: RefusedHolder[] = [];
+  let answered = 0;
+  for (const a of answers) {
+    if (!a) continue;
+    answered++;
+    const parsed = SotaAnswer.safeParse(a.body);
+    if (!parsed.success) {
+      refused.push({
+        validator: a.validator,
+        named: null,
+        reason: 'its answer names no holder program',
+      });
+      continue;
+    }
+    const { holder } = parsed.data;
+    const named = holder.digest ?? null;
+    let digest: string;
+    try {
+      digest = programDigest(parseProgramOrThrow(holder.program));
+    } catch (err) {
+      refused.push({
+        validator: a.validator,
+        named,
+        reason: `the program it serves for holder ${named ?? '(no digest)'} does not read: ${err instanceof Error ? err.message : String(err)}`,
+      });
+      continue;
+    }
+    if (digest !== named) {
+      refused.push({
+        validator: a.validator,
+        named,
+        reason: `it names holder ${named ?? '(no digest)'} but serves a program whose digest is ${digest}`,
+      });
+      continue;
+    }
+    const seen = votes.get(digest);
+    if (seen) seen.count++;
+    else
+      votes.set(digest, {
+        view: {
+          digest,
+          program: holder.program,
+          miner: holder.miner,
+          // The track's own margin, not what a validator says it is.
+          margin: track.margin,
+          reportedBy: 0,
+        },
+        count: 1,
+      });
+  }
+  for (const r of refused)
+    log.warn('holder refused', { validator: r.validator, digest: r.named, reason: r.reason });
+  const best = [...votes.values()].sort((a, b) => b.count - a.count)[0];
+  return {
+    view: best ? { ...best.view, reportedBy: best.count } : null,
+    asked: validators.length,
+    answered,
+    refused,
+  };
+}
+
+/** What DirectMiner needs of the network: the validators' view and the claim steps. */
+export type DirectNetwork = Pick<
+  DirectClient,
+  'track' | 'validators' | 'sota' | 'commit' | 'submit' | 'verdicts'
+>;
+
 export class DirectClient {
   constructor(
     private readonly deps: {
@@ -55,61 +191,25 @@ export class DirectClient {
     },
   ) {}
 
-  /** Validators with a permit and an announced endpoint, from the metagraph. */
-  async validators(): Promise<ValidatorEndpoint[]> {
-    const mg = await this.deps.client.metagraph(this.deps.netuid);
-    return mg.neurons
-      .filter((n) => isValidator(n) && n.axon)
-      .map((n) => ({
-        hotkey: n.hotkey,
-        url: axonUrl(n.axon!),
-        stake: n.stake,
-      }));
+  /** The track claims are judged by (its margin, its evaluation seed). */
+  get track(): Track {
+    return this.deps.track;
   }
 
-  /** The holder most validators report (by count), or null when none answers. */
-  async sota(validators?: ValidatorEndpoint[]): Promise<SotaView | null> {
+  /** Validators with a permit and an announced endpoint, from the metagraph. */
+  validators(): Promise<ValidatorEndpoint[]> {
+    return validatorEndpoints(this.deps.client, this.deps.netuid);
+  }
+
+  /** What every validator says of the holder (see surveyHolder). */
+  async survey(validators?: ValidatorEndpoint[]): Promise<HolderSurvey> {
     const list = validators ?? (await this.validators());
-    const answers = await Promise.all(
-      list.map(async (v) => {
-        try {
-          return (await getOkJson(`${v.url}/v1/sota`, { timeoutMs: TIMEOUT_MS })) as {
-            margin: number;
-            holder: { digest: string; program: string; miner: string | null };
-          };
-        } catch (err) {
-          this.deps.log.warn('validator unreachable', { validator: v.hotkey, error: String(err) });
-          return null;
-        }
-      }),
-    );
-    const votes = new Map<string, { view: SotaView; count: number }>();
-    for (const a of answers) {
-      if (!a?.holder || typeof a.holder.program !== 'string') continue;
-      // Trust the program text, not the digest a validator states.
-      let digest: string;
-      try {
-        digest = programDigest(parseProgramOrThrow(a.holder.program));
-      } catch {
-        continue;
-      }
-      const seen = votes.get(digest);
-      if (seen) seen.count++;
-      else
-        votes.set(digest, {
-          view: {
-            digest,
-            program: a.holder.program,
-            miner: a.holder.miner,
-            // The track's own margin, not what a validator says it is.
-            margin: this.deps.track.margin,
-            reportedBy: 0,
-          },
-          count: 1,
-        });
-    }
-    const best = [...votes.values()].sort((a, b) => b.count - a.count)[0];
-    return best ? { ...best.view, reportedBy: best.count } : null;
+    return surveyHolder(list, this.deps.track, this.deps.log);
+  }
+
+  /** The holder most validators report (by count), or null when none answers usably. */
+  async sota(validators?: ValidatorEndpoint[]): Promise<SotaView | null> {
+    return (await this.survey(validators)).view;
   }
 
   /**

@@ -4,21 +4,41 @@
  * tasks (the holder is scored on the same tasks, so the comparison is like for like), only once per
  * program, only when it improves on its last claim, and at most once per cool-down. Validators then
  * judge on hidden tasks, which the miner never sees: a claim can still fail there.
+ *
+ * Two checks stand between a search's best and a commitment, each said in a 'skipped' event when
+ * it stops one (once per program and holder):
+ * - the search may give every evaluation fresh random draws, so its fitness can be a lucky draw:
+ *   the candidate is scored again deterministically on the same tasks, as the holder is
+ *   (local-score.ts), and that score is what must reach the holder's plus the margin;
+ * - a program that computes what the holder computes (same behaviour fingerprint on the
+ *   validators' public probe tasks, src-worker/verify/judge.ts) is a copy the validators would
+ *   refuse: it is never claimed.
  */
 import { printProgram } from '../../shared/algorithm/dsl';
 import { parseProgramOrThrow } from '../../shared/algorithm/dsl';
 import type { Program } from '../../shared/algorithm/program';
 import type { SearchConfig } from '../../shared/search/config';
 import type { TaskData } from '../../shared/task/types';
-import { Rng } from '../../shared/random/rng';
-import { evaluateProgram } from '../../src-worker/eval/evaluate';
-import { WasmEngine } from '../../src-worker/eval/wasm/engine';
+import { behaviourFingerprint } from '../../src-worker/verify/judge';
 import type { Logger } from '../log/logger';
-import type { DirectClient, SotaView, SubmitOutcome } from './direct-client';
+import type { DirectNetwork, SotaView, SubmitOutcome } from './direct-client';
+import { localScore } from './local-score';
+
+/** Why a candidate that looked good enough in the search was not claimed. */
+export type SkipReason = 'below-needed' | 'same-as-holder' | 'unverifiable';
 
 export type DirectEvent =
   | { type: 'target'; holderDigest: string; holderLocalScore: number; needed: number }
-  | { type: 'claim'; digest: string; fitness: number; commitmentBlock: number }
+  | { type: 'skipped'; digest: string; reason: SkipReason; message: string }
+  | {
+      type: 'claim';
+      digest: string;
+      /** The candidate's fitness as offered (the search's, or a pool's check score). */
+      fitness: number;
+      /** Its deterministic score on the miner's tasks: what the claim stands on. */
+      score: number;
+      commitmentBlock: number;
+    }
   | { type: 'submitted'; digest: string; outcomes: SubmitOutcome[] }
   | {
       type: 'verdict';
@@ -31,9 +51,11 @@ export type DirectEvent =
   | { type: 'error'; message: string };
 
 export interface DirectMinerOptions {
-  readonly direct: DirectClient;
+  readonly direct: DirectNetwork;
   readonly config: SearchConfig;
   readonly tasks: readonly TaskData[];
+  /** The validators' probe tasks (src-main/validator/probe-tasks.ts), for behaviour fingerprints. */
+  readonly probeTasks: readonly TaskData[];
   readonly log: Logger;
   /** Least time between two claims (default 10 minutes). */
   readonly cooldownMs?: number;
@@ -52,8 +74,37 @@ export interface Candidate {
 /** How many more times a program is sent to a validator that did not take it. */
 const RETRIES = 3;
 
+/** Candidates whose checks are remembered (the search offers the same best every second). */
+const REMEMBERED = 256;
+
+interface Target extends SotaView {
+  readonly localScore: number;
+  readonly fingerprint: string;
+}
+
+/** A bounded memo: the oldest entries go first. */
+class Memo<T> {
+  private readonly map = new Map<string, T>();
+  has(key: string): boolean {
+    return this.map.has(key);
+  }
+  get(key: string, make: () => T): T {
+    if (this.map.has(key)) return this.map.get(key)!;
+    const value = make();
+    if (this.map.size >= REMEMBERED) this.map.delete(this.map.keys().next().value!);
+    this.map.set(key, value);
+    return value;
+  }
+}
+
+type Fingerprint = { ok: true; value: string } | { ok: false; error: string };
+
 export class DirectMiner {
-  private target: (SotaView & { localScore: number }) | null = null;
+  private target: Target | null = null;
+  private readonly scores = new Memo<number>();
+  private readonly fingerprints = new Memo<Fingerprint>();
+  /** Skips already reported: program, holder and reason. */
+  private readonly reported = new Memo<true>();
   private readonly claimed = new Set<string>();
   private lastClaimAt = -Infinity;
   private lastClaimFitness = -Infinity;
@@ -68,14 +119,23 @@ export class DirectMiner {
   async refreshTarget(): Promise<void> {
     const sota = await this.o.direct.sota();
     if (!sota) throw new Error('no validator answered: cannot learn the state of the art');
+    this.useTarget(sota);
+  }
+
+  /**
+   * Takes `sota` as the holder to beat (as the validators named it, or as kept from the last time
+   * they did: a claim asks them again before committing), scored on the miner's tasks.
+   */
+  useTarget(sota: SotaView): void {
     if (this.target?.digest === sota.digest) return;
-    const localScore = this.scoreLocally(parseProgramOrThrow(sota.program));
-    this.target = { ...sota, localScore };
+    const program = parseProgramOrThrow(sota.program);
+    const score = this.scoreLocally(program);
+    this.target = { ...sota, localScore: score, fingerprint: this.fingerprint(program) };
     this.emit({
       type: 'target',
       holderDigest: sota.digest,
-      holderLocalScore: localScore,
-      needed: localScore + sota.margin,
+      holderLocalScore: score,
+      needed: score + sota.margin,
     });
   }
 
@@ -121,18 +181,73 @@ export class DirectMiner {
   private async maybeClaim(best: Candidate): Promise<void> {
     if (this.stopped) return;
     if (!this.target) await this.refreshTarget();
-    const needed = this.needed!;
-    if (best.fitness < needed) return;
-    if (this.claimed.has(best.digest) || best.fitness <= this.lastClaimFitness) return;
+    // The search's own fitness first: most offers stop here, at no cost.
+    if (best.fitness < this.needed!) return;
+    if (this.claimed.has(best.digest)) return;
     if (Date.now() - this.lastClaimAt < (this.o.cooldownMs ?? 600_000)) return;
+    const score = this.vet(best);
+    if (score === null || score <= this.lastClaimFitness) return;
     // The holder may have changed since: check again before spending a commitment.
     await this.refreshTarget();
-    if (best.fitness < this.needed!) return;
-    await this.claim(best);
+    if (this.vet(best) === null) return;
+    await this.claim(best, score);
   }
 
-  /** Commits, submits and follows the verdicts of one program (also used by `submit`). */
-  async claim(best: Candidate): Promise<void> {
+  /**
+   * The candidate's deterministic score when it may be claimed against the current target; null
+   * (and a 'skipped' event, once) when it computes what the holder computes, cannot be
+   * fingerprinted, or does not reach the holder's score plus the margin on a deterministic re-run.
+   */
+  private vet(best: Candidate): number | null {
+    const target = this.target!;
+    const print = this.fingerprints.get(best.digest, () => {
+      try {
+        return { ok: true, value: this.fingerprint(best.program) };
+      } catch (err) {
+        return { ok: false, error: err instanceof Error ? err.message : String(err) };
+      }
+    });
+    if (!print.ok) {
+      this.skip(
+        best,
+        'unverifiable',
+        `${short(best.digest)} is not claimed: its behaviour cannot be fingerprinted as validators do (${print.error})`,
+      );
+      return null;
+    }
+    if (print.value === target.fingerprint) {
+      this.skip(
+        best,
+        'same-as-holder',
+        `${short(best.digest)} is not claimed: it computes what the holder ${short(target.digest)} computes on the validators' probe tasks, so they would take it for a copy`,
+      );
+      return null;
+    }
+    const score = this.scores.get(best.digest, () => this.scoreLocally(best.program));
+    const needed = target.localScore + target.margin;
+    if (score < needed) {
+      this.skip(
+        best,
+        'below-needed',
+        `${short(best.digest)} is not claimed: ${best.fitness.toFixed(4)} in the search, but ${score.toFixed(4)} when scored again deterministically on your tasks, below the ${needed.toFixed(4)} a claim needs (the search's figure was a lucky draw)`,
+      );
+      return null;
+    }
+    return score;
+  }
+
+  private skip(best: Candidate, reason: SkipReason, message: string): void {
+    const key = `${best.digest}:${this.target!.digest}:${reason}`;
+    if (this.reported.has(key)) return;
+    this.reported.get(key, () => true);
+    this.emit({ type: 'skipped', digest: best.digest, reason, message });
+  }
+
+  /**
+   * Commits, submits and follows the verdicts of one program. `score` is its deterministic score
+   * on the miner's tasks (default: its fitness as offered).
+   */
+  async claim(best: Candidate, score = best.fitness): Promise<void> {
     const program = printProgram(best.program);
     const holder = this.target?.digest;
     // A commitment that fails (the chain's rate limit, a dropped connection) is retried at the next
@@ -140,11 +255,12 @@ export class DirectMiner {
     const block = await this.o.direct.commit(best.digest);
     this.claimed.add(best.digest);
     this.lastClaimAt = Date.now();
-    this.lastClaimFitness = best.fitness;
+    this.lastClaimFitness = score;
     this.emit({
       type: 'claim',
       digest: best.digest,
       fitness: best.fitness,
+      score,
       commitmentBlock: block,
     });
     const outcomes = await this.o.direct.submit(program);
@@ -198,16 +314,20 @@ export class DirectMiner {
   }
 
   private scoreLocally(program: Program): number {
-    const { config, tasks } = this.o;
-    const engine = new WasmEngine(config.memory, config.tasks.features, new Rng(0));
-    return evaluateProgram(engine, program, tasks, {
-      seed: config.evalSeed,
-      trainExamples: config.tasks.train,
-    }).fitness;
+    return localScore(program, this.o.config, this.o.tasks);
+  }
+
+  /** As validators fingerprint a submission: their probe tasks, the track's evaluation seed. */
+  private fingerprint(program: Program): string {
+    return behaviourFingerprint(program, [...this.o.probeTasks], this.o.direct.track.evalSeed);
   }
 
   private emit(e: DirectEvent): void {
     this.o.log.info(`direct: ${e.type}`, { ...e });
     this.o.onEvent?.(e);
   }
+}
+
+function short(digest: string): string {
+  return digest.slice(0, 12);
 }

@@ -3,6 +3,9 @@
  * in <data dir>/pool/pool.db. With --network/--netuid it:
  * - lets only hotkeys registered on the subnet work (the metagraph is read every minute);
  * - announces its API on chain as a pool (serve_axon), where miners find it;
+ * - starts its search from the current record (the holder's program, named by the validators,
+ *   checked by its digest, kept in <data dir>/pool for restarts while none answers) and any --from
+ *   programs, as direct miners do (miner/seed-programs.ts);
  * - claims the pool's best program through the direct flow under the pool's hotkey, as a direct
  *   miner would;
  * - with --coldkey-file (the coldkey that owns the pool hotkey), closes reward windows once the
@@ -24,6 +27,9 @@ import { loadSearchTasks } from '../dataset/tasks';
 import { createLogger } from '../log/logger';
 import { DirectClient } from '../miner/direct-client';
 import { DirectMiner } from '../miner/direct-miner';
+import { recordFromClient } from '../miner/record-source';
+import { standOnRecord } from '../miner/seed-programs';
+import { loadProbeTasks } from '../validator/probe-tasks';
 import { hotkeyFromFile, pairFromKeyFile } from '../wallet/headless';
 import { cryptoReady } from '../wallet/keypair';
 import { secretFromEnv } from '../wallet/secret';
@@ -42,9 +48,11 @@ export async function runPoolUntilSignal(o: PoolConfig): Promise<void> {
     ? await pairFromKeyFile(o.coldkeyFile, secretFromEnv('SOTA_COLDKEY_PASSWORD'))
     : null;
   const config = o.search;
-  const seeds = o.from.length
-    ? await Promise.all(o.from.map(async (f) => printProgram(await readProgramFile(f))))
-    : [LINEAR_BASELINE];
+  const fromFiles = await Promise.all(
+    o.from.map(async (f) => printProgram(await readProgramFile(f))),
+  );
+  // Without a network there is no record to learn: the files, else the genesis program.
+  let seeds = fromFiles.length ? fromFiles : [LINEAR_BASELINE];
   const ledger = WorkLedger.open(path.join(o.dataDir, 'pool', 'pool.db'), { log });
   // The search's tasks, then the check tasks: the next window of projection seeds.
   const { count, firstSeed } = config.tasks;
@@ -94,8 +102,37 @@ export async function runPoolUntilSignal(o: PoolConfig): Promise<void> {
       { dir: o.cifarDir, dataDir: o.dataDir },
       checkTasks.length > 0 ? checkTasks : searchTasks,
     );
-    direct = new DirectMiner({ direct: directClient, config, tasks, log: log.child('direct') });
-    await direct.refreshTarget();
+    const probeTasks = await loadProbeTasks(directClient.track.features, {
+      dir: o.cifarDir,
+      dataDir: o.dataDir,
+    });
+    direct = new DirectMiner({
+      direct: directClient,
+      config,
+      tasks,
+      probeTasks,
+      log: log.child('direct'),
+    });
+    // The search starts from the record (and the files): miners evolve from the parents the pool
+    // leases, so they stand on it too. A restarted pool's parents are its own best (its ledger).
+    const record = await standOnRecord({
+      source: recordFromClient(directClient, o.network, netuid),
+      stateDir: path.join(o.dataDir, 'pool'),
+      config,
+      log: log.child('seeds'),
+    });
+    direct.useTarget(record.view);
+    const recordText = printProgram(record.program);
+    seeds = [recordText, ...fromFiles.filter((p) => p !== recordText)];
+    const which =
+      record.origin === 'validators'
+        ? 'the current record'
+        : 'the last record the validators named';
+    log.info(`the search starts from ${which}${o.from.length ? ' and the --from programs' : ''}`, {
+      record: record.name,
+      digest: record.view.digest,
+      from: o.from,
+    });
     rewards = coldkey
       ? rewardWindows({
           o,

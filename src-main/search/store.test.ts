@@ -74,6 +74,21 @@ describe('search state on disk', () => {
     expect(loaded.message).toMatch(/used other settings: its 11 programs seed a new search/);
   });
 
+  it('keeps the record a search stands on, and its best programs, under either scope', async () => {
+    const dir = tempDir();
+    const saved = snapshot();
+    const record = programDigest(saved.islands[0]!.population[0]!.program);
+    await saveSearch(dir, 'scope-a', config, saved, record);
+    for (const scope of ['scope-a', 'scope-b']) {
+      const loaded = await loadSearch(dir, scope, config);
+      expect(loaded.standsOn).toBe(record);
+      expect(loaded.best.map((p) => programDigest(p))).toEqual([saved.hallOfFame[0]!.digest]);
+    }
+    // Saved without one (a solo search, or before records were kept): null.
+    await saveSearch(dir, 'scope-a', config, saved);
+    expect((await loadSearch(dir, 'scope-a', config)).standsOn).toBeNull();
+  });
+
   it('sets a corrupt or tampered state aside, keeps it, and starts fresh', async () => {
     for (const corrupt of [
       '{"format": "sota-miner/search-state", "version": 1',
@@ -108,7 +123,7 @@ describe('search state on disk', () => {
 
   it('starts fresh when nothing was saved', async () => {
     const loaded = await loadSearch(tempDir(), 'a', config);
-    expect(loaded).toMatchObject({ snapshot: null, seedPrograms: [] });
+    expect(loaded).toMatchObject({ snapshot: null, seedPrograms: [], best: [], standsOn: null });
     expect(loaded.message).toMatch(/no saved search/);
   });
 });

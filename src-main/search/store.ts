@@ -17,6 +17,8 @@ export const STATE_FILE = 'search-state.json';
 export const BEST_FOLDER = 'best';
 const FORMAT = 'sota-miner/search-state';
 
+const DIGEST = /^[0-9a-f]{64}$/;
+
 const SavedIndividual = z.object({
   program: z.string().max(65_536),
   fitness: z.number().min(0).max(1),
@@ -27,6 +29,8 @@ const SavedState = z.object({
   scope: z.string(),
   savedAt: z.string(),
   individuals: z.number().int().min(0),
+  /** The digest of the record (the network's holder) the search was seeded from, if any. */
+  standsOn: z.string().regex(DIGEST).nullish(),
   islands: z
     .array(
       z.object({
@@ -53,6 +57,10 @@ export interface LoadedSearch {
   readonly snapshot: SearchSnapshot | null;
   /** Programs of a state saved under another scope (different tasks or settings): worth re-scoring. */
   readonly seedPrograms: readonly Program[];
+  /** The saved search's best programs (its hall of fame, best first), whatever its scope. */
+  readonly best: readonly Program[];
+  /** The digest of the record the saved search was seeded from; null: none, or not known. */
+  readonly standsOn: string | null;
   /** What happened, for the log. */
   readonly message: string;
 }
@@ -78,6 +86,8 @@ export async function loadSearch(
       return {
         snapshot: null,
         seedPrograms: [],
+        best: [],
+        standsOn: null,
         message: `no saved search in ${dir}: starting fresh`,
       };
     }
@@ -104,21 +114,24 @@ export async function loadSearch(
         individuals: b.individuals,
       };
     });
+    const best = hallOfFame.map((h) => h.program);
+    const standsOn = saved.standsOn ?? null;
     if (saved.scope !== scope) {
       // Fitnesses were measured on other tasks or settings: keep the programs, score them again.
-      const seedPrograms = [
-        ...hallOfFame.map((h) => h.program),
-        ...islands.flatMap((i) => i.population.map((p) => p.program)),
-      ];
+      const seedPrograms = [...best, ...islands.flatMap((i) => i.population.map((p) => p.program))];
       return {
         snapshot: null,
         seedPrograms,
+        best,
+        standsOn,
         message: `saved search in ${dir} used other settings: its ${seedPrograms.length} programs seed a new search`,
       };
     }
     return {
       snapshot: { islands, hallOfFame, individuals: saved.individuals },
       seedPrograms: [],
+      best,
+      standsOn,
       message: `resuming the search saved in ${dir} (${saved.individuals.toLocaleString('en-US')} individuals, best ${(hallOfFame[0]?.fitness ?? 0).toFixed(4)})`,
     };
   } catch (err) {
@@ -133,13 +146,15 @@ export async function loadSearch(
     return {
       snapshot: null,
       seedPrograms: [],
+      best: [],
+      standsOn: null,
       message: `saved search ${file} is unreadable (${reason}); kept as ${path.basename(aside)}, starting fresh`,
     };
   }
 }
 
 /** Writes `data` to `file` so that a crash leaves either the old or the new file, never half of one. */
-async function writeAtomically(file: string, data: string): Promise<void> {
+export async function writeAtomically(file: string, data: string): Promise<void> {
   const temp = `${file}.tmp-${process.pid}`;
   const handle = await open(temp, 'w', 0o600);
   try {
@@ -156,6 +171,8 @@ export async function saveSearch(
   scope: string,
   config: SearchConfig,
   snapshot: SearchSnapshot,
+  /** The digest of the record the search was seeded from (miner/seed-programs.ts), if any. */
+  standsOn: string | null = null,
 ): Promise<void> {
   await mkdir(path.join(dir, BEST_FOLDER), { recursive: true });
   const state: z.input<typeof SavedState> = {
@@ -164,6 +181,7 @@ export async function saveSearch(
     scope,
     savedAt: new Date().toISOString(),
     individuals: snapshot.individuals,
+    standsOn,
     islands: snapshot.islands.map((island) => ({
       id: island.id,
       rng: [...island.rng],

@@ -15,7 +15,7 @@ import { parseProgramOrThrow } from '../../shared/algorithm/dsl';
 import { commitmentBytes } from '../../shared/protocol/commitment';
 import { roundOf, roundSecret, seedCommitment } from '../../shared/protocol/hidden-tasks';
 import { quorumClaim, type ValidatorWeight } from '../../shared/protocol/quorum';
-import type { Receipt, SignedReceipt } from '../../shared/protocol/receipt';
+import { verdictOnScores, type Receipt, type SignedReceipt } from '../../shared/protocol/receipt';
 import type { Track } from '../../shared/protocol/track';
 import { sotaWeights } from '../../shared/protocol/weights-policy';
 import type { SubtensorClient } from '../chain/client';
@@ -285,12 +285,7 @@ export class ValidatorNode {
       const r = await this.deps.verifier.judge(s.program, holder.program, secret);
       challengerScore = r.challengerScore;
       holderScore = r.holderScore;
-      const gain = challengerScore - holderScore;
-      verdict = gain >= margin ? 'accept' : 'reject';
-      reason =
-        verdict === 'accept'
-          ? `beats the holder by ${gain.toFixed(4)} (margin ${margin})`
-          : `${gain.toFixed(4)} over the holder, below the margin ${margin}`;
+      ({ verdict, reason } = verdictOnScores(challengerScore, holderScore, margin));
     } catch (err) {
       if (!(err instanceof VerifyError)) throw err;
       if (err.code === 'FAILED') {

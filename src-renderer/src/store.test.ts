@@ -10,6 +10,7 @@ function status(individuals: number, extra: Partial<SearchProgress> = {}): Minin
     mode: 'solo',
     threads: 1,
     target: null,
+    evolvingFrom: null,
     pool: null,
     error: null,
     progress: {

@@ -36,6 +36,7 @@ const STATUS: MiningStatus = {
   threads: 2,
   progress: null,
   target: null,
+  evolvingFrom: null,
   pool: null,
   error: null,
 };

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { MiningMode, MiningStatus, NodeInfo, PoolView } from '../../../shared/ipc/contract';
 import { BestProgram } from '../components/BestProgram';
+import { EvolvingFromNote } from '../components/EvolvingFromNote';
 import { MiningControls } from '../components/MiningControls';
 import type { MiningAction } from '../components/MiningControls';
 import { ModePicker } from '../components/ModePicker';
@@ -59,6 +60,7 @@ export function MiningScreen() {
     <section className="screen">
       {header}
       <MiningPanel status={mining.data} info={nodeInfo.data} />
+      {mining.data.evolvingFrom && <EvolvingFromNote text={mining.data.evolvingFrom} />}
       {mining.data.mode === 'pool' && mining.data.pool ? (
         <PoolPanel pool={mining.data.pool} />
       ) : (
