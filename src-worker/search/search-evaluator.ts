@@ -19,7 +19,11 @@
  *
  * Progressive evaluation (`hurdleTasks`): the first tasks are scored, and the rest only if their
  * mean beats the hurdle the caller gives (the population's median). Most children of a search
- * are worse than the median, so most full evaluations stop after a fraction of the tasks.
+ * are worse than the median, so most full evaluations stop after a fraction of the tasks. Tasks
+ * differ in difficulty (cat vs dog is harder than automobile vs frog), so the mean over the first
+ * few is a biased estimate of the mean over all: the evaluator learns that bias from the
+ * candidates it evaluates in full and takes it off, both for the comparison and for the fitness a
+ * stopped candidate gets (its estimated mean over all tasks).
  */
 import { createHash } from 'node:crypto';
 import { trainStepCost } from '../../shared/algorithm/cost';
@@ -50,12 +54,20 @@ export interface CandidateScore {
   readonly refused: boolean;
   /** Training steps run, the fingerprint's included. */
   readonly trainSteps: number;
-  /** Stopped at the hurdle: the fitness is the mean over the first config.hurdleTasks tasks. */
+  /** Stopped at the hurdle: the fitness is estimated from the first config.hurdleTasks tasks. */
   readonly hurdled: boolean;
 }
 
+/** Full evaluations the hurdle's bias is learned from before any candidate is stopped. */
+const HURDLE_WARMUP = 20;
+/** The bias is a running mean over about this many recent full evaluations. */
+const HURDLE_BIAS_WINDOW = 200;
+
 export class SearchEvaluator {
   private readonly cache: FecTable | null;
+  /** (mean over the first hurdleTasks tasks) − (mean over all), averaged over full evaluations. */
+  private hurdleBias = 0;
+  private hurdleSamples = 0;
   private readonly record: Float64Array;
   /** Runs the fingerprints: the same memory layout as `engine`, its own state and random stream. */
   private readonly quick: ClosureEngine;
@@ -95,19 +107,36 @@ export class SearchEvaluator {
         ? mixSeeds(config.evalSeed, options.drawSeed)
         : config.evalSeed;
     const settings = { seed, trainExamples: config.tasks.train };
-    const hurdleAt = options.hurdle === undefined ? 0 : Math.min(config.hurdleTasks, tasks.length);
+    // Tasks scored before the hurdle; 0 when there is none (then every task is scored).
+    const hurdleAt = config.hurdleTasks < tasks.length ? config.hurdleTasks : 0;
+    const hurdle = this.hurdleSamples >= HURDLE_WARMUP ? options.hurdle : undefined;
     let sum = 0;
     let scored = 0;
+    let firstMean = 0;
     for (const task of tasks) {
-      if (scored === hurdleAt && scored > 0 && sum / scored <= options.hurdle!) break;
+      if (scored === hurdleAt && scored > 0) {
+        firstMean = sum / scored;
+        if (hurdle !== undefined && firstMean - this.hurdleBias <= hurdle) break;
+      }
       const score = evaluateOnTask(this.engine, runner, task, settings);
       sum += score.fitness;
       trainSteps += score.trainSteps;
       scored++;
     }
-    const fitness = sum / scored;
+    const stopped = scored < tasks.length;
+    let fitness: number;
+    if (stopped) {
+      fitness = Math.min(1, Math.max(0, firstMean - this.hurdleBias));
+    } else {
+      fitness = sum / scored;
+      if (hurdleAt > 0) {
+        this.hurdleSamples++;
+        const weight = 1 / Math.min(this.hurdleSamples, HURDLE_BIAS_WINDOW);
+        this.hurdleBias += (firstMean - fitness - this.hurdleBias) * weight;
+      }
+    }
     if (key !== null) this.cache!.set(key, fitness);
-    return { fitness, cached: false, refused: false, trainSteps, hurdled: scored < tasks.length };
+    return { fitness, cached: false, refused: false, trainSteps, hurdled: stopped };
   }
 
   /** The predictions on the first few examples of every task, hashed. */
