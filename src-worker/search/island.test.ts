@@ -114,7 +114,10 @@ def Learn():
     const full = e.score(linear, { hurdle: 0.999 });
     // Until it has learned how the first task's score differs from the mean, nothing is stopped.
     expect(full.hurdled).toBe(false);
-    for (let i = 0; i < 30; i++) e.score(linear, { hurdle: 0.999, remeasure: true });
+    // Scores past a hurdle are a biased sample: only unhurdled ones teach it the bias.
+    for (let i = 0; i < 30; i++) e.score(linear, { hurdle: 0, remeasure: true });
+    expect(e.score(linear, { hurdle: 0.999, remeasure: true }).hurdled).toBe(false);
+    for (let i = 0; i < 30; i++) e.score(linear, { remeasure: true });
     const stopped = e.score(linear, { hurdle: 0.999, remeasure: true });
     expect(stopped.hurdled).toBe(true);
     expect(stopped.trainSteps).toBeLessThan(full.trainSteps);

@@ -51,6 +51,9 @@ export interface LiveCounters {
   readonly best: Float64Array;
 }
 
+/** With hurdles on, one child in this many is scored on every task regardless (see above). */
+const HURDLE_AUDIT = 10;
+
 export function newIslandState(id: number, config: SearchConfig): IslandState {
   const rng = new Rng(mixSeeds(config.seed, id, 0x69736c64));
   return { id, population: [], rng: Array.from(rng.state), individuals: 0 };
@@ -124,13 +127,16 @@ export function runBatch(
     stats.individuals >= limits.maxIndividuals ||
     Date.now() >= limits.deadline;
   const { fec, hurdleTasks } = config;
-  const remeasureAfter = fec.enabled ? fec.remeasureAfter : 0;
+  // Only a sampled fitness is worth measuring again.
+  const remeasureAfter = fec.enabled && config.randomDraws === 'fresh' ? fec.remeasureAfter : 0;
   const score = (program: Program): Individual => {
     // Drawn for every candidate, used or not, so the stream does not depend on the cache.
     const drawSeed = rng.nextU32();
     const remeasure = remeasureAfter > 0 && rng.int(remeasureAfter) === 0;
+    // One child in HURDLE_AUDIT skips the hurdle: an unbiased sample for the evaluator's estimate.
+    const audit = hurdleTasks > 0 && rng.int(HURDLE_AUDIT) === 0;
     const hurdle =
-      hurdleTasks > 0 && population.length === config.populationSize
+      hurdleTasks > 0 && !audit && population.length === config.populationSize
         ? medianFitness(population)
         : undefined;
     const s = evaluator.score(program, { drawSeed, remeasure, hurdle });

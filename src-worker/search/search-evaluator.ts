@@ -21,9 +21,11 @@
  * mean beats the hurdle the caller gives (the population's median). Most children of a search
  * are worse than the median, so most full evaluations stop after a fraction of the tasks. Tasks
  * differ in difficulty (cat vs dog is harder than automobile vs frog), so the mean over the first
- * few is a biased estimate of the mean over all: the evaluator learns that bias from the
- * candidates it evaluates in full and takes it off, both for the comparison and for the fitness a
- * stopped candidate gets (its estimated mean over all tasks).
+ * few is a biased estimate of the mean over all: the evaluator learns that bias from candidates
+ * scored in full without a hurdle (the initial population, and the share of children the caller
+ * lets through unconditionally: the ones that passed a hurdle had lucky first tasks and would
+ * overstate it) and takes it off, both for the comparison and for the fitness a stopped candidate
+ * gets (its estimated mean over all tasks, cached like any fitness).
  */
 import { createHash } from 'node:crypto';
 import { trainStepCost } from '../../shared/algorithm/cost';
@@ -42,7 +44,10 @@ export interface ScoreOptions {
   readonly drawSeed?: number;
   /** Evaluate in full even when the cache knows the fingerprint, and replace what it holds. */
   readonly remeasure?: boolean;
-  /** The fitness the first config.hurdleTasks tasks must beat for the rest to be run. */
+  /**
+   * The fitness the first config.hurdleTasks tasks must beat for the rest to be run. Without one
+   * the candidate is scored in full, and its scores teach the evaluator the first tasks' bias.
+   */
   readonly hurdle?: number;
 }
 
@@ -58,7 +63,7 @@ export interface CandidateScore {
   readonly hurdled: boolean;
 }
 
-/** Full evaluations the hurdle's bias is learned from before any candidate is stopped. */
+/** Unhurdled full evaluations the bias is learned from before any candidate is stopped. */
 const HURDLE_WARMUP = 20;
 /** The bias is a running mean over about this many recent full evaluations. */
 const HURDLE_BIAS_WINDOW = 200;
@@ -129,7 +134,7 @@ export class SearchEvaluator {
       fitness = Math.min(1, Math.max(0, firstMean - this.hurdleBias));
     } else {
       fitness = sum / scored;
-      if (hurdleAt > 0) {
+      if (hurdleAt > 0 && options.hurdle === undefined) {
         this.hurdleSamples++;
         const weight = 1 / Math.min(this.hurdleSamples, HURDLE_BIAS_WINDOW);
         this.hurdleBias += (firstMean - fitness - this.hurdleBias) * weight;
