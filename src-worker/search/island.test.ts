@@ -109,6 +109,27 @@ def Learn():
     });
   });
 
+  it('reports as its best the top programs scored again with the fixed stream', () => {
+    const e = withConfig({});
+    const linearFitness = e.score(linear).fitness;
+    const fixedProjection = e.fixedFitness(projection);
+    expect(fixedProjection).toBeLessThan(linearFitness);
+    // A lucky sample of the projection tops the population; the batch reports the linear model.
+    const population = [
+      { program: projection, fitness: 0.99 },
+      ...Array.from({ length: 19 }, () => ({ program: linear, fitness: linearFitness })),
+    ];
+    const stop = new Int32Array(new SharedArrayBuffer(4));
+    Atomics.store(stop, 0, 1);
+    const island = { ...newIslandState(0, config), population };
+    const result = runBatch(island, config, e, { ...forever, stop });
+    expect(result.best.program).toBe(linear);
+    expect(result.best.fitness).toBe(linearFitness);
+    // With fixed draws the population's fitness is the score: the top is reported as it is.
+    const fixed = parseSearchConfig({ ...config, randomDraws: 'fixed' });
+    expect(runBatch(island, fixed, e, { ...forever, stop }).best).toBe(population[0]);
+  });
+
   it('stops after the first tasks when they do not beat the hurdle, once it knows their bias', () => {
     const e = withConfig({ hurdleTasks: 1 });
     const full = e.score(linear, { hurdle: 0.999 });

@@ -28,6 +28,7 @@
  * gets (its estimated mean over all tasks, cached like any fitness).
  */
 import { createHash } from 'node:crypto';
+import { programDigest } from '../../shared/algorithm/canonical';
 import { trainStepCost } from '../../shared/algorithm/cost';
 import type { Program } from '../../shared/algorithm/program';
 import { Rng, mixSeeds } from '../../shared/random/rng';
@@ -68,8 +69,12 @@ const HURDLE_WARMUP = 20;
 /** The bias is a running mean over about this many recent full evaluations. */
 const HURDLE_BIAS_WINDOW = 200;
 
+/** Fixed-stream fitnesses kept (oldest dropped first). */
+const FIXED_CACHE_SIZE = 256;
+
 export class SearchEvaluator {
   private readonly cache: FecTable | null;
+  private readonly fixed = new Map<string, number>();
   /** (mean over the first hurdleTasks tasks) − (mean over all), averaged over full evaluations. */
   private hurdleBias = 0;
   private hurdleSamples = 0;
@@ -142,6 +147,27 @@ export class SearchEvaluator {
     }
     if (key !== null) this.cache!.set(key, fitness);
     return { fitness, cached: false, refused: false, trainSteps, hurdled: stopped };
+  }
+
+  /**
+   * The program's fitness with the fixed random stream of config.evalSeed, on every task, without
+   * the cache: what a claim, a pool check and a validator compute (on their tasks). Programs
+   * without random ops have no other fitness; for the others it is cached here by digest, since
+   * the same few best programs are asked for batch after batch.
+   */
+  fixedFitness(program: Program): number {
+    const digest = programDigest(program);
+    const known = this.fixed.get(digest);
+    if (known !== undefined) return known;
+    const runner = this.engine.prepare(program);
+    const settings = { seed: this.config.evalSeed, trainExamples: this.config.tasks.train };
+    let sum = 0;
+    for (const task of this.tasks)
+      sum += evaluateOnTask(this.engine, runner, task, settings).fitness;
+    const fitness = sum / this.tasks.length;
+    if (this.fixed.size >= FIXED_CACHE_SIZE) this.fixed.delete(this.fixed.keys().next().value!);
+    this.fixed.set(digest, fitness);
+    return fitness;
   }
 
   /** The predictions on the first few examples of every task, hashed. */
