@@ -5,6 +5,7 @@
  */
 import type { KeyringPair } from '@polkadot/keyring/types';
 import { z } from 'zod';
+import { trainStepCost } from '../../shared/algorithm/cost';
 import { programDigest } from '../../shared/algorithm/canonical';
 import { DEFAULT_MAX_DSL_BYTES, parseProgramOrThrow } from '../../shared/algorithm/dsl';
 import { commitmentBytes } from '../../shared/protocol/commitment';
@@ -43,7 +44,7 @@ export interface RefusedHolder {
 
 /** What the validators said about the holder. */
 export interface HolderSurvey {
-  /** The holder most validators report (by count), or null when no usable answer came. */
+  /** The holder named by the most stake (then validators), or null when no usable answer came. */
   readonly view: SotaView | null;
   readonly asked: number;
   /** Validators that answered at all (usable or not). */
@@ -104,6 +105,7 @@ export async function surveyHolder(
       try {
         return {
           validator: v.hotkey,
+          stake: v.stake,
           body: await getOkJson(`${v.url}/v1/sota`, { timeoutMs: TIMEOUT_MS }),
         };
       } catch (err) {
@@ -112,7 +114,7 @@ export async function surveyHolder(
       }
     }),
   );
-  const votes = new Map<string, { view: SotaView; count: number }>();
+  const votes = new Map<string, { view: SotaView; count: number; stake: bigint }>();
   const refused: RefusedHolder[] = [];
   let answered = 0;
   for (const a of answers) {
@@ -148,9 +150,22 @@ export async function surveyHolder(
       });
       continue;
     }
+    // A program over the track's budget could never have been judged: a miner that took it would
+    // spend minutes scoring it and then search from a program that scores 0.
+    const cost = trainStepCost(parseProgramOrThrow(holder.program), track.features);
+    if (cost > track.maxStepCost) {
+      refused.push({
+        validator: a.validator,
+        named,
+        reason: `it serves holder ${digest} whose training step costs ${cost}, over the track's ${track.maxStepCost}`,
+      });
+      continue;
+    }
     const seen = votes.get(digest);
-    if (seen) seen.count++;
-    else
+    if (seen) {
+      seen.count++;
+      seen.stake += a.stake;
+    } else
       votes.set(digest, {
         view: {
           digest,
@@ -161,11 +176,16 @@ export async function surveyHolder(
           reportedBy: 0,
         },
         count: 1,
+        stake: a.stake,
       });
   }
   for (const r of refused)
     log.warn('holder refused', { validator: r.validator, digest: r.named, reason: r.reason });
-  const best = [...votes.values()].sort((a, b) => b.count - a.count)[0];
+  // The holder named by the most stake (then by the most validators): a validator with no stake
+  // of its own cannot outvote the ones the subnet trusts.
+  const best = [...votes.values()].sort((a, b) =>
+    a.stake !== b.stake ? (b.stake > a.stake ? 1 : -1) : b.count - a.count,
+  )[0];
   return {
     view: best ? { ...best.view, reportedBy: best.count } : null,
     asked: validators.length,
@@ -207,7 +227,7 @@ export class DirectClient {
     return surveyHolder(list, this.deps.track, this.deps.log);
   }
 
-  /** The holder most validators report (by count), or null when none answers usably. */
+  /** The holder named by the most stake (then validators), or null when none answers usably. */
   async sota(validators?: ValidatorEndpoint[]): Promise<SotaView | null> {
     return (await this.survey(validators)).view;
   }

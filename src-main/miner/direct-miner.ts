@@ -19,13 +19,13 @@ import { parseProgramOrThrow } from '../../shared/algorithm/dsl';
 import type { Program } from '../../shared/algorithm/program';
 import type { SearchConfig } from '../../shared/search/config';
 import type { TaskData } from '../../shared/task/types';
-import { behaviourFingerprint } from '../../src-worker/verify/judge';
+import { behaviourFingerprint, checkCost } from '../../src-worker/verify/judge';
 import type { Logger } from '../log/logger';
 import type { DirectNetwork, SotaView, SubmitOutcome } from './direct-client';
 import { localScore } from './local-score';
 
 /** Why a candidate that looked good enough in the search was not claimed. */
-export type SkipReason = 'below-needed' | 'same-as-holder' | 'unverifiable';
+export type SkipReason = 'below-needed' | 'same-as-holder' | 'unverifiable' | 'too-costly';
 
 export type DirectEvent =
   | { type: 'target'; holderDigest: string; holderLocalScore: number; needed: number }
@@ -200,6 +200,18 @@ export class DirectMiner {
    */
   private vet(best: Candidate): number | null {
     const target = this.target!;
+    try {
+      // The search's own budget may be looser than the track's (a config file): validators would
+      // refuse the program unrun, after the commitment was paid for.
+      checkCost(best.program, this.o.direct.track);
+    } catch (err) {
+      this.skip(
+        best,
+        'too-costly',
+        `${short(best.digest)} is not claimed: ${err instanceof Error ? err.message : String(err)}`,
+      );
+      return null;
+    }
     const print = this.fingerprints.get(best.digest, () => {
       try {
         return { ok: true, value: this.fingerprint(best.program) };
@@ -313,8 +325,9 @@ export class DirectMiner {
     }
   }
 
+  /** As validators score (on their hidden tasks): the track's evaluation seed. */
   private scoreLocally(program: Program): number {
-    return localScore(program, this.o.config, this.o.tasks);
+    return localScore(program, this.o.config, this.o.tasks, this.o.direct.track.evalSeed);
   }
 
   /** As validators fingerprint a submission: their probe tasks, the track's evaluation seed. */

@@ -16,10 +16,12 @@ export function localScore(
   program: Program,
   config: SearchConfig,
   tasks: readonly TaskData[],
+  /** The random ops' seed: validators use their track's (DirectMiner passes it). */
+  evalSeed = config.evalSeed,
 ): number {
   const engine = new WasmEngine(config.memory, config.tasks.features, new Rng(0));
   return evaluateProgram(engine, program, tasks, {
-    seed: config.evalSeed,
+    seed: evalSeed,
     trainExamples: config.tasks.train,
   }).fitness;
 }

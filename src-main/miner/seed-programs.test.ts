@@ -84,11 +84,11 @@ async function deadUrl(): Promise<string> {
 const lines: string[] = [];
 const log = createLogger({ format: 'text', write: (l) => lines.push(l) }, 'seeds');
 
-function source(urls: readonly string[], netuid = 3): RecordSource {
+function source(urls: readonly string[], netuid = 3, stakes?: readonly bigint[]): RecordSource {
   const validators: ValidatorEndpoint[] = urls.map((url, i) => ({
     hotkey: `validator-${i}`,
     url,
-    stake: 1n,
+    stake: stakes?.[i] ?? 1n,
   }));
   return {
     label: `the validators of subnet ${netuid} on local`,
@@ -211,6 +211,52 @@ describe('seeds from the record', { timeout: 30_000 }, () => {
     } finally {
       await lying.close();
     }
+  });
+
+  it('refuses a holder over the track budget, and follows the stake when validators disagree', async () => {
+    const costlyText = [
+      'def Setup():',
+      '  s2 = 0.1',
+      'def Predict():',
+      '  m1 = matmul(m0, m0)',
+      '  s1 = mean(m1)',
+      'def Learn():',
+      '  s3 = s0 - s1',
+    ].join('\n');
+    const costly = programDigest(parseProgramOrThrow(costlyText));
+    const heavy = await new SotaServer(sotaAnswer(costlyText, costly)).start();
+    const nnApi = await new SotaServer(sotaAnswer(exampleText('nn'), NN)).start();
+    try {
+      lines.length = 0;
+      const plan = await chooseSeeds(
+        options({ stateDir: tempDir(), record: source([heavy.url, genesisApi.url]) }),
+      );
+      expect(plan.record?.view.digest).toBe(LINEAR);
+      expect(lines.some((l) => /holder refused/.test(l) && /over the track's 1832/.test(l))).toBe(
+        true,
+      );
+      // Two validators name the linear model, one with more stake than both names the NN.
+      const byStake = await chooseSeeds(
+        options({
+          stateDir: tempDir(),
+          record: source([genesisApi.url, genesisApi.url, nnApi.url], 3, [1n, 1n, 5n]),
+        }),
+      );
+      expect(byStake.record?.view).toMatchObject({ digest: NN, reportedBy: 1 });
+    } finally {
+      await Promise.all([heavy.close(), nnApi.close()]);
+    }
+  });
+
+  it('refuses a record over the search budget: it would score 0 and the search start from nothing', async () => {
+    const tight = parseSearchConfig({ ...config, maxStepCost: 10 });
+    await expect(
+      chooseSeeds(
+        options({ stateDir: tempDir(), config: tight, record: source([genesisApi.url]) }),
+      ),
+    ).rejects.toThrow(
+      /cannot seed this search: its training step costs \d+, over the search's budget of 10/,
+    );
   });
 
   it('refuses a record this search cannot run, rather than fall back on an older one', async () => {

@@ -16,6 +16,7 @@
  * source or the file: the search never starts on a silently wrong seed.
  */
 import { programDigest } from '../../shared/algorithm/canonical';
+import { trainStepCost } from '../../shared/algorithm/cost';
 import { parseProgramOrThrow } from '../../shared/algorithm/dsl';
 import { checkProgram, type Program } from '../../shared/algorithm/program';
 import { LINEAR_BASELINE, type Track } from '../../shared/protocol/track';
@@ -108,6 +109,12 @@ function searchable(text: string, config: SearchConfig, what: string): Program {
     const issue = checkProgram(program, config.memory)[0];
     if (issue)
       throw new Error(`${issue.component} instruction ${issue.index + 1}: ${issue.reason}`);
+    // Over the search's budget it would score 0: the search would silently start from nothing.
+    const cost = trainStepCost(program, config.tasks.features);
+    if (cost > config.maxStepCost)
+      throw new Error(
+        `its training step costs ${cost}, over the search's budget of ${config.maxStepCost}`,
+      );
     return program;
   } catch (err) {
     throw new Error(`${what} cannot seed this search: ${message(err)}`, { cause: err });
@@ -127,7 +134,8 @@ export async function standOnRecord(o: {
   log: Logger;
 }): Promise<StandingRecord> {
   const { source, stateDir, config, log } = o;
-  const score = (program: Program) => (o.tasks ? localScore(program, config, o.tasks) : null);
+  const score = (program: Program) =>
+    o.tasks ? localScore(program, config, o.tasks, source.track.evalSeed) : null;
   // Only asking may fail here: a holder that the validators name but this search cannot run is an
   // error of its own, not a reason to fall back on an older record.
   let survey: HolderSurvey | null = null;
