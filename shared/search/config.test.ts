@@ -84,6 +84,13 @@ describe('search configuration', () => {
     expect(problems({ ops: { setup: [56], predict: [], learn: [1] } })).toEqual([
       'ops.predict: must allow at least one op',
     ]);
+    expect(problems({ start: 'random', ops: { setup: [], predict: [27], learn: [1] } })).toEqual([
+      'ops.setup: must allow at least one op when the search starts from random programs',
+    ]);
+    expect(problems({ ops: { setup: [], predict: [27], learn: [] } })).toEqual([]);
+    expect(problems({ hurdleTasks: 10 })).toEqual([
+      'hurdleTasks: must be below tasks.count (10) to stop anything, got 10',
+    ]);
   });
 
   it('has a scope that changes with what fitness means, not with how the search runs', () => {

@@ -64,7 +64,7 @@ export const SearchConfigSchema = z
     maxStepCost: z.number().positive().default(DEFAULT_MAX_STEP_COST),
     tasks: z
       .object({
-        /** Search tasks (pairs cycle over the 36 search pairs, one projection seed each). */
+        /** Search tasks: projection seeds firstSeed.., each on its pair (searchPairForSeed). */
         count: int(1, 1000),
         firstSeed: int(0, 2 ** 31),
         features: z.literal(16),
@@ -134,17 +134,32 @@ export const SearchConfigSchema = z
         });
       }
     }
-    if (c.ops.predict.length === 0) {
+    for (const part of ['setup', 'predict', 'learn'] as const) {
+      // Predict always needs ops (it makes the prediction); a function a random start fills, too.
+      const needsOps = part === 'predict' || (c.start === 'random' && c.maxSizes[part] > 0);
+      if (needsOps && c.ops[part].length === 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ops', part],
+          message:
+            part === 'predict'
+              ? 'must allow at least one op'
+              : 'must allow at least one op when the search starts from random programs',
+        });
+      }
+    }
+    if (c.hurdleTasks > 0 && c.hurdleTasks >= c.tasks.count) {
       ctx.addIssue({
         code: 'custom',
-        path: ['ops', 'predict'],
-        message: 'must allow at least one op',
+        path: ['hurdleTasks'],
+        message: `must be below tasks.count (${c.tasks.count}) to stop anything, got ${c.hurdleTasks}`,
       });
     }
   });
 
 export type SearchConfig = z.output<typeof SearchConfigSchema>;
-export type SearchConfigInput = z.input<typeof SearchConfigSchema>;
+/** What a settings file may hold: every field optional (the preset and the defaults fill them). */
+export type SearchConfigInput = Partial<z.input<typeof SearchConfigSchema>>;
 
 export class SearchConfigError extends Error {
   override readonly name = 'SearchConfigError';

@@ -6,6 +6,8 @@ import {
   SEARCH_PAIRS,
   heldoutTaskIds,
   isHeldoutPair,
+  SEARCH_PAIR_ORDER,
+  searchPairForSeed,
   searchTaskIds,
 } from './pairs';
 
@@ -48,14 +50,18 @@ describe('class pairs', () => {
     for (const id of ids) expect(isHeldoutPair(id.positive, id.negative)).toBe(false);
     expect(searchTaskIds(3)).toEqual(searchTaskIds(40).slice(0, 3));
     expect(searchTaskIds(2, 5)).toEqual(searchTaskIds(7).slice(5));
-    // The default 10 search tasks touch every class, none more than 3 times.
-    const perClass = new Array<number>(10).fill(0);
-    for (const id of searchTaskIds(10)) {
-      perClass[id.positive]!++;
-      perClass[id.negative]!++;
+    // Every window of 10 seeds, wherever it starts, touches every class 1 to 3 times.
+    for (let first = 0; first < 36; first++) {
+      const perClass = new Array<number>(10).fill(0);
+      for (const id of searchTaskIds(10, first)) {
+        perClass[id.positive]!++;
+        perClass[id.negative]!++;
+      }
+      expect(Math.min(...perClass)).toBeGreaterThan(0);
+      expect(Math.max(...perClass)).toBeLessThanOrEqual(3);
     }
-    expect(Math.min(...perClass)).toBeGreaterThan(0);
-    expect(Math.max(...perClass)).toBeLessThanOrEqual(3);
+    expect(new Set(SEARCH_PAIR_ORDER.map(key))).toEqual(new Set(SEARCH_PAIRS.map(key)));
+    expect(searchPairForSeed(2 ** 53 - 1)).toBe(SEARCH_PAIR_ORDER[(2 ** 53 - 1) % 36]);
   });
 
   it('held-out task ids are pair-major over seeds 0..n-1', () => {
