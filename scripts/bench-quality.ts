@@ -29,7 +29,7 @@ const { values } = parseArgs({
   options: {
     minutes: { type: 'string', default: '10' },
     threads: { type: 'string' },
-    seed: { type: 'string', default: '0' },
+    seed: { type: 'string' },
     from: { type: 'string', multiple: true },
     config: { type: 'string' },
     'cifar-dir': { type: 'string' },
@@ -46,8 +46,12 @@ function number(name: string, text: string, min: number): number {
 async function main(): Promise<void> {
   const minutes = number('minutes', values.minutes, 0.05);
   const threads = values.threads ? number('threads', values.threads, 1) : defaultThreads();
-  const seed = number('seed', values.seed, 0);
-  const config = await readSearchConfig(values.config, { seed });
+  // --seed wins over the settings file's seed; without either, seed 0.
+  const config = await readSearchConfig(
+    values.config,
+    values.seed !== undefined ? { seed: number('seed', values.seed, 0) } : {},
+  );
+  const seed = config.seed;
   const seeds = await Promise.all((values.from ?? []).map((f) => readProgramFile(f)));
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const cifarDir = values['cifar-dir'];

@@ -42,6 +42,11 @@ export interface MiningStatus {
    * until a start has decided it.
    */
   readonly evolvingFrom: string | null;
+  /**
+   * Direct mode: why the best program so far was not claimed, in plain words (a lucky draw of the
+   * search, a copy of the holder's behaviour, over the budget); null when nothing was held back.
+   */
+  readonly claimNote: string | null;
   /** Pool mode: the pool, the work done for it and what it has booked for this miner. */
   readonly pool: PoolView | null;
   readonly error: string | null;
@@ -55,6 +60,7 @@ export const IDLE_MINING_STATUS: MiningStatus = {
   progress: null,
   target: null,
   evolvingFrom: null,
+  claimNote: null,
   pool: null,
   error: null,
 };

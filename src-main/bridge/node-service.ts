@@ -497,6 +497,7 @@ export class NodeService {
       error: null,
       target: null,
       evolvingFrom: null,
+      claimNote: null,
       progress: null,
       pool: null,
     });
@@ -693,6 +694,7 @@ export class NodeService {
         this.publish({ target: { digest: e.holderDigest, needed: e.needed } });
         break;
       case 'claim':
+        this.publish({ claimNote: null });
         this.submissions.unshift({
           digest: e.digest,
           // What the claim stands on: the deterministic score, not a lucky search draw.
@@ -713,6 +715,8 @@ export class NodeService {
         );
         break;
       case 'skipped':
+        this.publish({ claimNote: e.message });
+        break;
       case 'error':
         break;
     }

@@ -2,8 +2,10 @@
  * Runs a pool work unit (shared/pool/units.ts) on this thread, deterministically: the result
  * depends on the unit, the search configuration and the tasks only, never on the machine, the
  * thread or what ran before. That is what lets a pool compare replicas byte for byte:
- * - evaluate: every program on every listed task, scored exactly as the search scores (the
- *   training-cost budget first; no functional-equivalence cache, whose answers depend on history);
+ * - evaluate: every program on every listed task, scored as claims and validators score: the
+ *   training-cost budget first, then the fixed random stream of evalSeed (the search's own
+ *   evaluations may draw fresh values); no functional-equivalence cache, whose answers depend on
+ *   history;
  * - evolve: a fresh island seeded by the unit (its own random stream, its own empty cache), started
  *   from the parents, run for exactly the unit's individuals on the search's tasks (the first
  *   config.tasks.count of the pool's list; any after them are the pool's check tasks).

@@ -13,7 +13,8 @@
  * from even to odd with compare-and-swap, write, and make it even again; readers accept a slot only
  * when the sequence is even and unchanged around their reads (a seqlock), so a torn entry is never
  * returned. An insert into a full window replaces the slot used least recently (approximate LRU;
- * the orchestrator sizes the table as the per-thread caches it replaces were, in total). An insert that loses a race is dropped: the cache
+ * the orchestrator sizes the table as the per-thread caches it replaces were, in total); an insert
+ * of a key already there replaces its value (a fitness measured again). An insert that loses a race is dropped: the cache
  * only saves work, it is never the record of a result.
  */
 

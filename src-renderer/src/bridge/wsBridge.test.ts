@@ -37,6 +37,7 @@ const STATUS: MiningStatus = {
   progress: null,
   target: null,
   evolvingFrom: null,
+  claimNote: null,
   pool: null,
   error: null,
 };

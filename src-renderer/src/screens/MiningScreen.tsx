@@ -193,6 +193,11 @@ function LiveView({ status }: { status: MiningStatus }) {
     <>
       <StatsGrid status={status} />
       {status.target && <TargetNote target={status.target} />}
+      {status.claimNote && (
+        <p className="claim-note" data-testid="claim-note">
+          {status.claimNote}
+        </p>
+      )}
       <section className="panel" aria-labelledby="chart-title">
         <div className="panel-header">
           <h3 id="chart-title">Speed and best score</h3>
