@@ -1,9 +1,10 @@
 // ESLint flat config. Two jobs:
 //  1. correctness lint at the typescript-eslint "recommended" level (no type-aware rules, no
 //     stylistic rules: Prettier owns formatting);
-//  2. the layer rules of DESIGN.md, as ESLint's built-in no-restricted-imports (it understands
-//     `import type`, so the renderer may take the preload's PreloadApi type and nothing else from
-//     src-main). tests/lint-boundaries.test.ts proves each rule on code placed at virtual paths.
+//  2. the layer rules of ARCHITECTURE.md ("Layers"), as ESLint's built-in no-restricted-imports
+//     (it understands `import type`, so the renderer may take the preload's PreloadApi type and
+//     nothing else from src-main). tests/lint-boundaries.test.ts proves each rule on code placed
+//     at virtual paths. Every layer message cites ARCHITECTURE.md.
 import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
@@ -16,49 +17,56 @@ const CODE = '{js,mjs,cjs,ts,tsx,mts,cts}';
 /** Import specifiers are matched with these regexes. Relative paths are matched as written. */
 const NODE_BUILTIN = `^(?:node:.*|(?:${builtinModules.join('|')})(?:/.*)?)$`;
 
+/** Every layer message ends by pointing at the map of the layers. */
+const cite = (message) => `${message} See ARCHITECTURE.md, "Layers".`;
+
 const restrict = {
   node: (layer) => ({
     regex: NODE_BUILTIN,
-    message: `${layer} runs outside Node: no Node built-ins (fs, path, node:*, ...).`,
+    message: cite(`${layer} runs outside Node: no Node built-ins (fs, path, node:*, ...).`),
   }),
   electron: {
     regex: '^electron(?:/.*)?$',
-    message: "Only src-main/electron/ may import 'electron' (the node must run under plain Node).",
+    message: cite(
+      "Only src-main/electron/ may import 'electron' (the node must run under plain Node).",
+    ),
   },
   react: {
     regex: '^(?:react|react-dom|scheduler)(?:/.*)?$',
-    message: 'React belongs to src-renderer/ only.',
+    message: cite('React belongs to src-renderer/ only.'),
   },
   anySrc: {
     regex: '(?:^|/)src-(?:main|worker|renderer)(?:/|$)',
-    message: 'shared/ is imported by every process and imports none of them.',
+    message: cite('shared/ is imported by every process and imports none of them.'),
   },
   mainElectron: {
     regex: '(?:^|/)src-main/electron(?:/|$)',
-    message: 'src-main/electron/ is the desktop shell; nothing outside it may import it.',
+    message: cite('src-main/electron/ is the desktop shell; nothing outside it may import it.'),
   },
   // From inside src-main, the shell is reached by relative paths such as '../electron/main'.
   // Convention: no other folder under src-main/ is named 'electron'.
   relativeElectronDir: {
     regex: '^\\.{1,2}/(?:.*/)?electron(?:/|$)',
-    message: 'src-main/electron/ is the desktop shell; the node must not import it.',
+    message: cite('src-main/electron/ is the desktop shell; the node must not import it.'),
   },
   renderer: {
     regex: '(?:^|/)src-renderer(?:/|$)',
-    message: 'src-renderer/ is the UI bundle; other layers reach it only through shared/ipc.',
+    message: cite('src-renderer/ is the UI bundle; other layers reach it only through shared/ipc.'),
   },
   worker: {
     regex: '(?:^|/)src-worker(?:/|$)',
-    message: 'The renderer talks to the node through the ipc contract, never to workers.',
+    message: cite('The renderer talks to the node through the ipc contract, never to workers.'),
   },
   mainExceptPreload: {
     regex: '(?:^|/)src-main(?!/electron/preload(?:\\.[cm]?[jt]s)?$)(?:/|$)',
-    message: 'The renderer never imports node code (src-main); use the preload API or shared/.',
+    message: cite(
+      'The renderer never imports node code (src-main); use the preload API or shared/.',
+    ),
   },
   preloadTypesOnly: {
     regex: '(?:^|/)src-main/electron/preload(?:\\.[cm]?[jt]s)?$',
     allowTypeImports: true,
-    message: "Take only the type from the preload: `import type { PreloadApi } from '...'`.",
+    message: cite("Take only the type from the preload: `import type { PreloadApi } from '...'`."),
   },
 };
 
@@ -78,7 +86,7 @@ const NODE_GLOBALS = [
   'clearImmediate',
 ].map((name) => ({
   name,
-  message: `'${name}' is a Node global; this layer does not run on Node.`,
+  message: cite(`'${name}' is a Node global; this layer does not run on Node.`),
 }));
 
 /** import() is not checked by no-restricted-imports: keep dynamic imports relative. */
@@ -87,11 +95,11 @@ const relativeDynamicImportsOnly = (layer) => ({
     'error',
     {
       selector: "ImportExpression[source.type='Literal'][source.value=/^[^.]/]",
-      message: `In ${layer}, import() only relative modules; import packages statically.`,
+      message: cite(`In ${layer}, import() only relative modules; import packages statically.`),
     },
     {
       selector: "ImportExpression[source.type='Literal'][source.value=/src-(main|worker)/]",
-      message: `${layer} may not import() node or worker code.`,
+      message: cite(`${layer} may not import() node or worker code.`),
     },
   ],
 });
@@ -126,7 +134,7 @@ export default defineConfig(
     },
   },
 
-  // --- Layer rules (DESIGN.md, "Rules of the house"). One block per layer: in flat config a later
+  // --- Layer rules (ARCHITECTURE.md, "Layers"). One block per layer: in flat config a later
   // block replaces an earlier rule's options instead of merging them, so the blocks do not overlap.
   {
     files: [`**/*.${CODE}`],

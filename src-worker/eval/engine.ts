@@ -1,7 +1,7 @@
 /**
- * What an execution engine offers the evaluator. Two engines implement it and must agree bit for
- * bit: the reference interpreter (the executable specification of every op) and the WebAssembly
- * compiler (the fast path).
+ * What an execution engine offers the evaluator. Three engines implement it and must agree bit for
+ * bit: the reference interpreter (the executable specification of every op), the closure engine
+ * (no code generation: the search's fingerprints) and the WebAssembly compiler (the fast path).
  */
 import type { Program } from '../../shared/algorithm/program';
 import type { Rng } from '../../shared/random/rng';
