@@ -184,7 +184,10 @@ export function runBatch(
       live.counts[0] = stats.individuals;
       live.counts[1] = stats.cached;
       live.counts[2] = stats.refused;
-      if (s.fitness > live.best[0]!) live.best[0] = s.fitness;
+      // Live progress shows only fitnesses anyone can reproduce: a sampled one (random ops, fresh
+      // draws) may be a lucky draw, and reaches the reported best at the batch's end if it holds.
+      const exact = config.randomDraws === 'fixed' || !hasRandomOps(program);
+      if (exact && s.fitness > live.best[0]!) live.best[0] = s.fitness;
     }
     return { program, fitness: s.fitness };
   };
