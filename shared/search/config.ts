@@ -111,6 +111,17 @@ export const SearchConfigSchema = z
     migration: z
       .object({ intervalSeconds: z.number().min(1).max(86_400), count: int(0, 100) })
       .default({ intervalSeconds: 30, count: 2 }),
+    /**
+     * An island whose best has not improved for this long starts again from its starting
+     * programs, with a new random stream (its best stays in the hall of fame): searches plateau
+     * within minutes and differ a lot from seed to seed, so several fresh attempts can beat one
+     * long one. 0: never. Best with migration off, or migrants pull the new start back.
+     */
+    restartAfterSeconds: z
+      .number()
+      .min(0)
+      .max(86_400 * 365)
+      .default(0),
     /** Seed of the search (mutations, tournaments); each island derives its own stream from it. */
     seed: int(0, 2 ** 32 - 1).default(0),
     /** Seed of the programs' random ops during evaluation. */

@@ -145,6 +145,29 @@ describe('search on worker threads', () => {
     expect(two).toEqual(one);
   }, 60_000);
 
+  it('restarts an island whose best stops improving, with a new stream, keeping its count and best', async () => {
+    const lines: string[] = [];
+    const coinFlips = [3, 4].map((seed) => syntheticTask({ F: 16, seed, train: 60, valid: 30 }));
+    const search = new SearchOrchestrator({
+      config: { ...config, migration: { intervalSeconds: 1, count: 0 }, restartAfterSeconds: 0.3 },
+      tasks: coinFlips,
+      threads: 1,
+      islands: 1,
+      scope: 'restart',
+      batchSeconds: 0.1,
+      log: (line) => lines.push(line),
+    });
+    const done = search.start();
+    await waitFor(() => lines.some((l) => /island 0: no better program for 0.3 s/.test(l)));
+    const counted = search.snapshot().islands[0]!.individuals;
+    await waitFor(() => search.snapshot().islands[0]!.individuals > counted);
+    await search.stop();
+    await done;
+    expect(lines.find((l) => /starting attempt 2/.test(l))).toBeDefined();
+    // The best found before the restart is still the search's best.
+    expect(search.progress().bestFitness).toBe(search.snapshot().hallOfFame[0]!.fitness);
+  }, 60_000);
+
   it('rejects a thread count it cannot use', () => {
     expect(() => new SearchOrchestrator({ config, tasks, threads: 0, scope: 's' })).toThrow(
       /threads must be a whole number in 1\.\.256/,

@@ -108,6 +108,12 @@ interface IslandRun {
   msPerIndividual: number;
   /** Individuals of the island when this run started (budgets count from there). */
   readonly startIndividuals: number;
+  /** What the island started from, for a restart (config.restartAfterSeconds). */
+  readonly startSeeds: readonly Program[];
+  /** Restarts so far, the best fitness of the current attempt and when it last improved. */
+  attempt: number;
+  attemptBest: number;
+  improvedAt: number;
 }
 
 export class SearchOrchestrator {
@@ -145,6 +151,7 @@ export class SearchOrchestrator {
     const seeds = [...(options.seedPrograms ?? [])];
     this.islands = Array.from({ length: islands }, (_, id) => {
       const saved = resumed.find((s) => s.id === id);
+      const startSeeds = seeds.filter((_, i) => i % islands === id);
       return {
         state: saved ?? newIslandState(id, options.config),
         inbox: [],
@@ -155,9 +162,13 @@ export class SearchOrchestrator {
           best: new Float64Array(new SharedArrayBuffer(8)),
         },
         // Seed programs are spread over the islands that start fresh.
-        seeds: saved ? [] : seeds.filter((_, i) => i % islands === id),
+        seeds: saved ? [] : startSeeds,
         msPerIndividual: 0,
         startIndividuals: saved?.individuals ?? 0,
+        startSeeds,
+        attempt: 0,
+        attemptBest: 0,
+        improvedAt: Date.now(),
       };
     });
     this.hallOfFame = [...(options.resume?.hallOfFame ?? [])];
@@ -378,7 +389,39 @@ export class SearchOrchestrator {
       this.totals.refused += result.stats.refused;
       this.remember(result.best);
       this.migrate(island, config);
+      this.restartIfStagnant(island, result.best.fitness, config);
     }
+  }
+
+  /**
+   * Starts the island again from its starting programs, with a new random stream, when its best
+   * has not improved for config.restartAfterSeconds (its best programs stay in the hall of fame).
+   */
+  private restartIfStagnant(island: IslandRun, best: number, config: SearchConfig): void {
+    const after = config.restartAfterSeconds;
+    if (after <= 0) return;
+    const now = Date.now();
+    if (best > island.attemptBest) {
+      island.attemptBest = best;
+      island.improvedAt = now;
+      return;
+    }
+    if (now - island.improvedAt < after * 1000) return;
+    const id = island.state.id;
+    this.log(
+      `island ${id}: no better program for ${after} s (best ${island.attemptBest.toFixed(4)}); ` +
+        `starting attempt ${island.attempt + 2}`,
+    );
+    island.attempt++;
+    // The individuals count runs on: budgets and progress count the island's whole work.
+    island.state = {
+      ...newIslandState(id, config, island.attempt),
+      individuals: island.state.individuals,
+    };
+    island.seeds = [...island.startSeeds];
+    island.inbox = [];
+    island.attemptBest = 0;
+    island.improvedAt = now;
   }
 
   private remember(candidate: Individual): void {

@@ -55,8 +55,16 @@ export interface LiveCounters {
 /** With hurdles on, one child in this many is scored on every task regardless (see above). */
 const HURDLE_AUDIT = 10;
 
-export function newIslandState(id: number, config: SearchConfig): IslandState {
-  const rng = new Rng(mixSeeds(config.seed, id, 0x69736c64));
+/**
+ * A fresh island. `attempt` counts its restarts (config.restartAfterSeconds): each attempt has a
+ * random stream of its own, the first the stream islands have always had.
+ */
+export function newIslandState(id: number, config: SearchConfig, attempt = 0): IslandState {
+  const seed =
+    attempt === 0
+      ? mixSeeds(config.seed, id, 0x69736c64)
+      : mixSeeds(config.seed, id, 0x69736c64, attempt);
+  const rng = new Rng(seed);
   return { id, population: [], rng: Array.from(rng.state), individuals: 0 };
 }
 
