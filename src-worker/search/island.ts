@@ -52,7 +52,7 @@ export interface LiveCounters {
   readonly best: Float64Array;
 }
 
-/** With hurdles on, one child in this many is scored on every task regardless (see above). */
+/** With hurdles on, one child in this many skips them: search-evaluator.ts learns from those. */
 const HURDLE_AUDIT = 10;
 
 /**
