@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { trainStepCost } from '../../shared/algorithm/cost';
 import { programDigest } from '../../shared/algorithm/canonical';
 import { DEFAULT_MAX_DSL_BYTES, parseProgramOrThrow } from '../../shared/algorithm/dsl';
+import type { Program } from '../../shared/algorithm/program';
 import { commitmentBytes } from '../../shared/protocol/commitment';
 import { tally, type QuorumTally } from '../../shared/protocol/quorum';
 import type { SignedReceipt } from '../../shared/protocol/receipt';
@@ -131,9 +132,11 @@ export async function surveyHolder(
     }
     const { holder } = parsed.data;
     const named = holder.digest ?? null;
+    let parsedProgram: Program;
     let digest: string;
     try {
-      digest = programDigest(parseProgramOrThrow(holder.program));
+      parsedProgram = parseProgramOrThrow(holder.program);
+      digest = programDigest(parsedProgram);
     } catch (err) {
       refused.push({
         validator: a.validator,
@@ -152,7 +155,7 @@ export async function surveyHolder(
     }
     // A program over the track's budget could never have been judged: a miner that took it would
     // spend minutes scoring it and then search from a program that scores 0.
-    const cost = trainStepCost(parseProgramOrThrow(holder.program), track.features);
+    const cost = trainStepCost(parsedProgram, track.features);
     if (cost > track.maxStepCost) {
       refused.push({
         validator: a.validator,

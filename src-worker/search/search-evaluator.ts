@@ -37,7 +37,7 @@ import type { SearchConfig } from '../../shared/search/config';
 import type { TaskData } from '../../shared/task/types';
 import { ClosureEngine } from '../eval/closure-engine';
 import type { Engine, Runner } from '../eval/engine';
-import { evaluateOnTask, taskStreamSeed } from '../eval/evaluate';
+import { evaluateOnTask, evaluateProgram, taskStreamSeed } from '../eval/evaluate';
 import { FecTable, type FecKey } from './fec-table';
 
 /** What the search says about one candidate's evaluation (all optional: a plain score by default). */
@@ -163,12 +163,12 @@ export class SearchEvaluator {
     const digest = programDigest(program);
     const known = this.fixed.get(digest);
     if (known !== undefined) return known;
-    const runner = this.engine.prepare(withoutDeadCode(program, this.engine.layout.shape));
-    const settings = { seed: this.config.evalSeed, trainExamples: this.config.tasks.train };
-    let sum = 0;
-    for (const task of this.tasks)
-      sum += evaluateOnTask(this.engine, runner, task, settings).fitness;
-    const fitness = sum / this.tasks.length;
+    const { fitness } = evaluateProgram(
+      this.engine,
+      withoutDeadCode(program, this.engine.layout.shape),
+      this.tasks,
+      { seed: this.config.evalSeed, trainExamples: this.config.tasks.train },
+    );
     if (this.fixed.size >= FIXED_CACHE_SIZE) this.fixed.delete(this.fixed.keys().next().value!);
     this.fixed.set(digest, fitness);
     return fitness;
