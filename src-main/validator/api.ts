@@ -15,14 +15,21 @@ import { roundSecret, seedCommitment } from '../../shared/protocol/hidden-tasks'
 import { MAX_SUBMISSION_BYTES, SubmissionSchema } from '../../shared/protocol/submission';
 import type { Track } from '../../shared/protocol/track';
 import type { Logger } from '../log/logger';
-import type { RateLimiter } from '../net/rate-limit';
+import { RateLimiter } from '../net/rate-limit';
 import { jsonBody, keepJsonBodiesAsBytes, signedRequestAuthenticator } from '../net/signed-api';
 import type { NonceStore } from '../net/signed-request';
-import type { ValidatorStore } from './store';
+import {
+  DEFAULT_RECEIPT_PAGE,
+  formatCursor,
+  parseCursor,
+  ReceiptQuerySchema,
+} from './receipt-paging';
+import { MAX_RECEIPT_PAGE, type ValidatorStore } from './store';
 import type { ValidatorNode } from './validator';
 
 const MAX_RECEIPTS_BODY = 1024 * 1024;
 const HEX64 = /^[0-9a-f]{64}$/;
+const SS58 = /^[1-9A-HJ-NP-Za-km-z]{40,60}$/;
 
 export interface ApiDeps {
   readonly node: ValidatorNode;
@@ -39,6 +46,8 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   keepJsonBodiesAsBytes(app);
   const nonces: NonceStore = { remember: (h, n, exp) => store.rememberNonce(h, n, exp) };
   const authenticate = signedRequestAuthenticator({ self: node.hotkey, nonces, log });
+  // Honest validators post one receipt per verdict; a burst of 60, then one a second.
+  const receiptPosts = new RateLimiter({ capacity: 60, refillPerSecond: 1, maxKeys: 1024 });
 
   app.post('/v1/submissions', { bodyLimit: MAX_SUBMISSION_BYTES }, async (req, reply) => {
     const miner = authenticate(req, reply, (h) => node.isRegistered(h));
@@ -77,13 +86,26 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   app.post('/v1/receipts', async (req, reply) => {
     const sender = authenticate(req, reply, (h) => node.isValidator(h));
     if (!sender) return reply;
-    const body = jsonBody(req) as { receipts?: unknown } | undefined;
-    if (!body || !Array.isArray(body.receipts) || body.receipts.length > 1000)
+    if (!receiptPosts.take(sender, Date.now())) {
+      const retry = Math.ceil(receiptPosts.retryAfterMs(sender, Date.now()) / 1000);
+      log.warn('receipts rate-limited', { sender });
       return reply
-        .code(400)
-        .send({ error: 'BAD_BODY', message: 'expected { receipts: [...] } (at most 1000)' });
+        .code(429)
+        .header('retry-after', String(retry))
+        .send({ error: 'RATE_LIMITED', message: `too many receipt posts; retry in ${retry} s` });
+    }
+    const body = jsonBody(req) as { receipts?: unknown } | undefined;
+    if (!body || !Array.isArray(body.receipts) || body.receipts.length > MAX_RECEIPT_PAGE)
+      return reply.code(400).send({
+        error: 'BAD_BODY',
+        message: `expected { receipts: [...] } (at most ${MAX_RECEIPT_PAGE})`,
+      });
     const result = node.receiveReceipts(body.receipts);
-    return reply.send(result);
+    if (result.overQuota > 0) {
+      log.warn('receipts over quota', { sender, refused: result.overQuota, stored: result.stored });
+      return reply.code(429).send({ ...result, rejected: result.rejected.slice(0, 20) });
+    }
+    return reply.send({ ...result, rejected: result.rejected.slice(0, 20) });
   });
 
   app.get('/v1/health', async () => ({
@@ -109,20 +131,33 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     })),
   }));
 
-  app.get<{ Params: { hotkey: string } }>('/v1/miners/:hotkey', async (req) => ({
-    submissions: store.submissionsByMiner(req.params.hotkey).map((s) => ({
-      digest: s.digest,
-      commitmentBlock: s.commitmentBlock,
-      receivedAt: s.receivedAt,
-      status: s.status,
-      reason: s.reason,
-    })),
-    receipts: store.receiptsByMiner(req.params.hotkey),
-  }));
+  app.get<{ Params: { hotkey: string } }>('/v1/miners/:hotkey', async (req, reply) => {
+    if (!SS58.test(req.params.hotkey))
+      return reply.code(400).send({ error: 'BAD_HOTKEY', message: 'expected an SS58 address' });
+    return {
+      submissions: store.submissionsByMiner(req.params.hotkey).map((s) => ({
+        digest: s.digest,
+        commitmentBlock: s.commitmentBlock,
+        receivedAt: s.receivedAt,
+        status: s.status,
+        reason: s.reason,
+      })),
+      receipts: store.receiptsByMiner(req.params.hotkey),
+    };
+  });
 
-  app.get<{ Querystring: { since?: string } }>('/v1/receipts', async (req) => ({
-    receipts: store.allReceiptsSince(Number(req.query.since ?? 0) || 0, 1000),
-  }));
+  app.get('/v1/receipts', async (req, reply) => {
+    const query = ReceiptQuerySchema.safeParse(req.query);
+    if (!query.success) {
+      const message = query.error.issues
+        .map((i) => `${i.path.join('.') || 'query'}: ${i.message}`)
+        .join('; ');
+      return reply.code(400).send({ error: 'BAD_QUERY', message });
+    }
+    const { after, limit = DEFAULT_RECEIPT_PAGE } = query.data;
+    const page = store.receiptsPage(after ? parseCursor(after) : null, limit);
+    return { receipts: page.receipts, next: page.next && formatCursor(page.next) };
+  });
 
   app.get<{ Params: { digest: string } }>('/v1/receipts/:digest', async (req, reply) => {
     if (!HEX64.test(req.params.digest))
@@ -156,8 +191,10 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
 
   app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
     const status = err.statusCode && err.statusCode < 500 ? err.statusCode : 500;
-    if (status >= 500) log.error('request failed', { path: req.url, error: String(err) });
-    else log.warn('request refused', { path: req.url, status, reason: err.message });
+    // The route, not the raw URL: a peer chooses the URL, and must not choose what is logged.
+    const route = req.routeOptions.url ?? req.url.slice(0, 100);
+    if (status >= 500) log.error('request failed', { route, error: String(err).slice(0, 300) });
+    else log.warn('request refused', { route, status, reason: err.message.slice(0, 200) });
     void reply.code(status).send({
       error: status === 413 ? 'TOO_LARGE' : status >= 500 ? 'INTERNAL' : 'BAD_REQUEST',
       message: status >= 500 ? 'internal error' : err.message,

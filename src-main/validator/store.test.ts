@@ -4,7 +4,13 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SignedReceipt } from '../../shared/protocol/receipt';
-import { SCHEMA_VERSION, ValidatorStore, type NewSubmission, type SotaRow } from './store';
+import {
+  SCHEMA_VERSION,
+  ValidatorStore,
+  type NewSubmission,
+  type ReceiptCursor,
+  type SotaRow,
+} from './store';
 
 let dir: string;
 let file: string;
@@ -89,17 +95,31 @@ function sota(over: Partial<SotaRow> = {}): SotaRow {
 }
 
 describe('opening', () => {
-  it('creates parent folders, uses WAL and stamps schema version 1', () => {
+  it('creates parent folders, uses WAL and stamps the schema version', () => {
     openStore().close();
     expect(existsSync(file)).toBe(true);
     const db = new Database(file, { readonly: true });
     try {
-      expect(db.pragma('user_version', { simple: true })).toBe(1);
+      expect(db.pragma('user_version', { simple: true })).toBe(2);
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     } finally {
       db.close();
     }
-    expect(SCHEMA_VERSION).toBe(1);
+    expect(SCHEMA_VERSION).toBe(2);
+  });
+
+  it('brings a version 1 file forward and keeps its receipts', () => {
+    const s = openStore();
+    s.addReceipt(signed());
+    s.close();
+    const db = new Database(file);
+    db.exec('DROP INDEX receipts_validator_round');
+    db.pragma('user_version = 1');
+    db.close();
+    const again = openStore();
+    expect(again.receiptsPage(null, 10).receipts).toEqual([signed()]);
+    expect(again.countReceiptsInRound(ss58('V'), 3)).toBe(1);
+    again.close();
   });
 
   it('refuses a file that is not a database, naming it, and leaves it in place', () => {
@@ -313,18 +333,39 @@ describe('receipts', () => {
     expect(s.receipt(ss58('W'), hex('d'))).toBeUndefined();
   });
 
-  it('pages receipts for peers without splitting a timestamp', () => {
+  it('pages receipts by a stable cursor that never grows a page past its limit', () => {
     const s = openStore();
     const at = [100, 200, 200, 200, 300];
     const all = at.map((issuedAt, i) => signed({ validator: ss58(String(i)), issuedAt }));
     for (const r of all) s.addReceipt(r);
-    expect(s.allReceiptsSince(0, 10)).toEqual(all);
-    expect(s.allReceiptsSince(100, 10)).toEqual(all.slice(1));
-    expect(s.allReceiptsSince(300, 10)).toEqual([]);
-    // A page of 2 would end inside the three receipts of 200: it takes all three.
-    expect(s.allReceiptsSince(0, 2)).toEqual(all.slice(0, 4));
-    expect(s.allReceiptsSince(200, 2)).toEqual(all.slice(4));
-    expect(() => s.allReceiptsSince(0, 0)).toThrow(/limit/);
+    expect(s.receiptsPage(null, 10)).toEqual({ receipts: all, next: null });
+    // Pages of 2 cut through the three receipts of 200 and skip none of them.
+    const seen: SignedReceipt[] = [];
+    let cursor: ReceiptCursor | null = null;
+    for (let i = 0; i < 10; i++) {
+      const page = s.receiptsPage(cursor, 2);
+      expect(page.receipts.length).toBeLessThanOrEqual(2);
+      seen.push(...page.receipts);
+      if (!page.next) break;
+      cursor = page.next;
+    }
+    expect(seen).toEqual(all);
+    expect(() => s.receiptsPage(null, 0)).toThrow(/limit/);
+    expect(() => s.receiptsPage({ issuedAt: -1, seq: 0 }, 2)).toThrow(/issuedAt/);
+  });
+
+  it('counts what the receipt quotas need', () => {
+    const s = openStore();
+    s.addReceipt(signed({ validator: ss58('V'), round: 4 }));
+    s.addReceipt(signed({ validator: ss58('V'), round: 4, holderDigest: hex('b') }));
+    s.addReceipt(signed({ validator: ss58('V'), round: 5, digest: hex('c') }));
+    expect(s.countReceiptsInRound(ss58('V'), 4)).toBe(2);
+    expect(s.countReceiptsInRound(ss58('W'), 4)).toBe(0);
+    expect(s.holdersJudged(ss58('V'), hex('a'))).toBe(2);
+    expect(s.knowsDigest(hex('a'))).toBe(false);
+    s.addSubmission(submission());
+    expect(s.knowsDigest(hex('a'))).toBe(true);
+    expect(s.acceptedAgainst(hex('b'))).toEqual([hex('a')]);
   });
 });
 

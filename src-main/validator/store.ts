@@ -157,12 +157,32 @@ const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `);
   },
+  // Receipt quotas count a validator's receipts per round; peers page by (issued_at, rowid).
+  (db) => {
+    db.exec(`CREATE INDEX receipts_validator_round ON receipts (validator, round);`);
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-/** Largest page allReceiptsSince() returns (plus the rest of a timestamp group, see there). */
-export const MAX_RECEIPT_PAGE = 10_000;
+/** Largest page receiptsPage() returns. */
+export const MAX_RECEIPT_PAGE = 1000;
+
+/**
+ * Where a peer's paging through this store's receipts stands: after the receipt issued at
+ * `issuedAt` with row number `seq`. Stable: receipts sharing a timestamp are told apart by their
+ * row, so a page never grows past its limit and none is skipped.
+ */
+export interface ReceiptCursor {
+  readonly issuedAt: number;
+  readonly seq: number;
+}
+
+export interface ReceiptPage {
+  readonly receipts: SignedReceipt[];
+  /** Where the next page starts; null when this page was the last. */
+  readonly next: ReceiptCursor | null;
+}
 
 // --- boundary checks: the store refuses what it could not give back faithfully ---
 
@@ -291,9 +311,9 @@ function prepare(db: Database.Database) {
     setSubmissionStatus: db.prepare<[SubmissionStatus, string | null, string, string]>(
       'UPDATE submissions SET status = ?, reason = ? WHERE digest = ? AND miner = ?',
     ),
-    submissionsByMiner: db.prepare<[string], SubmissionRecord>(
+    submissionsByMiner: db.prepare<[string, number], SubmissionRecord>(
       `SELECT ${SUBMISSION_COLUMNS} FROM submissions WHERE miner = ?
-       ORDER BY received_at DESC, rowid DESC`,
+       ORDER BY received_at DESC, rowid DESC LIMIT ?`,
     ),
     countRecentSubmissions: db.prepare<[string, number], { n: number }>(
       'SELECT count(*) AS n FROM submissions WHERE miner = ? AND received_at >= ?',
@@ -319,20 +339,41 @@ function prepare(db: Database.Database) {
       `SELECT json FROM receipts WHERE digest = ? AND holder_digest = ?
        ORDER BY issued_at, validator`,
     ),
-    receiptsByMiner: db.prepare<[string], { json: string }>(
+    receiptsByMiner: db.prepare<[string, number], { json: string }>(
       `SELECT json FROM receipts WHERE miner = ?
-       ORDER BY issued_at DESC, validator, digest, holder_digest`,
+       ORDER BY issued_at DESC, validator, digest, holder_digest LIMIT ?`,
     ),
     receipt: db.prepare<[string, string], { json: string }>(
       `SELECT json FROM receipts WHERE validator = ? AND digest = ?
        ORDER BY issued_at DESC, holder_digest LIMIT 1`,
     ),
-    receiptsSince: db.prepare<[number, number], { json: string; issued_at: number }>(
-      `SELECT json, issued_at FROM receipts WHERE issued_at > ?
-       ORDER BY issued_at, validator, digest, holder_digest LIMIT ?`,
+    receiptsPage: db.prepare<
+      [number, number, number],
+      { json: string; issued_at: number; seq: number }
+    >(
+      `SELECT json, issued_at, rowid AS seq FROM receipts WHERE (issued_at, rowid) > (?, ?)
+       ORDER BY issued_at, rowid LIMIT ?`,
     ),
-    receiptsAt: db.prepare<[number], { json: string }>(
-      'SELECT json FROM receipts WHERE issued_at = ? ORDER BY validator, digest, holder_digest',
+    countReceiptsInRound: db.prepare<[string, number], { n: number }>(
+      'SELECT COUNT(*) AS n FROM receipts WHERE validator = ? AND round = ?',
+    ),
+    holdersJudged: db.prepare<[string, string], { n: number }>(
+      'SELECT COUNT(*) AS n FROM receipts WHERE validator = ? AND digest = ?',
+    ),
+    acceptedAgainst: db.prepare<[string], { digest: string }>(
+      `SELECT DISTINCT digest FROM receipts WHERE holder_digest = ? AND verdict = 'accept'`,
+    ),
+    countUnknownInRound: db.prepare<[string, number], { n: number }>(
+      `SELECT COUNT(*) AS n FROM receipts r WHERE validator = ? AND round = ?
+         AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.digest = r.digest)
+         AND NOT EXISTS (SELECT 1 FROM sota h WHERE h.digest = r.digest)`,
+    ),
+    hasReceipt: db.prepare<[string, string, string], { n: number }>(
+      'SELECT COUNT(*) AS n FROM receipts WHERE validator = ? AND digest = ? AND holder_digest = ?',
+    ),
+    knowsDigest: db.prepare<[string, string], { n: number }>(
+      `SELECT (EXISTS (SELECT 1 FROM submissions WHERE digest = ?)
+            OR EXISTS (SELECT 1 FROM sota WHERE digest = ?)) AS n`,
     ),
 
     currentSota: db.prepare<[string], SotaRecord>(
@@ -460,9 +501,9 @@ export class ValidatorStore {
     return info.changes === 1;
   }
 
-  /** A miner's submissions, newest first. */
-  submissionsByMiner(miner: string): SubmissionRow[] {
-    return this.stmt.submissionsByMiner.all(miner).map(toSubmission);
+  /** A miner's latest `limit` submissions, newest first. */
+  submissionsByMiner(miner: string, limit = 100): SubmissionRow[] {
+    return this.stmt.submissionsByMiner.all(miner, checkCount('limit', limit)).map(toSubmission);
   }
 
   /** How many submissions `miner` made at or after `since` (rate limiting). */
@@ -513,9 +554,9 @@ export class ValidatorStore {
     return rows.map(toReceipt);
   }
 
-  /** Receipts on a miner's submissions, newest first. */
-  receiptsByMiner(miner: string): SignedReceipt[] {
-    return this.stmt.receiptsByMiner.all(miner).map(toReceipt);
+  /** The latest `limit` receipts on a miner's submissions, newest first. */
+  receiptsByMiner(miner: string, limit = 100): SignedReceipt[] {
+    return this.stmt.receiptsByMiner.all(miner, checkCount('limit', limit)).map(toReceipt);
   }
 
   /** `validator`'s latest receipt on `digest` (whatever holder it was judged against). */
@@ -525,22 +566,54 @@ export class ValidatorStore {
   }
 
   /**
-   * Receipts issued after `issuedAfter`, oldest first, for a peer that syncs page by page with the
-   * last issuedAt as its next cursor. A page never ends inside a group of receipts with the same
-   * issuedAt (it grows past `limit` instead), so that cursor skips none of them.
+   * Receipts after `after` (from the first when null), oldest first, at most `limit`: what a peer
+   * syncing page by page asks for, with the cursor of its next page.
    */
-  allReceiptsSince(issuedAfter: number, limit: number): SignedReceipt[] {
-    checkCount('issuedAfter', issuedAfter);
+  receiptsPage(after: ReceiptCursor | null, limit: number): ReceiptPage {
+    const from = after ?? { issuedAt: -1, seq: -1 };
+    if (after) {
+      checkCount('cursor issuedAt', after.issuedAt);
+      checkCount('cursor seq', after.seq);
+    }
     if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_RECEIPT_PAGE) {
       throw new RangeError(`limit must be an integer from 1 to ${MAX_RECEIPT_PAGE}`);
     }
-    return this.db.transaction(() => {
-      const rows = this.stmt.receiptsSince.all(issuedAfter, limit);
-      const last = rows[rows.length - 1];
-      if (rows.length < limit || last === undefined) return rows.map(toReceipt);
-      const head = rows.filter((r) => r.issued_at < last.issued_at);
-      return [...head, ...this.stmt.receiptsAt.all(last.issued_at)].map(toReceipt);
-    })();
+    const rows = this.stmt.receiptsPage.all(from.issuedAt, from.seq, limit);
+    const last = rows.at(-1);
+    return {
+      receipts: rows.map(toReceipt),
+      next: rows.length === limit && last ? { issuedAt: last.issued_at, seq: last.seq } : null,
+    };
+  }
+
+  /** How many receipts `validator` issued in `round` (its quota per round). */
+  countReceiptsInRound(validator: string, round: number): number {
+    return this.stmt.countReceiptsInRound.get(validator, checkCount('round', round))?.n ?? 0;
+  }
+
+  /** How many of those were on programs this validator does not know (see knowsDigest). */
+  countUnknownInRound(validator: string, round: number): number {
+    return this.stmt.countUnknownInRound.get(validator, checkCount('round', round))?.n ?? 0;
+  }
+
+  /** Whether a receipt with this key is stored (a newer one replaces it, taking no new room). */
+  hasReceipt(validator: string, digest: string, holderDigest: string): boolean {
+    return (this.stmt.hasReceipt.get(validator, digest, holderDigest)?.n ?? 0) > 0;
+  }
+
+  /** Against how many holders `validator` judged `digest` (one receipt each). */
+  holdersJudged(validator: string, digest: string): number {
+    return this.stmt.holdersJudged.get(validator, digest)?.n ?? 0;
+  }
+
+  /** Programs some validator accepted against `holderDigest`: candidates for a quorum. */
+  acceptedAgainst(holderDigest: string): string[] {
+    return this.stmt.acceptedAgainst.all(holderDigest).map((r) => r.digest);
+  }
+
+  /** Whether `digest` was submitted here or is in the state-of-the-art history. */
+  knowsDigest(digest: string): boolean {
+    return this.stmt.knowsDigest.get(digest, digest)?.n === 1;
   }
 
   // --- 5. state-of-the-art history ---

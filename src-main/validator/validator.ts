@@ -24,7 +24,9 @@ import type { PendingReveal } from '../chain/weights';
 import type { Logger } from '../log/logger';
 import { getOkJson, signedRequest } from '../net/http-client';
 import { checkReceipt, signReceipt } from './receipts';
-import { MAX_RECEIPT_PAGE, type SotaRow, type SubmissionRow, type ValidatorStore } from './store';
+import { quotaRefusal, DEFAULT_RECEIPT_QUOTAS, type ReceiptQuotas } from './receipt-quotas';
+import { formatCursor, parseCursor, ReceiptPageSchema } from './receipt-paging';
+import type { ReceiptCursor, SotaRow, SubmissionRow, ValidatorStore } from './store';
 import { VerifyError, type Verifier } from './verifier';
 
 export interface ValidatorNodeDeps {
@@ -38,6 +40,7 @@ export interface ValidatorNodeDeps {
   readonly log: Logger;
   readonly metagraphEveryBlocks: number;
   readonly weightsEveryBlocks?: number;
+  readonly receiptQuotas?: ReceiptQuotas;
 }
 
 /** The holder a challenger must beat: the last winner, or the track's genesis program. */
@@ -55,6 +58,8 @@ export type Accepted =
   | { readonly status: 'rejected'; readonly code: string; readonly reason: string };
 
 const PEER_TIMEOUT_MS = 5000;
+/** Pages pulled from one peer per sync (the rest comes at the next sync, from the cursor). */
+const MAX_SYNC_PAGES = 20;
 /** How far ahead of this clock a receipt's time may be. */
 const MAX_CLOCK_SKEW_MS = 10 * 60_000;
 
@@ -71,9 +76,11 @@ export class ValidatorNode {
   private unsubscribe: (() => void) | null = null;
   private readonly genesisDigest: string;
   private readonly log: Logger;
+  private readonly quotas: ReceiptQuotas;
 
   constructor(private readonly deps: ValidatorNodeDeps) {
     this.log = deps.log;
+    this.quotas = deps.receiptQuotas ?? DEFAULT_RECEIPT_QUOTAS;
     this.genesisDigest = programDigest(parseProgramOrThrow(deps.track.genesis));
     const saved = deps.store.getMeta('pendingReveal');
     if (saved) this.pendingReveal = JSON.parse(saved, reviveBigInt) as PendingReveal;
@@ -332,9 +339,17 @@ export class ValidatorNode {
 
   // --- receipts and quorum -------------------------------------------------------------------
 
-  /** Receipts from a peer (or relayed): each must be signed by a validator of this subnet. */
-  receiveReceipts(values: readonly unknown[]): { stored: number; rejected: string[] } {
+  /**
+   * Receipts from a peer (or relayed): each must be signed by a validator of this subnet and fit
+   * its signer's quotas (receipt-quotas.ts). `overQuota` counts those refused for room alone.
+   */
+  receiveReceipts(values: readonly unknown[]): {
+    stored: number;
+    rejected: string[];
+    overQuota: number;
+  } {
     let stored = 0;
+    let overQuota = 0;
     const rejected: string[] = [];
     const touched = new Set<string>();
     for (const value of values) {
@@ -344,16 +359,20 @@ export class ValidatorNode {
         continue;
       }
       const r = check.signed.receipt;
-      if (r.track !== this.deps.track.id) {
-        rejected.push(`receipt for another track (${r.track})`);
-        continue;
-      }
-      if (r.issuedAt > Date.now() + MAX_CLOCK_SKEW_MS) {
-        rejected.push(`receipt from ${r.validator} dated in the future`);
-        continue;
-      }
-      if (!this.isValidator(r.validator)) {
-        rejected.push(`receipt from ${r.validator}, not a validator of this subnet`);
+      const refusal =
+        r.track !== this.deps.track.id
+          ? `receipt for another track (${r.track})`
+          : r.issuedAt > Date.now() + MAX_CLOCK_SKEW_MS
+            ? `receipt from ${r.validator} dated in the future`
+            : r.round > this.currentRound + 1
+              ? `receipt from ${r.validator} for round ${r.round}, which has not begun`
+              : !this.isValidator(r.validator)
+                ? `receipt from ${r.validator}, not a validator of this subnet`
+                : null;
+      const quota = refusal ? null : quotaRefusal(this.deps.store, r, this.quotas);
+      if (refusal || quota) {
+        rejected.push((refusal ?? quota)!);
+        if (quota) overQuota++;
         continue;
       }
       if (this.deps.store.addReceipt(check.signed)) {
@@ -361,12 +380,12 @@ export class ValidatorNode {
         touched.add(`${r.digest}:${r.holderDigest}`);
       }
     }
-    if (rejected.length > 0) this.log.warn('receipts rejected', { reasons: rejected });
+    if (rejected.length > 0) this.log.warn('receipts rejected', summarize(rejected));
     for (const key of touched) {
       const [digest, holder] = key.split(':') as [string, string];
       this.checkQuorum(digest, holder);
     }
-    return { stored, rejected };
+    return { stored, rejected, overQuota };
   }
 
   private async gossip(receipts: SignedReceipt[]): Promise<void> {
@@ -391,37 +410,36 @@ export class ValidatorNode {
     );
   }
 
-  /** Pulls the receipts peers hold (what this validator missed while it was down), page by page. */
+  /**
+   * Pulls the receipts peers hold (what this validator missed while it was down), page by page
+   * from where the last pull from that peer ended.
+   */
   private async syncFromPeers(): Promise<void> {
     for (const peer of this.peers()) {
-      let since = 0;
+      let cursor = this.syncCursors.get(peer.hotkey) ?? null;
       try {
-        for (let page = 0; page < 100; page++) {
-          const body = (await getOkJson(`${peer.url}/v1/receipts?since=${since}`, {
-            timeoutMs: PEER_TIMEOUT_MS,
-          })) as { receipts?: unknown };
-          if (!Array.isArray(body.receipts) || body.receipts.length === 0) break;
+        for (let page = 0; page < MAX_SYNC_PAGES; page++) {
+          const query = cursor ? `?after=${formatCursor(cursor)}` : '';
+          const body = ReceiptPageSchema.parse(
+            await getOkJson(`${peer.url}/v1/receipts${query}`, { timeoutMs: PEER_TIMEOUT_MS }),
+          );
           this.receiveReceipts(body.receipts);
-          const last = body.receipts.at(-1) as { receipt?: { issuedAt?: unknown } };
-          const next = Number(last.receipt?.issuedAt);
-          if (!Number.isSafeInteger(next) || next <= since) break;
-          since = next;
+          if (!body.next) break;
+          cursor = parseCursor(body.next);
+          this.syncCursors.set(peer.hotkey, cursor);
         }
       } catch (err) {
-        this.log.debug('peer sync failed', { peer: peer.hotkey, error: String(err) });
+        this.log.warn('peer sync failed', { peer: peer.hotkey, error: String(err).slice(0, 300) });
       }
     }
   }
 
+  /** Per peer, where the last pull of its receipts ended (a new start begins from the first). */
+  private readonly syncCursors = new Map<string, ReceiptCursor>();
+
   private recheckQuorums(): void {
     const holder = this.holder().digest;
-    const challengers = new Set(
-      this.deps.store
-        .allReceiptsSince(0, MAX_RECEIPT_PAGE)
-        .filter((s) => s.receipt.holderDigest === holder && s.receipt.verdict === 'accept')
-        .map((s) => s.receipt.digest),
-    );
-    for (const digest of challengers) this.checkQuorum(digest, holder);
+    for (const digest of this.deps.store.acceptedAgainst(holder)) this.checkQuorum(digest, holder);
   }
 
   private checkQuorum(digest: string, holderDigest: string): void {
@@ -567,4 +585,15 @@ function reviveBigInt(_key: string, value: unknown): unknown {
   if (value && typeof value === 'object' && '$bigint' in value)
     return BigInt((value as { $bigint: string }).$bigint);
   return value;
+}
+
+/** A log line's worth of refusal reasons: how many of each, never the whole list. */
+function summarize(reasons: readonly string[]): { count: number; reasons: Record<string, number> } {
+  const byReason: Record<string, number> = {};
+  for (const r of reasons.slice(0, 10_000)) {
+    const key = r.slice(0, 160);
+    if (key in byReason || Object.keys(byReason).length < 5)
+      byReason[key] = (byReason[key] ?? 0) + 1;
+  }
+  return { count: reasons.length, reasons: byReason };
 }
