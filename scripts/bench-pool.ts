@@ -57,7 +57,7 @@ async function main(): Promise<void> {
     ledger,
     seeds: [LINEAR_BASELINE],
     plan: { ...DEFAULT_PLAN, openUnits: 64, individualsPerUnit: Number(values.individuals) },
-    allowed: () => true,
+    ownerOf: (hotkey) => hotkey,
     log: silentLogger,
   });
   const url = await pool.api.listen({ host: '127.0.0.1', port: 0 });

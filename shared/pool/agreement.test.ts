@@ -31,6 +31,21 @@ describe('decide', () => {
     expect(d).toEqual({ state: 'pending' });
   });
 
+  it('counts agreement between owners, not hotkeys', () => {
+    // Two hotkeys of one coldkey return the same made-up result: not an agreement.
+    const sybil = [
+      { miner: 'h1', owner: 'mallory', digest: 'bad' },
+      { miner: 'h2', owner: 'mallory', digest: 'bad' },
+    ];
+    expect(decide(sybil)).toEqual({ state: 'pending' });
+    expect(decide([...sybil, { miner: 'a', owner: 'alice', digest: 'x' }])).toEqual({
+      state: 'pending',
+    });
+    expect(
+      decide([...sybil, { miner: 'a', owner: 'alice', digest: 'x' }, { miner: 'b', digest: 'x' }]),
+    ).toEqual({ state: 'accepted', digest: 'x', agreeing: ['a', 'b'], dissenters: ['h1'] });
+  });
+
   it('calls three different answers a dispute, to be issued again', () => {
     expect(
       decide([

@@ -7,6 +7,11 @@
 
 export interface Replica {
   readonly miner: string;
+  /**
+   * Who controls the miner's hotkey (its coldkey); the hotkey when unknown. Agreement counts
+   * owners, not hotkeys: one person's hotkeys agreeing with each other prove nothing.
+   */
+  readonly owner?: string;
   /** resultDigest() of what the miner returned. */
   readonly digest: string;
 }
@@ -34,14 +39,21 @@ export type Decision =
     };
 
 /**
- * Decides a unit from the replicas received so far (one per miner: a miner's second answer to
- * the same unit is ignored, so nobody can outvote others with copies of its own result).
+ * Decides a unit from the replicas received so far: one per owner (a second answer from the same
+ * miner, or from another hotkey of the same owner, is ignored, so nobody can outvote others with
+ * copies of its own result).
  */
 export function decide(replicas: readonly Replica[], rule = DEFAULT_AGREEMENT): Decision {
   if (rule.agree < 2 || rule.agree > rule.replicas)
     throw new RangeError(`agree must be in 2..${rule.replicas}, got ${rule.agree}`);
   const first = new Map<string, string>();
-  for (const r of replicas) if (!first.has(r.miner)) first.set(r.miner, r.digest);
+  const owners = new Set<string>();
+  for (const r of replicas) {
+    const owner = r.owner ?? r.miner;
+    if (first.has(r.miner) || owners.has(owner)) continue;
+    owners.add(owner);
+    first.set(r.miner, r.digest);
+  }
   const byDigest = new Map<string, string[]>();
   for (const [miner, digest] of first) {
     const group = byDigest.get(digest) ?? [];

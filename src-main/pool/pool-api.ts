@@ -13,6 +13,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { MinerStatement, RewardWindowView } from '../../shared/pool/statement';
 import { WorkResultSchema } from '../../shared/pool/units';
+import { resultProblem } from '../../shared/pool/result-check';
 import type { PoolTerms } from '../../shared/pool/terms';
 import type { Logger } from '../log/logger';
 import { RateLimiter } from '../net/rate-limit';
@@ -25,8 +26,12 @@ const MAX_RESULT_BYTES = 512 * 1024;
 export interface PoolApiDeps {
   readonly terms: PoolTerms;
   readonly ledger: WorkLedger;
-  /** Who may work for the pool (e.g. hotkeys registered on the subnet). */
-  readonly allowed: (hotkey: string) => boolean;
+  /**
+   * Who controls a hotkey that may work for the pool (its coldkey, read from the chain), or
+   * undefined when it may not (not registered on the subnet). Replicas of a unit go to distinct
+   * owners, so agreement between them means something.
+   */
+  readonly ownerOf: (hotkey: string) => string | undefined;
   /** Called before each lease, for the pool to plan work when its units are all taken. */
   readonly beforeLease?: () => void;
   /**
@@ -55,7 +60,7 @@ export function buildPoolApi(deps: PoolApiDeps): FastifyInstance {
 
   /** The signed sender, or null when the reply (401/403/429) is already sent. */
   const sender = (req: FastifyRequest, reply: FastifyReply): string | null => {
-    const miner = authenticate(req, reply, deps.allowed);
+    const miner = authenticate(req, reply, (h) => deps.ownerOf(h) !== undefined);
     if (!miner) return null;
     if (limiter.take(miner, Date.now())) return miner;
     const retry = Math.ceil(limiter.retryAfterMs(miner, Date.now()) / 1000);
@@ -72,8 +77,9 @@ export function buildPoolApi(deps: PoolApiDeps): FastifyInstance {
     if (!miner) return reply;
     deps.beforeLease?.();
     const leaseMs = terms.leaseSeconds * 1000;
-    let lease = ledger.lease(miner, Date.now(), leaseMs);
-    if (!lease && deps.onNoWork?.()) lease = ledger.lease(miner, Date.now(), leaseMs);
+    const owner = deps.ownerOf(miner) ?? miner;
+    let lease = ledger.lease(miner, Date.now(), leaseMs, owner);
+    if (!lease && deps.onNoWork?.()) lease = ledger.lease(miner, Date.now(), leaseMs, owner);
     if (!lease) return reply.code(204).send();
     log.debug('unit leased', { unit: lease.unit.id, miner });
     return lease;
@@ -89,7 +95,12 @@ export function buildPoolApi(deps: PoolApiDeps): FastifyInstance {
         .code(400)
         .send({ error: 'BAD_RESULT', message: parsed.error.issues[0]?.message ?? 'bad result' });
     }
-    const outcome = ledger.submit(miner, parsed.data, Date.now());
+    // Programs that would not parse, are not canonical or are over budget never reach the book.
+    const outcome = ledger.submit(miner, parsed.data, Date.now(), (unit, result) =>
+      resultProblem(unit, result, terms.config),
+    );
+    if (outcome.status === 'refused')
+      return reply.code(400).send({ error: 'BAD_RESULT', message: outcome.reason });
     if (outcome.status !== 'recorded')
       log.info('result not counted', { miner, unit: parsed.data.unit, status: outcome.status });
     deps.onResult?.(parsed.data.unit, outcome);

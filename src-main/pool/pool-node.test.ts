@@ -52,7 +52,7 @@ function node(file: string) {
     seeds: [LINEAR_BASELINE],
     plan: { openUnits: 2, individualsPerUnit: 10, parents: 2, keep: 2, checkPrograms: 2 },
     checkTasks: [2, 3],
-    allowed: () => true,
+    ownerOf: (hotkey) => hotkey,
     log: silentLogger,
   });
   const post = async (pair: KeyringPair, url: string, body: unknown) => {

@@ -69,7 +69,8 @@ export class PoolNode {
        * are offered by their search score.
        */
       readonly checkTasks?: readonly number[];
-      readonly allowed: (hotkey: string) => boolean;
+      /** The owner (coldkey) of a hotkey that may work for the pool; see pool-api.ts. */
+      readonly ownerOf: (hotkey: string) => string | undefined;
       /**
        * Told of the pool's best program after every accepted result (to claim it, say): the best
        * checked one, with its check score, when there are check tasks.
@@ -90,7 +91,7 @@ export class PoolNode {
     this.api = buildPoolApi({
       terms: o.terms,
       ledger: o.ledger,
-      allowed: o.allowed,
+      ownerOf: o.ownerOf,
       // However many miners come, each finds a unit: the plan counts units that take a lease.
       beforeLease: () => this.plan(),
       // A fast miner that has answered every open unit gets one more, up to a bound: units wait

@@ -61,7 +61,7 @@ describe('a pool with three miners, one dishonest', () => {
       ledger,
       seeds: [LINEAR_BASELINE],
       plan: { openUnits: 3, individualsPerUnit: 60, parents: 2, keep: 2, checkPrograms: 2 },
-      allowed: () => true,
+      ownerOf: (hotkey) => hotkey,
       onBest: (best) => offered.push(best),
       log: silentLogger,
     });

@@ -166,7 +166,8 @@ export async function runPoolUntilSignal(o: PoolConfig): Promise<void> {
     seeds,
     checkTasks: checkTasks.map((_, i) => count + i),
     plan: { ...DEFAULT_PLAN, individualsPerUnit: o.unitIndividuals },
-    allowed: client ? (hotkey) => owners.has(hotkey) : () => true,
+    // Without a chain (a local test pool) every hotkey stands for itself.
+    ownerOf: client ? (hotkey) => owners.get(hotkey) : (hotkey) => hotkey,
     onBest: direct
       ? (best) => {
           const program = parseProgramOrThrow(best.program);

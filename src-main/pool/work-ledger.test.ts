@@ -54,6 +54,41 @@ describe('WorkLedger', () => {
     expect(l.account('alice')).toMatchObject({ reputation: 1, agreed: 1 });
   });
 
+  it('leases a unit to one hotkey per owner, so one owner cannot agree with itself', () => {
+    const { l } = ledger();
+    expect(l.lease('mallory-1', 1, LEASE_MS, 'mallory')?.unit.id).toBe(unitId(1));
+    // Mallory's second hotkey finds no unit it may take while the first holds a lease…
+    expect(l.lease('mallory-2', 1, LEASE_MS, 'mallory')).toBeNull();
+    expect(l.submit('mallory-1', altered(1), 2)).toEqual({
+      status: 'recorded',
+      verdict: 'pending',
+    });
+    // …nor after the first answered it.
+    expect(l.lease('mallory-2', 3, LEASE_MS, 'mallory')).toBeNull();
+    for (const m of ['alice', 'bob']) l.lease(m, 4, LEASE_MS, m);
+    l.submit('alice', honest(1), 5);
+    expect(l.submit('bob', honest(1), 6)).toEqual({ status: 'recorded', verdict: 'accepted' });
+    expect(l.account('mallory-1')).toMatchObject({ shares: 0n, reputation: -1 });
+  });
+
+  it('refuses a result its check finds wrong: never stored, and it costs reputation', () => {
+    const { l } = ledger();
+    for (const m of ['alice', 'bob', 'mallory']) l.lease(m, 1, LEASE_MS);
+    const check = (_: WorkUnit, r: WorkResult) =>
+      r.kind === 'evaluate' && r.fitnesses[1]![0] === 0.75 ? 'fitness out of thin air' : null;
+    expect(l.submit('mallory', altered(1), 2, check)).toEqual({
+      status: 'refused',
+      reason: 'fitness out of thin air',
+    });
+    expect(l.account('mallory')).toMatchObject({ reputation: -1, dissented: 1 });
+    expect(l.submit('mallory', altered(1), 3, check)).toEqual({ status: 'not-leased' });
+    l.submit('alice', honest(1), 4, check);
+    expect(l.submit('bob', honest(1), 5, check)).toEqual({
+      status: 'recorded',
+      verdict: 'accepted',
+    });
+  });
+
   it('refuses answers without a lease, and a second answer', () => {
     const { l } = ledger();
     expect(l.submit('alice', honest(1), 1)).toEqual({ status: 'not-leased' });

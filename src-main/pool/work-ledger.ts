@@ -137,6 +137,14 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX credits_pending ON credits (pending_tx);
     `);
   },
+  // Replicas of a unit go to distinct owners (coldkeys): two hotkeys of one person agreeing
+  // proves nothing. NULL in rows written before: the miner's hotkey stands for its owner.
+  (db) => {
+    db.exec(`
+      ALTER TABLE leases ADD COLUMN owner TEXT;
+      ALTER TABLE results ADD COLUMN owner TEXT;
+    `);
+  },
 ];
 
 /**
@@ -159,6 +167,8 @@ export interface Lease {
 
 export type SubmitOutcome =
   | { readonly status: 'unknown-unit' | 'not-leased' | 'duplicate' | 'late' | 'failed-unit' }
+  /** Not an answer at all (see shared/pool/result-check.ts): a wrong one, costing reputation. */
+  | { readonly status: 'refused'; readonly reason: string }
   | {
       readonly status: 'recorded';
       /**
@@ -274,8 +284,12 @@ export class WorkLedger {
       .run(checked.id, JSON.stringify(checked), shares, now);
   }
 
-  /** The oldest unit this miner may work on, leased to it until now + leaseMs; null when none. */
-  lease(miner: string, now: number, leaseMs: number): Lease | null {
+  /**
+   * The oldest unit this miner may work on, leased to it until now + leaseMs; null when none.
+   * `owner` is who controls the hotkey (its coldkey): a unit is never leased to a second hotkey
+   * of an owner who holds a live lease on it or answered it.
+   */
+  lease(miner: string, now: number, leaseMs: number, owner: string = miner): Lease | null {
     return this.db.transaction((): Lease | null => {
       if (this.account(miner).reputation <= BANNED_REPUTATION) return null;
       // One miner holds a bounded number of units at once: leasing without answering cannot
@@ -290,27 +304,39 @@ export class WorkLedger {
         .prepare(
           `SELECT id, json FROM units u
            WHERE state = 'open'
-             AND id NOT IN (SELECT unit FROM leases WHERE miner = @miner)
-             AND id NOT IN (SELECT unit FROM results WHERE miner = @miner)
+             AND id NOT IN (SELECT unit FROM leases WHERE miner = @miner
+                              OR (owner = @owner AND expires_at > @now))
+             AND id NOT IN (SELECT unit FROM results WHERE miner = @miner
+                              OR COALESCE(owner, miner) = @owner)
              AND ${TAKES_LEASE}
            ORDER BY created_at, id LIMIT 1`,
         )
-        .get({ miner, ...this.leaseParams(now) }) as { id: string; json: string } | undefined;
+        .get({ miner, owner, ...this.leaseParams(now) }) as
+        { id: string; json: string } | undefined;
       if (unit) {
         const expiresAt = now + leaseMs;
         this.db
           .prepare(
-            `INSERT OR REPLACE INTO leases (unit, miner, issued_at, expires_at) VALUES (?, ?, ?, ?)`,
+            `INSERT OR REPLACE INTO leases (unit, miner, issued_at, expires_at, owner)
+             VALUES (?, ?, ?, ?, ?)`,
           )
-          .run(unit.id, miner, now, expiresAt);
+          .run(unit.id, miner, now, expiresAt, owner);
         return { unit: WorkUnitSchema.parse(JSON.parse(unit.json)), expiresAt };
       }
       return null;
     })();
   }
 
-  /** Records a miner's result for a unit it leased, and settles the unit when it can. */
-  submit(miner: string, result: WorkResult, now: number): SubmitOutcome {
+  /**
+   * Records a miner's result for a unit it leased, and settles the unit when it can. A result
+   * `check` finds a problem with is refused: never stored, so it cannot join an agreement.
+   */
+  submit(
+    miner: string,
+    result: WorkResult,
+    now: number,
+    check?: (unit: WorkUnit, result: WorkResult) => string | null,
+  ): SubmitOutcome {
     const checked = WorkResultSchema.parse(result);
     return this.db.transaction((): SubmitOutcome => {
       const unit = this.db
@@ -318,8 +344,8 @@ export class WorkLedger {
         .get(checked.unit) as UnitRow | undefined;
       if (!unit) return { status: 'unknown-unit' };
       const lease = this.db
-        .prepare('SELECT expires_at FROM leases WHERE unit = ? AND miner = ?')
-        .get(unit.id, miner) as { expires_at: number } | undefined;
+        .prepare('SELECT expires_at, owner FROM leases WHERE unit = ? AND miner = ?')
+        .get(unit.id, miner) as { expires_at: number; owner: string | null } | undefined;
       if (!lease) {
         const answered = this.db
           .prepare('SELECT 1 FROM results WHERE unit = ? AND miner = ?')
@@ -333,12 +359,19 @@ export class WorkLedger {
         return { status: 'late' };
       }
       if (unit.state === 'failed') return { status: 'failed-unit' };
+      const problem = check?.(WorkUnitSchema.parse(JSON.parse(unit.json)), checked) ?? null;
+      if (problem) {
+        this.bump(miner, { reputation: -1, dissented: 1 });
+        this.log.warn('result refused', { unit: unit.id, miner, reason: problem.slice(0, 200) });
+        return { status: 'refused', reason: problem };
+      }
       const digest = resultDigest(checked);
       this.db
         .prepare(
-          'INSERT INTO results (unit, miner, digest, json, received_at) VALUES (?, ?, ?, ?, ?)',
+          `INSERT INTO results (unit, miner, digest, json, received_at, owner)
+           VALUES (?, ?, ?, ?, ?, ?)`,
         )
-        .run(unit.id, miner, digest, JSON.stringify(checked), now);
+        .run(unit.id, miner, digest, JSON.stringify(checked), now, lease.owner ?? miner);
 
       if (unit.state === 'accepted') {
         const agrees = digest === unit.accepted_digest;
@@ -346,8 +379,11 @@ export class WorkLedger {
         return { status: 'recorded', verdict: agrees ? 'accepted' : 'rejected' };
       }
       const replicas = this.db
-        .prepare('SELECT miner, digest FROM results WHERE unit = ? ORDER BY received_at, miner')
-        .all(unit.id) as Array<{ miner: string; digest: string }>;
+        .prepare(
+          `SELECT miner, digest, COALESCE(owner, miner) AS owner FROM results WHERE unit = ?
+           ORDER BY received_at, miner`,
+        )
+        .all(unit.id) as Array<{ miner: string; digest: string; owner: string }>;
       const decision = decide(replicas, this.rule);
       if (decision.state === 'accepted') {
         this.db
