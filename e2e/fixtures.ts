@@ -1,9 +1,10 @@
 /**
  * A real headless node per test: `sota-miner serve` as a child process with its own data folder,
- * its UI address (with the access token) read from its output.
+ * its UI address (with the access token) read from the file its output names (the output is not
+ * a terminal, so it never holds the token itself).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test as base, type Page } from '@playwright/test';
@@ -83,10 +84,10 @@ export async function startNode(
       for (const line of chunk.toString('utf8').split('\n')) {
         if (!line) continue;
         output.push(line);
-        const m = /^UI: (\S+)/.exec(line);
+        const m = /^dashboard: open the URL in (.+) \(readable only by you\)$/.exec(line);
         if (m) {
           clearTimeout(timer);
-          resolve(m[1]!);
+          resolve(readFileSync(m[1]!, 'utf8').trim());
         }
       }
     };

@@ -1,10 +1,13 @@
 /**
  * A headless node for the browser (`sota-miner serve`, and the dashboard of `--validator`):
- * serves the built UI and the WebSocket bridge on loopback, prints the address with its access
- * token, and runs what the UI asks for (mining, keys, the leaderboard).
+ * serves the built UI and the WebSocket bridge on loopback, writes the address with its access
+ * token to `<data dir>/dashboard-url` (printed only where the file is, and the address itself on
+ * an interactive terminal: see dashboard-url.ts), and runs what the UI asks for (mining, keys,
+ * the leaderboard).
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { publishDashboardUrl } from './dashboard-url';
 import { NodeService } from './node-service';
 import { startBridge, type RunningBridge } from './ws-bridge';
 import { defaultDataDir, findPackageRoot } from '../dataset/locate';
@@ -23,12 +26,23 @@ export interface ServeOptions {
   readonly walletPath?: string;
   /** The built UI; default: out/renderer of this package. */
   readonly uiDir?: string;
+  /**
+   * Whether `print` reaches a person at a terminal (`process.stdout.isTTY`): only then is the
+   * address with its token printed (once); otherwise only the file that holds it. Default false.
+   */
+  readonly interactive?: boolean;
 }
 
 export async function startServe(
   o: ServeOptions,
   print: (line: string) => void,
-): Promise<{ bridge: RunningBridge; service: NodeService; stop: () => Promise<void> }> {
+): Promise<{
+  bridge: RunningBridge;
+  service: NodeService;
+  /** The file that holds the address with its token. */
+  urlFile: string;
+  stop: () => Promise<void>;
+}> {
   const logs = new LogBuffer();
   const log = createLogger(
     {
@@ -62,14 +76,22 @@ export async function startServe(
     host: o.host,
     port: o.port,
   });
-  log.info('node ready', { dataDir, port: bridge.port });
-  print(`UI: ${bridge.url}`);
-  return {
-    bridge,
-    service,
-    stop: async () => {
-      await bridge.close();
-      await service.close();
-    },
+  const stop = async () => {
+    await bridge.close();
+    await service.close();
   };
+  let urlFile: string;
+  try {
+    urlFile = publishDashboardUrl({
+      dataDir,
+      url: bridge.url,
+      interactive: o.interactive ?? false,
+      print,
+    });
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  log.info('node ready', { dataDir, port: bridge.port, urlFile });
+  return { bridge, service, urlFile, stop };
 }

@@ -309,7 +309,8 @@ export function buildCli(): Command {
         walletPath?: string;
       }) => {
         const print = (line: string) => void process.stdout.write(`${line}\n`);
-        const node = await startServe(o, print);
+        // stdout is the node's log stream unless a person is watching it: only then the token.
+        const node = await startServe({ ...o, interactive: process.stdout.isTTY === true }, print);
         await new Promise<void>((resolve) => {
           const onSignal = () => {
             // Stopping saves the search; if something hangs (a chain that does not answer),

@@ -82,3 +82,29 @@ describe('logger redaction', () => {
     expect(redact(a)).toEqual({ n: '10', bytes: '[32 bytes]', self: '[circular]' });
   });
 });
+
+describe('secrets in URLs', () => {
+  const TOKEN = 'Zm9vYmFyLXRoZS1hY2Nlc3MtdG9rZW4tb2YtdGhlLW5vZGU';
+
+  it('redacts the token query parameter of any URL, in messages, fields and errors', () => {
+    const { log, text } = capture('text');
+    const url = `http://127.0.0.1:7878/?token=${TOKEN}`;
+    log.info(`dashboard at ${url}`);
+    log.info('dashboard', { url, nested: { to: `ws://[::1]:9/bridge?x=1&token=${TOKEN}#top` } });
+    log.error('failed', { err: new Error(`could not open "${url}"`) });
+    log.info(`other names: ?access_token=${TOKEN}&apiSecret=${TOKEN};password=${TOKEN}`);
+    const out = text();
+    expect(out).not.toContain(TOKEN);
+    expect(out).toContain(`dashboard at http://127.0.0.1:7878/?token=${REDACTED}`);
+    expect(out).toContain(`ws://[::1]:9/bridge?x=1&token=${REDACTED}#top`);
+  });
+
+  it('keeps other query parameters and text with question marks', () => {
+    expect(redactText('GET /v1/receipts?since=10&limit=5')).toBe(
+      'GET /v1/receipts?since=10&limit=5',
+    );
+    expect(redactText('what? a=b & c=d')).toBe('what? a=b & c=d');
+    expect(redactText('/x?token=')).toBe('/x?token=');
+    expect(redactText(`/x?%74oken=${TOKEN}`)).toBe(`/x?%74oken=${REDACTED}`);
+  });
+});

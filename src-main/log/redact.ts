@@ -4,9 +4,11 @@
  * Three nets, because one is never enough for keys that control real money:
  *  1. by field name — any property whose name says "secret" (mnemonic, seed, password, …) is
  *     replaced whatever its value, at any depth;
- *  2. by shape — a run of 12 or more BIP39 words (a mnemonic pasted where it should not be) and a
- *     `0x`-prefixed 32/64-byte hex string following a secret-sounding word are replaced inside
- *     free text, including error messages and stacks;
+ *  2. by shape — a run of 12 or more BIP39 words (a mnemonic pasted where it should not be), a
+ *     `0x`-prefixed 32/64-byte hex string following a secret-sounding word, and the value of a
+ *     URL query parameter with a secret-sounding name (`?token=…`, `&access_token=…`: the
+ *     dashboard's address carries its access token so) are replaced inside free text, including
+ *     error messages and stacks;
  *  3. by type — values of the wallet's Secret class print as "[redacted]" on their own.
  * Public data (addresses, block hashes, public keys under neutral names) passes untouched.
  */
@@ -26,6 +28,12 @@ const MIN_MNEMONIC_WORDS = 12;
 /** A hex secret right after a secret-sounding word, e.g. "seed 0xabc…" or "privateKey=0x…". */
 const LABELLED_HEX_RE =
   /((?:mnemonic|seed|secret|private|password|passphrase|key)[A-Za-z_]*["']?\s*[:=]?\s*["']?)0x[0-9a-fA-F]{64,128}/gi;
+
+/**
+ * A query parameter in a URL: `?` or `&` (also `;`), its name, `=`, its value up to the next
+ * parameter, fragment, whitespace or quote.
+ */
+const QUERY_PARAM_RE = /([?&;])([^=&;#?\s"'<>]{1,100})=([^&;#\s"'<>]*)/g;
 
 export function isSecretKeyName(name: string): boolean {
   return SECRET_KEY_RE.test(name);
@@ -58,9 +66,23 @@ function redactMnemonics(text: string): string {
   return copied === 0 ? text : out + text.slice(copied);
 }
 
+/** Replaces the value of each secret-named query parameter (e.g. `?token=abc`) with REDACTED. */
+function redactQuerySecrets(text: string): string {
+  if (!/[?&;]/.test(text)) return text;
+  return text.replace(QUERY_PARAM_RE, (whole, sep: string, name: string, value: string) => {
+    let decoded = name;
+    try {
+      decoded = decodeURIComponent(name);
+    } catch {
+      // A malformed escape: judge the name as written.
+    }
+    return value !== '' && isSecretKeyName(decoded) ? `${sep}${name}=${REDACTED}` : whole;
+  });
+}
+
 /** Redacts secret-shaped substrings of free text. */
 export function redactText(text: string): string {
-  return redactMnemonics(text).replace(LABELLED_HEX_RE, `$1${REDACTED}`);
+  return redactQuerySecrets(redactMnemonics(text)).replace(LABELLED_HEX_RE, `$1${REDACTED}`);
 }
 
 /**

@@ -83,10 +83,13 @@ export async function startValidator(
             cifarDir: config.cifarDir,
             network: config.network,
             netuid: config.netuid,
+            // stdout is the validator's log stream: the address with its token is printed only
+            // to a person at a terminal, otherwise only the file it is in (dashboard-url.ts).
+            interactive: process.stdout.isTTY === true,
           },
           (line) => {
-            // The token goes to the operator's terminal, not into the log lines.
-            if (line.startsWith('UI: ')) process.stdout.write(`dashboard ${line}\n`);
+            // The dashboard's own log lines stay out of the validator's; its address notice in.
+            if (line.startsWith('dashboard: ')) process.stdout.write(`${line}\n`);
           },
         ).catch((err: unknown) => {
           log.warn('dashboard not started', { error: String(err) });

@@ -21,7 +21,9 @@ export type BridgeResolution =
 export class MissingTokenError extends Error {
   override readonly name = 'MissingTokenError';
   constructor() {
-    super('Open the address the node printed at start (it contains an access token).');
+    super(
+      "Open the address in the dashboard-url file of the node's data folder: the node names that file when it starts (the address contains an access token).",
+    );
   }
 }
 

@@ -17,11 +17,11 @@ export function NoNodeScreen({
 const MESSAGES = {
   'missing-token': {
     title: 'This page needs its access address',
-    text: 'Open the address the node printed at start (it contains an access token).',
+    text: "Open the address in the dashboard-url file of the node's data folder: the node names that file when it starts (the address contains an access token).",
   },
   unauthorized: {
     title: 'The node did not accept this address',
-    text: 'The access token is wrong or has changed. Open the address the node printed at start (it contains an access token).',
+    text: "The access token is wrong or has changed (each start of the node makes a new one). Open the address in the dashboard-url file of the node's data folder: the node names that file when it starts.",
   },
   'desktop-without-bridge': {
     title: 'Not connected to a node yet',
