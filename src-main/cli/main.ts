@@ -28,6 +28,13 @@ function wholeNumber(min: number) {
   };
 }
 
+function fraction(value: string): number {
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || n > 1)
+    throw new InvalidArgumentError('expected a fraction from 0 to 1, like 0.05');
+  return n;
+}
+
 export function buildCli(): Command {
   const program = new Command('sota-miner')
     .description('AutoML-Zero miner, validator and pool node for the sota subnet')
@@ -71,6 +78,11 @@ export function buildCli(): Command {
       '--check-tasks <n>',
       'pool: unseen tasks the best programs are checked on before a claim (default 10; 0: none)',
       wholeNumber(0),
+    )
+    .option(
+      '--spot-check-rate <fraction>',
+      'pool: share of accepted units the pool runs again itself to catch agreeing liars (default 0.05)',
+      fraction,
     )
     .option('--network <name|url>', 'finney, test, local, or a ws:// endpoint')
     .option('--netuid <n>', 'subnet id', wholeNumber(1))

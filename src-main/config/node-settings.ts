@@ -43,8 +43,12 @@ function fromEnv<T>(src: SettingsSources<T>, env: Env): Record<string, unknown> 
   for (const [name, field] of Object.entries(src.env)) {
     const value = env[name];
     if (value === undefined || value === '') continue;
-    // Whole numbers only: Number() would also take "0x1F", "1e3" or " 12 ".
-    out[field] = src.numeric.has(field) ? (/^\d+$/.test(value) ? Number(value) : value) : value;
+    // Plain decimals only: Number() would also take "0x1F", "1e3" or " 12 ".
+    out[field] = src.numeric.has(field)
+      ? /^\d+(\.\d+)?$/.test(value)
+        ? Number(value)
+        : value
+      : value;
   }
   return out;
 }

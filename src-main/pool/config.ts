@@ -47,6 +47,11 @@ export const PoolConfigSchema = z.strictObject({
   unitIndividuals: z.number().int().min(1).max(100_000),
   /** Unseen tasks the best programs are checked on before a claim; 0 claims by search score. */
   checkTasks: z.number().int().min(0).max(64),
+  /**
+   * Fraction of accepted units the pool runs again itself (pool-node.ts, SpotChecks): a mismatch
+   * costs the agreeing miners their window's shares and their standing. 0: none.
+   */
+  spotCheckRate: z.number().min(0).max(1),
   /** Program files the search starts from (default: the genesis program). */
   from: z.array(z.string().min(1)).default([]),
   /** Search settings (shared/search/config.ts; default: AutoML-Zero's CIFAR set-up). */
@@ -70,6 +75,7 @@ export const POOL_DEFAULTS = {
   leaseSeconds: 300,
   unitIndividuals: DEFAULT_PLAN.individualsPerUnit,
   checkTasks: 10,
+  spotCheckRate: 0.05,
 } as const;
 
 const SOURCES: SettingsSources<PoolConfig> = {
@@ -85,6 +91,7 @@ const SOURCES: SettingsSources<PoolConfig> = {
     SOTA_CHECK_TASKS: 'checkTasks',
     SOTA_UNIT_INDIVIDUALS: 'unitIndividuals',
     SOTA_LEASE_SECONDS: 'leaseSeconds',
+    SOTA_SPOT_CHECK_RATE: 'spotCheckRate',
   },
   numeric: new Set([
     ...NODE_NUMERIC,
@@ -93,6 +100,7 @@ const SOURCES: SettingsSources<PoolConfig> = {
     'checkTasks',
     'unitIndividuals',
     'leaseSeconds',
+    'spotCheckRate',
   ]),
 };
 

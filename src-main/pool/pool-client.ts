@@ -6,7 +6,6 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import type { KeyringPair } from '@polkadot/keyring/types';
-import { Piscina } from 'piscina';
 import {
   MinerStatementSchema,
   RewardWindowSchema,
@@ -16,11 +15,10 @@ import {
 import { PoolTermsSchema, type PoolTerms } from '../../shared/pool/terms';
 import { WorkUnitSchema, type WorkResult, type WorkUnit } from '../../shared/pool/units';
 import { parseSearchConfig, searchScope, type SearchConfig } from '../../shared/search/config';
-import type { UnitJobResult, UnitWorkerData } from '../../src-worker/pool/unit.worker';
 import { loadSearchTasks } from '../dataset/tasks';
 import type { Logger } from '../log/logger';
 import { getOkJson, signedRequest } from '../net/http-client';
-import { shareTasks, workerEntry } from '../workers';
+import { unitWorkers, type UnitWorkers } from './unit-workers';
 
 const IDLE_WAIT_MS = 2000;
 
@@ -57,7 +55,7 @@ export class PoolClient {
   readonly stats: PoolClientStats = { units: 0, accepted: 0, rejected: 0, pending: 0, refused: 0 };
   private terms: PoolTerms | null = null;
   private config: SearchConfig | null = null;
-  private workers: Piscina | null = null;
+  private workers: UnitWorkers | null = null;
 
   constructor(private readonly o: PoolClientOptions) {}
 
@@ -72,17 +70,7 @@ export class PoolClient {
       { dir: this.o.cifarDir, dataDir: this.o.dataDir },
       terms.tasks,
     );
-    const worker = workerEntry('unit.worker', 'pool/unit.worker.ts');
-    const data: UnitWorkerData = { config, tasks: shareTasks(tasks) };
-    this.workers = new Piscina({
-      filename: worker.filename,
-      execArgv: worker.execArgv,
-      minThreads: this.o.threads,
-      maxThreads: this.o.threads,
-      workerData: data,
-      // One runaway program cannot take the process down.
-      resourceLimits: { maxOldGenerationSizeMb: 1024 },
-    });
+    this.workers = unitWorkers(config, tasks, this.o.threads);
     this.terms = terms;
     this.config = config;
     this.o.log.info('pool joined', {
@@ -101,7 +89,7 @@ export class PoolClient {
   }
 
   async close(): Promise<void> {
-    await this.workers?.destroy();
+    await this.workers?.close();
     this.workers = null;
   }
 
@@ -137,7 +125,7 @@ export class PoolClient {
           await sleep(IDLE_WAIT_MS, signal);
           continue;
         }
-        const outcome = (await this.workers!.run(unit)) as UnitJobResult;
+        const outcome = await this.workers!.run(unit);
         if (!outcome.ok) {
           this.stats.refused++;
           this.o.log.warn('unit not run', { unit: unit.id, reason: outcome.reason });

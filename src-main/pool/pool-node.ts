@@ -16,7 +16,7 @@ import { blake2b } from '@noble/hashes/blake2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import type { FastifyInstance } from 'fastify';
 import type { PoolTerms } from '../../shared/pool/terms';
-import type { WorkResult, WorkUnit } from '../../shared/pool/units';
+import { resultDigest, type WorkResult, type WorkUnit } from '../../shared/pool/units';
 import type { Logger } from '../log/logger';
 import { buildPoolApi } from './pool-api';
 import type { WorkLedger } from './work-ledger';
@@ -41,6 +41,20 @@ export const DEFAULT_PLAN: PoolPlan = {
   keep: 3,
   checkPrograms: 3,
 };
+
+/**
+ * The pool runs a random fraction of accepted units itself and compares: agreement between
+ * replicas of distinct owners still admits a coalition of real people returning the same lie, and
+ * a spot check that catches one costs the coalition its window's shares and its hotkeys.
+ */
+export interface SpotChecks {
+  /** Fraction of accepted units run again (0..1). */
+  readonly rate: number;
+  /** Runs a unit as miners do (the same worker code), or null when it cannot run here. */
+  readonly run: (unit: WorkUnit) => Promise<WorkResult | null>;
+  /** Uniform in [0, 1); unpredictable in a real pool, seeded in tests. */
+  readonly random?: () => number;
+}
 
 export interface ProgramScore {
   readonly program: string;
@@ -76,6 +90,7 @@ export class PoolNode {
        * checked one, with its check score, when there are check tasks.
        */
       readonly onBest?: (best: ProgramScore) => void;
+      readonly spotChecks?: SpotChecks;
       readonly log: Logger;
     },
   ) {
@@ -113,13 +128,45 @@ export class PoolNode {
         }
         if (outcome.verdict !== 'accepted') return;
         const work = o.ledger.acceptedUnit(unitId);
-        if (work) this.learn(work.unit, work.result);
+        if (!work) return;
+        this.learn(work.unit, work.result);
         this.plan();
         this.offerBest();
+        const spot = o.spotChecks;
+        if (spot && (spot.random ?? Math.random)() < spot.rate) {
+          const check = this.spotCheck(work.unit, work.result).catch((err: unknown) =>
+            o.log.warn('spot check could not run', { unit: unitId, error: String(err) }),
+          );
+          this.spotChecksUnderWay.add(check);
+          void check.finally(() => this.spotChecksUnderWay.delete(check));
+        }
       },
       log: o.log,
     });
     this.plan();
+  }
+
+  private readonly spotChecksUnderWay = new Set<Promise<unknown>>();
+  /** Spot checks run and those that contradicted an accepted result, since the pool started. */
+  readonly spotCheckStats = { run: 0, failed: 0 };
+
+  /** Resolves when the spot checks under way are done (a pool stopping, a test). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.spotChecksUnderWay]);
+  }
+
+  private async spotCheck(unit: WorkUnit, accepted: WorkResult): Promise<void> {
+    const own = await this.o.spotChecks!.run(unit);
+    if (!own) return;
+    this.spotCheckStats.run++;
+    if (resultDigest(own) === resultDigest(accepted)) return;
+    this.spotCheckStats.failed++;
+    this.o.ledger.forfeit(unit.id);
+    // What the unit taught the pool goes too: its best programs are learned again without it.
+    this.searched.clear();
+    this.checks.clear();
+    for (const u of unit.kind === 'evaluate' ? unit.programs : []) this.sentForCheck.delete(u);
+    for (const work of this.o.ledger.acceptedWork()) this.learn(work.unit, work.result);
   }
 
   private get checking(): boolean {
@@ -222,6 +269,10 @@ class TopPrograms {
   private readonly scores = new Map<string, number>();
 
   constructor(private readonly size: number) {}
+
+  clear(): void {
+    this.scores.clear();
+  }
 
   offer(program: string, fitness: number): void {
     const known = this.scores.get(program);

@@ -35,6 +35,7 @@ import { cryptoReady } from '../wallet/keypair';
 import { secretFromEnv } from '../wallet/secret';
 import type { PoolConfig } from './config';
 import { DEFAULT_PLAN, PoolNode } from './pool-node';
+import { spotCheckRunner, unitWorkers } from './unit-workers';
 import { RewardWindows } from './rewards';
 import { WorkLedger } from './work-ledger';
 
@@ -151,6 +152,18 @@ export async function runPoolUntilSignal(o: PoolConfig): Promise<void> {
     log.warn('no --network: the pool is open to any hotkey, and claims and pays nothing');
   }
 
+  // Spot checks run on one worker thread of the pool's own, on the tasks units name.
+  const checkWorkers =
+    o.spotCheckRate > 0
+      ? unitWorkers(
+          config,
+          await loadSearchTasks(config, { dir: o.cifarDir, dataDir: o.dataDir }, [
+            ...searchTasks,
+            ...checkTasks,
+          ]),
+          1,
+        )
+      : null;
   const pool = new PoolNode({
     terms: {
       hotkey: pair.address,
@@ -173,6 +186,9 @@ export async function runPoolUntilSignal(o: PoolConfig): Promise<void> {
           const program = parseProgramOrThrow(best.program);
           void direct.consider({ program, digest: programDigest(program), fitness: best.fitness });
         }
+      : undefined,
+    spotChecks: checkWorkers
+      ? { rate: o.spotCheckRate, run: spotCheckRunner(checkWorkers) }
       : undefined,
     log,
   });
@@ -201,6 +217,8 @@ export async function runPoolUntilSignal(o: PoolConfig): Promise<void> {
   stopBlocks?.();
   if (timer) clearInterval(timer);
   await pool.api.close();
+  await pool.settled();
+  await checkWorkers?.close();
   await direct?.stop();
   // An unstake or payout under way finishes and is booked before the ledger closes.
   await rewards?.stop();

@@ -89,6 +89,24 @@ describe('WorkLedger', () => {
     });
   });
 
+  it('forfeits the shares of miners whose accepted result a spot check contradicts', () => {
+    const { l } = ledger();
+    l.addUnit(unit(2), 10, 0);
+    for (const m of ['alice', 'bob', 'carol']) l.lease(m, 1, LEASE_MS);
+    l.submit('alice', altered(1), 2);
+    l.submit('bob', altered(1), 3);
+    l.submit('carol', honest(1), 4);
+    // Alice and Bob earn unit 1 before the check; Alice also earned honestly on unit 2.
+    expect(l.acceptedUnit(unitId(1))?.result).toEqual(altered(1));
+    expect(l.forfeit(unitId(1))).toEqual(['alice', 'bob']);
+    expect(l.account('alice')).toMatchObject({ shares: 0n, reputation: BANNED_REPUTATION });
+    expect(l.acceptedUnit(unitId(1))).toBeNull();
+    expect([...l.acceptedWork()]).toEqual([]);
+    expect(l.lease('alice', 5, LEASE_MS)).toBeNull();
+    expect(l.account('carol').shares).toBe(0n);
+    expect(l.forfeit(unitId(1))).toEqual([]);
+  });
+
   it('refuses answers without a lease, and a second answer', () => {
     const { l } = ledger();
     expect(l.submit('alice', honest(1), 1)).toEqual({ status: 'not-leased' });

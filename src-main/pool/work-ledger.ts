@@ -777,6 +777,36 @@ export class WorkLedger {
     return row ? { unit: WorkUnitSchema.parse(JSON.parse(row.json)), state: row.state } : null;
   }
 
+  /**
+   * A spot check (the pool running an accepted unit itself) found another result: the miners
+   * who agreed on the accepted one lose their shares of the window in progress and are banned,
+   * and the unit fails, so its result is never learned from again. Returns those miners.
+   */
+  forfeit(unitId: string): string[] {
+    return this.db.transaction((): string[] => {
+      const unit = this.db
+        .prepare(`SELECT accepted_digest FROM units WHERE id = ? AND state = 'accepted'`)
+        .get(unitId) as { accepted_digest: string } | undefined;
+      if (!unit) return [];
+      const miners = this.db
+        .prepare('SELECT miner FROM results WHERE unit = ? AND digest = ? ORDER BY miner')
+        .pluck()
+        .all(unitId, unit.accepted_digest) as string[];
+      this.db.prepare(`UPDATE units SET state = 'failed' WHERE id = ?`).run(unitId);
+      for (const m of miners) {
+        this.bump(m, { dissented: 1 });
+        this.db
+          .prepare('UPDATE miners SET shares = 0, reputation = MIN(reputation, ?) WHERE miner = ?')
+          .run(BANNED_REPUTATION, m);
+      }
+      this.log.warn('spot check failed: shares forfeited, miners banned', {
+        unit: unitId,
+        miners,
+      });
+      return miners;
+    })();
+  }
+
   /** How many units were ever added (numbers the next one). */
   unitTotal(): number {
     return this.count('SELECT COUNT(*) FROM units');
