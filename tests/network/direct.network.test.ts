@@ -24,7 +24,9 @@ import { submit as submitTx } from '../../src-main/chain/tx';
 import { realCifar10Dir } from '../../src-main/dataset/test-support';
 import { silentLogger } from '../../src-main/log/logger';
 import { DirectClient } from '../../src-main/miner/direct-client';
+import { signedRequest } from '../../src-main/net/http-client';
 import { signRequest } from '../../src-main/net/signed-request';
+import { signReceipt } from '../../src-main/validator/receipts';
 import { firstPublicIpv4 } from '../../src-main/net/addresses';
 import {
   NodeProcess,
@@ -316,6 +318,70 @@ describe('direct mining on a local network', () => {
       ]),
     );
   }, 120_000);
+
+  it("caps a permit holder's receipt flood, and an honest receipt still syncs", async () => {
+    const [a, b, c] = validators as [Validator, Validator, Validator];
+    const health = await getJson<{ round: number }>(`${a.url}/v1/health`);
+    const receiptOf = (pair: KeyringPair, digest: string, issuedAt: number) =>
+      signReceipt(pair, {
+        v: 1,
+        track: track.id,
+        validator: pair.address,
+        round: health.round,
+        taskSeedCommitment: 'c'.repeat(64),
+        digest,
+        miner: copier.pair.address,
+        commitmentBlock: 1,
+        holderDigest: winner,
+        challengerScore: 0.5,
+        holderScore: 0.7,
+        margin: track.margin,
+        verdict: 'reject',
+        reason: 'invented',
+        issuedAt,
+      });
+    const post = (from: KeyringPair, receipts: unknown[]) =>
+      signedRequest({
+        url: a.url,
+        path: '/v1/receipts',
+        method: 'POST',
+        body: { receipts },
+        pair: from,
+        target: a.pair.address,
+        timeoutMs: 30_000,
+      });
+    // Validator C (a permit holder) signs 3 × 1,000 receipts for invented programs, all in one
+    // millisecond, and sends them to A.
+    const at = Date.now();
+    const statuses: number[] = [];
+    for (let batch = 0; batch < 3; batch++) {
+      const flood = Array.from({ length: 1000 }, (_, i) =>
+        receiptOf(c.pair, (batch * 1000 + i + 1).toString(16).padStart(64, 'e'), at),
+      );
+      statuses.push((await post(c.pair, flood)).status);
+    }
+    expect(statuses).toEqual([429, 429, 429]);
+    expect(a.process.has(/receipts over quota/)).toBe(true);
+    // A's public page stays bounded; A still answers.
+    const page = await getJson<{ receipts: unknown[]; next: string | null }>(
+      `${a.url}/v1/receipts?limit=1000`,
+    );
+    expect(page.receipts.length).toBeLessThan(200);
+    expect((await getJson<{ ok: boolean }>(`${a.url}/v1/health`)).ok).toBe(true);
+    // A receipt held only by A reaches B through B's regular pull, as before the flood.
+    const honestDigest = 'd'.repeat(63) + '1';
+    const sent = Date.now();
+    expect((await post(a.pair, [receiptOf(a.pair, honestDigest, sent)])).status).toBe(200);
+    await eventually(
+      'B to pull the honest receipt from A',
+      async () => {
+        const r = await getJson<{ receipts: unknown[] }>(`${b.url}/v1/receipts/${honestDigest}`);
+        return r.receipts.length === 1 ? true : undefined;
+      },
+      60_000,
+    );
+    measured['receiptSyncAfterFloodMs'] = Date.now() - sent;
+  }, 180_000);
 
   it('refuses priority to the same program submitted later by another hotkey', async () => {
     const program = (await getJson<SotaAnswer>(`${validators[0]!.url}/v1/sota`)).holder.program;
