@@ -36,6 +36,7 @@ import { SubtensorClient } from '../chain/client';
 import { axonUrl, isValidator } from '../chain/metagraph';
 import { downloadCifar10 } from '../dataset/download';
 import { cifar10CacheDir, locateCifar10, type LocateOptions } from '../dataset/locate';
+import { selectionTaskIds } from '../../shared/search/selection';
 import { loadSearchTasks } from '../dataset/tasks';
 import type { Logger } from '../log/logger';
 import { DirectClient } from '../miner/direct-client';
@@ -667,10 +668,17 @@ export class NodeService {
         dir: this.o.cifarDir,
         dataDir: this.o.dataDir,
       });
+      // A claim stands on tasks the search never saw (the search's best flatters itself).
+      const claimTasks = await loadSearchTasks(
+        config,
+        { dir: this.o.cifarDir, dataDir: this.o.dataDir },
+        selectionTaskIds(config),
+      );
       const miner = new DirectMiner({
         direct,
         config,
         tasks,
+        claimTasks,
         probeTasks,
         log: this.o.log.child('direct'),
         onEvent: (e) => this.onDirectEvent(e),

@@ -20,6 +20,7 @@ import { chooseSeeds, type SeedPlan } from '../miner/seed-programs';
 import { defaultDataDir } from '../dataset/locate';
 import { readProgramFile } from './program-file';
 import { connectMiner, type NetworkOptions } from './submit-command';
+import { selectionTaskIds } from '../../shared/search/selection';
 import { loadSearchTasks } from '../dataset/tasks';
 import { SearchOrchestrator, defaultThreads } from '../search/orchestrator';
 import { BEST_FOLDER, loadSearch, saveSearch } from '../search/store';
@@ -105,10 +106,17 @@ export async function runMine(opts: MineOptions, io: MineIo): Promise<MineSummar
         dir: opts.cifarDir,
         dataDir: opts.dataDir,
       });
+      // A claim stands on tasks the search never saw (the search's best flatters itself).
+      const claimTasks = await loadSearchTasks(
+        config,
+        { dir: opts.cifarDir, dataDir: opts.dataDir },
+        selectionTaskIds(config),
+      );
       const miner = new DirectMiner({
         direct: net.direct,
         config,
         tasks,
+        claimTasks,
         probeTasks,
         log,
         cooldownMs: (opts.direct.cooldownSeconds ?? 600) * 1000,

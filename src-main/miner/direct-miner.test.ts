@@ -14,6 +14,7 @@ import type { Program } from '../../shared/algorithm/program';
 import { tally } from '../../shared/protocol/quorum';
 import { makeTrack, type Track } from '../../shared/protocol/track';
 import { parseSearchConfig } from '../../shared/search/config';
+import { selectionTaskIds } from '../../shared/search/selection';
 import type { TaskData } from '../../shared/task/types';
 import { REAL_DATA_TIMEOUT_MS, realCifar10Dir } from '../dataset/test-support';
 import { loadSearchTasks } from '../dataset/tasks';
@@ -91,12 +92,13 @@ beforeAll(async () => {
   probeTasks = await loadProbeTasks(16, { dir });
 }, REAL_DATA_TIMEOUT_MS);
 
-function miner(network: MemoryNetwork) {
+function miner(network: MemoryNetwork, claimTasks?: TaskData[]) {
   const events: DirectEvent[] = [];
   const m = new DirectMiner({
     direct: network,
     config,
     tasks,
+    claimTasks,
     probeTasks,
     log: silentLogger,
     cooldownMs: 0,
@@ -137,9 +139,48 @@ describe('DirectMiner before a claim', () => {
     expect(skips).toHaveLength(1);
     expect(skips[0]).toMatchObject({ digest: lucky.digest, reason: 'below-needed' });
     expect(skips[0]?.type === 'skipped' && skips[0].message).toMatch(
-      /0\.9900 in the search, but 0\.5000 when scored again deterministically on your tasks, below the 0\.\d{4} a claim needs/,
+      /0\.9900 in the search, but 0\.5000 when scored again deterministically on your tasks: below the 0\.\d{4} a claim needs/,
     );
   }, 60_000);
+
+  it('claims by tasks the search never saw, where its own tasks flatter a candidate', async () => {
+    // Linear regression beats logistic regression by 0.005 on the search's 2 tasks and loses by
+    // 0.0025 on the next 4 (selectionTaskIds): with a 0.004 margin it is a claim only by the
+    // search's tasks.
+    const track = makeTrack({ margin: 0.004 });
+    const linear = parseProgramOrThrow(exampleText('linear_regression'));
+    const logistic = parseProgramOrThrow(exampleText('logistic_regression'));
+    const claimTasks = await loadSearchTasks(
+      config,
+      { dir: await realCifar10Dir() },
+      selectionTaskIds(config, 4),
+    );
+    expect(localScore(linear, config, tasks)).toBeGreaterThan(
+      localScore(logistic, config, tasks) + 0.004,
+    );
+    expect(localScore(linear, config, claimTasks)).toBeLessThan(
+      localScore(logistic, config, claimTasks) + 0.004,
+    );
+    const offer = candidate(linear, localScore(linear, config, tasks));
+
+    const flattered = new MemoryNetwork(
+      track,
+      holderView(exampleText('logistic_regression'), track),
+    );
+    const before = miner(flattered);
+    await before.m.consider(offer);
+    await before.m.stop();
+    expect(flattered.committed).toEqual([offer.digest]);
+
+    const network = new MemoryNetwork(track, holderView(exampleText('logistic_regression'), track));
+    const { m, events } = miner(network, claimTasks);
+    await m.consider(offer);
+    await m.stop();
+    expect(network.committed).toEqual([]);
+    const skipped = events.find((e) => e.type === 'skipped');
+    expect(skipped).toMatchObject({ reason: 'below-needed' });
+    expect(JSON.stringify(skipped)).toMatch(/on 4 tasks the search never saw/);
+  });
 
   it('never claims a program that computes what the holder computes', async () => {
     // No margin: a copy scores exactly what the holder scores, which would pass the score check.

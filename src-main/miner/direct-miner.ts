@@ -1,14 +1,16 @@
 /**
  * Direct mode's judgement of when to claim. The search reports its best program; the miner claims
- * only when that program beats the current holder by the track's margin on the miner's own search
- * tasks (the holder is scored on the same tasks, so the comparison is like for like), only once per
- * program, only when it improves on its last claim, and at most once per cool-down. Validators then
- * judge on hidden tasks, which the miner never sees: a claim can still fail there.
+ * only when that program beats the current holder by the track's margin, first on the search's
+ * tasks (a cheap filter: the holder is scored there too), then on claim tasks the search never
+ * saw; only once per program, only when it improves on its last claim, and at most once per
+ * cool-down. Validators then judge on hidden tasks, which the miner never sees: a claim can still
+ * fail there.
  *
  * Two checks stand between a search's best and a commitment, each said in a 'skipped' event when
  * it stops one (once per program and holder):
- * - the search may give every evaluation fresh random draws, so its fitness can be a lucky draw:
- *   the candidate is scored again deterministically on the same tasks, as the holder is
+ * - the search's best is the luckiest of many noisy measurements (fresh random draws, and the
+ *   maximum over many programs on the same few tasks flatters it): the candidate is scored again
+ *   deterministically on the claim tasks (shared/search/selection.ts), as the holder is
  *   (local-score.ts), and that score is what must reach the holder's plus the margin;
  * - a program that computes what the holder computes (same behaviour fingerprint on the
  *   validators' public probe tasks, src-worker/verify/judge.ts) is a copy the validators would
@@ -35,7 +37,7 @@ export type DirectEvent =
       digest: string;
       /** The candidate's fitness as offered (the search's, or a pool's check score). */
       fitness: number;
-      /** Its deterministic score on the miner's tasks: what the claim stands on. */
+      /** Its deterministic score on the claim tasks: what the claim stands on. */
       score: number;
       commitmentBlock: number;
     }
@@ -53,7 +55,13 @@ export type DirectEvent =
 export interface DirectMinerOptions {
   readonly direct: DirectNetwork;
   readonly config: SearchConfig;
+  /** The search's tasks: a candidate's fitness there must beat the holder's first. */
   readonly tasks: readonly TaskData[];
+  /**
+   * Tasks the search never saw (selectionTaskIds): what a claim stands on. Default: `tasks`,
+   * which flatters the search's best (measured in issue #13).
+   */
+  readonly claimTasks?: readonly TaskData[];
   /** The validators' probe tasks (src-main/validator/probe-tasks.ts), for behaviour fingerprints. */
   readonly probeTasks: readonly TaskData[];
   readonly log: Logger;
@@ -78,7 +86,10 @@ const RETRIES = 3;
 const REMEMBERED = 256;
 
 interface Target extends SotaView {
+  /** The holder's score on the search's tasks. */
   readonly localScore: number;
+  /** Its score on the claim tasks. */
+  readonly claimScore: number;
   readonly fingerprint: string;
 }
 
@@ -129,8 +140,13 @@ export class DirectMiner {
   useTarget(sota: SotaView): void {
     if (this.target?.digest === sota.digest) return;
     const program = parseProgramOrThrow(sota.program);
-    const score = this.scoreLocally(program);
-    this.target = { ...sota, localScore: score, fingerprint: this.fingerprint(program) };
+    const score = this.scoreOn(this.o.tasks, program);
+    this.target = {
+      ...sota,
+      localScore: score,
+      claimScore: this.o.claimTasks ? this.scoreOn(this.o.claimTasks, program) : score,
+      fingerprint: this.fingerprint(program),
+    };
     this.emit({
       type: 'target',
       holderDigest: sota.digest,
@@ -235,13 +251,17 @@ export class DirectMiner {
       );
       return null;
     }
-    const score = this.scores.get(best.digest, () => this.scoreLocally(best.program));
-    const needed = target.localScore + target.margin;
+    const claimTasks = this.o.claimTasks ?? this.o.tasks;
+    const score = this.scores.get(best.digest, () => this.scoreOn(claimTasks, best.program));
+    const needed = target.claimScore + target.margin;
     if (score < needed) {
+      const where = this.o.claimTasks
+        ? `on ${claimTasks.length} tasks the search never saw, where the holder scores ${target.claimScore.toFixed(4)}`
+        : 'when scored again deterministically on your tasks';
       this.skip(
         best,
         'below-needed',
-        `${short(best.digest)} is not claimed: ${best.fitness.toFixed(4)} in the search, but ${score.toFixed(4)} when scored again deterministically on your tasks, below the ${needed.toFixed(4)} a claim needs (the search's figure was a lucky draw)`,
+        `${short(best.digest)} is not claimed: ${best.fitness.toFixed(4)} in the search, but ${score.toFixed(4)} ${where}: below the ${needed.toFixed(4)} a claim needs (the search's figure flattered it)`,
       );
       return null;
     }
@@ -257,7 +277,7 @@ export class DirectMiner {
 
   /**
    * Commits, submits and follows the verdicts of one program. `score` is its deterministic score
-   * on the miner's tasks (default: its fitness as offered).
+   * on the claim tasks (default: its fitness as offered).
    */
   async claim(best: Candidate, score = best.fitness): Promise<void> {
     const program = printProgram(best.program);
@@ -326,8 +346,8 @@ export class DirectMiner {
   }
 
   /** As validators score (on their hidden tasks): the track's evaluation seed. */
-  private scoreLocally(program: Program): number {
-    return localScore(program, this.o.config, this.o.tasks, this.o.direct.track.evalSeed);
+  private scoreOn(tasks: readonly TaskData[], program: Program): number {
+    return localScore(program, this.o.config, tasks, this.o.direct.track.evalSeed);
   }
 
   /** As validators fingerprint a submission: their probe tasks, the track's evaluation seed. */
