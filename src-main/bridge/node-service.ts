@@ -33,7 +33,7 @@ import { makeTrack } from '../../shared/protocol/track';
 import type { TaskData } from '../../shared/task/types';
 import { parseSearchConfig, searchScope, type SearchConfig } from '../../shared/search/config';
 import { SubtensorClient } from '../chain/client';
-import { axonUrl, isValidator } from '../chain/metagraph';
+import { axonUrl, hasReachableAxon, isValidator } from '../chain/metagraph';
 import { downloadCifar10 } from '../dataset/download';
 import { cifar10CacheDir, locateCifar10, type LocateOptions } from '../dataset/locate';
 import { selectionTaskIds } from '../../shared/search/selection';
@@ -814,9 +814,10 @@ export class NodeService {
     try {
       const mg = await client.metagraph(this.netuid);
       const urls = mg.neurons
-        .filter((n) => isValidator(n) && n.axon)
+        .filter(isValidator)
+        .filter(hasReachableAxon)
         .sort((a, b) => (b.stake > a.stake ? 1 : b.stake < a.stake ? -1 : 0))
-        .map((n) => axonUrl(n.axon!));
+        .map((n) => axonUrl(n.axon));
       for (const url of urls) {
         try {
           const body = (await getOkJson(`${url}/v1/leaderboard`, { timeoutMs: 5000 })) as {

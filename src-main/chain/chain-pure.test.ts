@@ -4,6 +4,13 @@ import { checkServableIp, decodeIp, encodeIp } from './axon';
 import { backoffDelay } from './connection';
 import { formatTao } from './context';
 import { ChainError, fromSubmitError } from './errors';
+import {
+  hasReachableAxon,
+  isValidator,
+  markReachable,
+  type Metagraph,
+  type Neuron,
+} from './metagraph';
 import { NETWORKS, resolveEndpoints } from './networks';
 import { outcomeUnknown } from './tx';
 import { normalizeWeights } from './weights';
@@ -49,6 +56,58 @@ describe('axon addresses', () => {
     expect(() => checkServableIp('0.0.0.0')).toThrow(/unspecified/);
     expect(() => checkServableIp('example.com')).toThrow(/not an IPv4 or IPv6/);
     expect(() => checkServableIp('192.0.2.1')).not.toThrow();
+  });
+});
+
+describe('endpoints peers may follow', () => {
+  const neuron = (uid: number, ip: string | null, role: 'node' | 'pool' = 'node'): Neuron => ({
+    uid,
+    hotkey: `5hotkey${uid}`,
+    coldkey: '5cold',
+    active: true,
+    stake: 1n,
+    validatorPermit: true,
+    lastUpdate: 0,
+    axon: ip
+      ? {
+          ip,
+          port: 8091,
+          ipType: ip.includes(':') ? 6 : 4,
+          protocol: 4,
+          version: 0,
+          block: 1,
+          role,
+          reachable: true,
+        }
+      : null,
+  });
+  const mg: Metagraph = {
+    netuid: 3,
+    block: 1,
+    blockHash: '0x00',
+    neurons: [
+      neuron(0, '203.0.113.7'),
+      neuron(1, '127.0.0.1'),
+      neuron(2, '10.0.0.8'),
+      neuron(3, '169.254.169.254'),
+      neuron(4, '0.0.0.0'),
+      neuron(5, null),
+      neuron(6, '192.168.1.4', 'pool'),
+    ],
+  };
+  const reachable = (m: Metagraph) => m.neurons.filter(hasReachableAxon).map((n) => n.uid);
+
+  it('follows only public addresses on a public chain, and says which it skipped', () => {
+    const skipped: string[] = [];
+    const out = markReachable(mg, false, (n, scope) => skipped.push(`${n.uid}:${scope}`));
+    expect(reachable(out)).toEqual([0]);
+    expect(skipped).toEqual(['1:private', '2:private', '3:private', '4:unusable', '6:private']);
+    // A pool at a private address is still a pool: it does not become a validator.
+    expect(isValidator(out.neurons[6]!)).toBe(false);
+  });
+
+  it('follows private addresses on a local chain, never unusable ones', () => {
+    expect(reachable(markReachable(mg, true))).toEqual([0, 1, 2, 3, 6]);
   });
 });
 

@@ -12,7 +12,8 @@ import { type Commitment, readCommitment, setCommitment } from './commitments';
 import { type BackoffOptions, ChainConnection, type ConnectionState } from './connection';
 import type { ChainContext } from './context';
 import { type ChainFeatures, describeMissing, detectFeatures } from './features';
-import { type Metagraph, readMetagraph } from './metagraph';
+import { isLocalChain } from '../net/addresses';
+import { markReachable, type Metagraph, readMetagraph } from './metagraph';
 import { resolveEndpoints } from './networks';
 import {
   burnedRegister,
@@ -90,9 +91,29 @@ export class SubtensorClient implements ChainContext {
     return readSubnetSettings(this, netuid);
   }
 
-  metagraph(netuid: number, at?: string): Promise<Metagraph> {
-    return readMetagraph(this, netuid, at);
+  /**
+   * The subnet's neurons. On a public chain an endpoint announced at a private, loopback or
+   * link-local address (or an unusable one) is marked unreachable (logged once): followed, it
+   * would make this node probe its own machine or LAN on a stranger's word. On a local chain
+   * (every endpoint private, isLocalChain) private addresses are what nodes announce.
+   */
+  async metagraph(netuid: number, at?: string): Promise<Metagraph> {
+    const mg = await readMetagraph(this, netuid, at);
+    return markReachable(mg, isLocalChain(this.connection.endpoints), (n, scope) => {
+      const key = `${n.hotkey}@${n.axon?.ip}`;
+      if (this.skippedEndpoints.has(key)) return;
+      if (this.skippedEndpoints.size >= 10_000) this.skippedEndpoints.clear();
+      this.skippedEndpoints.add(key);
+      this.log.info('endpoint skipped: not a public address', {
+        hotkey: n.hotkey,
+        ip: n.axon?.ip,
+        scope,
+      });
+    });
   }
+
+  /** Endpoints already logged as skipped (bounded). */
+  private readonly skippedEndpoints = new Set<string>();
 
   balance(address: string): Promise<bigint> {
     return freeBalance(this, address);

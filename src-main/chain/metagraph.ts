@@ -6,6 +6,7 @@
  */
 import type { ChainContext } from './context';
 import { toBigInt } from './context';
+import { addressScope } from '../net/addresses';
 import { axonRole, decodeIp, type AxonRole } from './axon';
 import { ChainError } from './errors';
 
@@ -18,6 +19,11 @@ export interface AxonInfo {
   readonly block: number;
   /** What the endpoint says it serves (a pool, or a validator or miner node). */
   readonly role: AxonRole;
+  /**
+   * Whether nodes should contact it: false for an address that is not public on a public chain
+   * (SubtensorClient.metagraph decides; the role still counts, the address is never followed).
+   */
+  readonly reachable: boolean;
 }
 
 export interface Neuron {
@@ -58,6 +64,31 @@ export function isValidator(n: Neuron): boolean {
 /** The base URL of a node's announced API (IPv6 addresses in brackets). */
 export function axonUrl(axon: AxonInfo): string {
   return `http://${axon.ipType === 6 ? `[${axon.ip}]` : axon.ip}:${axon.port}`;
+}
+
+/**
+ * The metagraph with each endpoint's `reachable` decided: on a public chain only public
+ * addresses; on a local chain (`local`) private ones too; unusable ones never. `onSkip` hears of
+ * each endpoint marked unreachable.
+ */
+export function markReachable(
+  mg: Metagraph,
+  local: boolean,
+  onSkip: (n: Neuron, scope: 'private' | 'unusable') => void = () => {},
+): Metagraph {
+  const neurons = mg.neurons.map((n) => {
+    if (!n.axon) return n;
+    const scope = addressScope(n.axon.ip);
+    if (scope === 'public' || (scope === 'private' && local)) return n;
+    onSkip(n, scope);
+    return { ...n, axon: { ...n.axon, reachable: false } };
+  });
+  return { ...mg, neurons };
+}
+
+/** Whether a neuron announced an endpoint this node may contact (see AxonInfo.reachable). */
+export function hasReachableAxon(n: Neuron): n is Neuron & { readonly axon: AxonInfo } {
+  return n.axon?.reachable === true;
 }
 
 interface AxonJson {
@@ -138,6 +169,7 @@ export async function readMetagraph(
               port: Number(axon.port),
               ipType: Number(axon.ipType),
               protocol: Number(axon.protocol),
+              reachable: true,
               version: Number(axon.version),
               block: Number(axon.block),
               role: axonRole(Number(axon.placeholder1 ?? 0)),

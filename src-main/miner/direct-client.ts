@@ -14,7 +14,7 @@ import { tally, type QuorumTally } from '../../shared/protocol/quorum';
 import type { SignedReceipt } from '../../shared/protocol/receipt';
 import type { Track } from '../../shared/protocol/track';
 import type { SubtensorClient } from '../chain/client';
-import { axonUrl, isValidator } from '../chain/metagraph';
+import { axonUrl, hasReachableAxon, isValidator } from '../chain/metagraph';
 import type { Logger } from '../log/logger';
 import { getOkJson, signedRequest } from '../net/http-client';
 import { checkReceipt } from '../validator/receipts';
@@ -82,10 +82,11 @@ export async function validatorEndpoints(
 ): Promise<ValidatorEndpoint[]> {
   const mg = await client.metagraph(netuid);
   return mg.neurons
-    .filter((n) => isValidator(n) && n.axon)
+    .filter(isValidator)
+    .filter(hasReachableAxon)
     .map((n) => ({
       hotkey: n.hotkey,
-      url: axonUrl(n.axon!),
+      url: axonUrl(n.axon),
       stake: n.stake,
     }));
 }

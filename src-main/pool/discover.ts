@@ -6,7 +6,7 @@
 import type { PoolListingView } from '../../shared/ipc/contract';
 import type { PoolTerms } from '../../shared/pool/terms';
 import type { SubtensorClient } from '../chain/client';
-import { axonUrl } from '../chain/metagraph';
+import { axonUrl, hasReachableAxon } from '../chain/metagraph';
 import type { Logger } from '../log/logger';
 import { readPoolTerms } from './pool-client';
 
@@ -32,10 +32,10 @@ export async function discoverPools(
   log: Logger,
 ): Promise<PoolListing[]> {
   const mg = await client.metagraph(netuid);
-  const announced = mg.neurons.filter((n) => n.axon?.role === 'pool');
+  const announced = mg.neurons.filter(hasReachableAxon).filter((n) => n.axon.role === 'pool');
   const found = await Promise.all(
     announced.map(async (n): Promise<PoolListing | null> => {
-      const url = axonUrl(n.axon!);
+      const url = axonUrl(n.axon);
       try {
         const terms = await readPoolTerms(url, TERMS_TIMEOUT_MS);
         if (terms.hotkey !== n.hotkey) {

@@ -19,7 +19,13 @@ import { verdictOnScores, type Receipt, type SignedReceipt } from '../../shared/
 import type { Track } from '../../shared/protocol/track';
 import { sotaWeights } from '../../shared/protocol/weights-policy';
 import type { SubtensorClient } from '../chain/client';
-import { axonUrl, isValidator, type Metagraph, type Neuron } from '../chain/metagraph';
+import {
+  axonUrl,
+  hasReachableAxon,
+  isValidator,
+  type Metagraph,
+  type Neuron,
+} from '../chain/metagraph';
 import type { PendingReveal } from '../chain/weights';
 import type { Logger } from '../log/logger';
 import { getOkJson, signedRequest } from '../net/http-client';
@@ -159,8 +165,9 @@ export class ValidatorNode {
 
   private peers(): Array<{ hotkey: string; url: string }> {
     return this.validators()
-      .filter((n) => n.hotkey !== this.hotkey && n.axon)
-      .map((n) => ({ hotkey: n.hotkey, url: axonUrl(n.axon!) }));
+      .filter((n) => n.hotkey !== this.hotkey)
+      .filter(hasReachableAxon)
+      .map((n) => ({ hotkey: n.hotkey, url: axonUrl(n.axon) }));
   }
 
   private async onBlock(): Promise<void> {
