@@ -3,8 +3,8 @@
  *
  * Signed (src-main/net/signed-request.ts): POST /v1/submissions from registered miners, POST
  * /v1/receipts from validators. Public, for anyone to check the subnet's verdicts: the state of the
- * art and its history, a miner's submissions and receipts, receipts by program, holders' programs,
- * and the secrets of finished rounds.
+ * art and its history, a miner's submissions and receipts, receipts by program (paged), holders'
+ * programs, the secrets of finished rounds, and the validators with the audits of their rounds.
  *
  * A request body is read as raw bytes (its hash is what the sender signed), capped before it is
  * read, and parsed only after the signature checks out. Nothing a peer sends can crash the node:
@@ -130,6 +130,23 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
       receipts: store.receiptsFor(s.digest).filter((r) => r.receipt.verdict === 'accept'),
     })),
   }));
+
+  // The validators as this one sees them: stake, and what the audits of their rounds found.
+  app.get('/v1/validators', async () => {
+    const standing = new Map(store.standings().map((s) => [s.validator, s]));
+    return {
+      validators: node.validators().map((v) => ({
+        hotkey: v.hotkey,
+        uid: v.uid,
+        stake: v.stake.toString(),
+        rounds: {
+          ok: standing.get(v.hotkey)?.ok ?? 0,
+          mismatch: standing.get(v.hotkey)?.mismatch ?? 0,
+          unrevealed: standing.get(v.hotkey)?.unrevealed ?? 0,
+        },
+      })),
+    };
+  });
 
   app.get<{ Params: { hotkey: string } }>('/v1/miners/:hotkey', async (req, reply) => {
     if (!SS58.test(req.params.hotkey))

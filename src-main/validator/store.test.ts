@@ -100,12 +100,12 @@ describe('opening', () => {
     expect(existsSync(file)).toBe(true);
     const db = new Database(file, { readonly: true });
     try {
-      expect(db.pragma('user_version', { simple: true })).toBe(2);
+      expect(db.pragma('user_version', { simple: true })).toBe(3);
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     } finally {
       db.close();
     }
-    expect(SCHEMA_VERSION).toBe(2);
+    expect(SCHEMA_VERSION).toBe(3);
   });
 
   it('brings a version 1 file forward and keeps its receipts', () => {
@@ -113,7 +113,7 @@ describe('opening', () => {
     s.addReceipt(signed());
     s.close();
     const db = new Database(file);
-    db.exec('DROP INDEX receipts_validator_round');
+    db.exec('DROP INDEX receipts_validator_round; DROP TABLE round_audits');
     db.pragma('user_version = 1');
     db.close();
     const again = openStore();
@@ -366,6 +366,30 @@ describe('receipts', () => {
     s.addSubmission(submission());
     expect(s.knowsDigest(hex('a'))).toBe(true);
     expect(s.acceptedAgainst(hex('b'))).toEqual([hex('a')]);
+  });
+});
+
+describe('round audits', () => {
+  it("lists peers' finished rounds once, with the commitments their receipts name", () => {
+    const s = openStore();
+    s.addReceipt(signed({ validator: ss58('V'), round: 3 }));
+    s.addReceipt(signed({ validator: ss58('V'), round: 3, digest: hex('b') }));
+    s.addReceipt(signed({ validator: ss58('W'), round: 4, taskSeedCommitment: hex('d') }));
+    s.addReceipt(signed({ validator: ss58('S'), round: 3 }));
+    s.addReceipt(signed({ validator: ss58('V'), round: 5 }));
+    // Round 5 is under way; S is this validator.
+    expect(s.roundsToAudit(5, ss58('S'), 10)).toEqual([
+      { validator: ss58('V'), round: 3 },
+      { validator: ss58('W'), round: 4 },
+    ]);
+    expect(s.commitmentsOf(ss58('V'), 3)).toEqual([hex('c')]);
+    s.recordAudit(ss58('V'), 3, 'ok', 1);
+    s.recordAudit(ss58('W'), 4, 'mismatch', 2);
+    expect(s.roundsToAudit(5, ss58('S'), 10)).toEqual([]);
+    expect(s.standings()).toEqual([
+      { validator: ss58('V'), ok: 1, mismatch: 0, unrevealed: 0 },
+      { validator: ss58('W'), ok: 0, mismatch: 1, unrevealed: 0 },
+    ]);
   });
 });
 

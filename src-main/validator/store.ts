@@ -68,6 +68,16 @@ export interface WeightsRow {
   readonly at: number;
 }
 
+export type AuditOutcome = 'ok' | 'mismatch' | 'unrevealed';
+
+/** What this validator found of a peer's finished rounds. */
+export interface ValidatorStanding {
+  readonly validator: string;
+  readonly ok: number;
+  readonly mismatch: number;
+  readonly unrevealed: number;
+}
+
 export interface RevealedRound {
   readonly round: number;
   readonly secretHex: string;
@@ -160,6 +170,18 @@ const MIGRATIONS: readonly Migration[] = [
   // Receipt quotas count a validator's receipts per round; peers page by (issued_at, rowid).
   (db) => {
     db.exec(`CREATE INDEX receipts_validator_round ON receipts (validator, round);`);
+  },
+  // Audits of peers' finished rounds: does the secret they reveal match their receipts?
+  (db) => {
+    db.exec(`
+      CREATE TABLE round_audits (
+        validator TEXT NOT NULL,
+        round INTEGER NOT NULL,
+        outcome TEXT NOT NULL CHECK (outcome IN ('ok', 'mismatch', 'unrevealed')),
+        at INTEGER NOT NULL,
+        PRIMARY KEY (validator, round)
+      ) WITHOUT ROWID;
+    `);
   },
 ];
 
@@ -367,6 +389,27 @@ function prepare(db: Database.Database) {
       `SELECT COUNT(*) AS n FROM receipts r WHERE validator = ? AND round = ?
          AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.digest = r.digest)
          AND NOT EXISTS (SELECT 1 FROM sota h WHERE h.digest = r.digest)`,
+    ),
+    roundsToAudit: db.prepare<[number, string, number], { validator: string; round: number }>(
+      `SELECT DISTINCT validator, round FROM receipts r
+       WHERE round < ? AND validator != ?
+         AND NOT EXISTS (SELECT 1 FROM round_audits a
+                         WHERE a.validator = r.validator AND a.round = r.round)
+       ORDER BY round, validator LIMIT ?`,
+    ),
+    commitmentsOf: db.prepare<[string, number], { c: string }>(
+      `SELECT DISTINCT json_extract(json, '$.receipt.taskSeedCommitment') AS c FROM receipts
+       WHERE validator = ? AND round = ?`,
+    ),
+    recordAudit: db.prepare<[string, number, string, number]>(
+      `INSERT OR REPLACE INTO round_audits (validator, round, outcome, at) VALUES (?, ?, ?, ?)`,
+    ),
+    standings: db.prepare<[], ValidatorStanding>(
+      `SELECT validator,
+              SUM(outcome = 'ok') AS ok,
+              SUM(outcome = 'mismatch') AS mismatch,
+              SUM(outcome = 'unrevealed') AS unrevealed
+       FROM round_audits GROUP BY validator ORDER BY validator`,
     ),
     hasReceipt: db.prepare<[string, string, string], { n: number }>(
       'SELECT COUNT(*) AS n FROM receipts WHERE validator = ? AND digest = ? AND holder_digest = ?',
@@ -654,7 +697,35 @@ export class ValidatorStore {
     return this.stmt.sotaHistory.all(track).map(toSota);
   }
 
-  // --- 6. revealed round secrets ---
+  // --- 6. revealed round secrets, and audits of peers' rounds ---
+
+  /** Peers' finished rounds (before `currentRound`) with receipts here and no audit yet. */
+  roundsToAudit(
+    currentRound: number,
+    self: string,
+    limit: number,
+  ): Array<{ validator: string; round: number }> {
+    return this.stmt.roundsToAudit.all(checkCount('currentRound', currentRound), self, limit);
+  }
+
+  /** The task-seed commitments `validator`'s receipts of `round` name (one, if it is honest). */
+  commitmentsOf(validator: string, round: number): string[] {
+    return this.stmt.commitmentsOf.all(validator, checkCount('round', round)).map((r) => r.c);
+  }
+
+  recordAudit(validator: string, round: number, outcome: AuditOutcome, at: number): void {
+    this.stmt.recordAudit.run(
+      checkText('validator', validator),
+      checkCount('round', round),
+      outcome,
+      checkCount('at', at),
+    );
+  }
+
+  /** Every audited peer's record: rounds that matched, did not, or were never revealed. */
+  standings(): ValidatorStanding[] {
+    return this.stmt.standings.all();
+  }
 
   /**
    * Records a round's revealed secret (64 lowercase hex digits). Revealing the same secret again is

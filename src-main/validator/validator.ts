@@ -30,6 +30,7 @@ import type { PendingReveal } from '../chain/weights';
 import type { Logger } from '../log/logger';
 import { getOkJson, signedRequest } from '../net/http-client';
 import { checkReceipt, signReceipt } from './receipts';
+import { auditRounds } from './round-audit';
 import { quotaRefusal, DEFAULT_RECEIPT_QUOTAS, type ReceiptQuotas } from './receipt-quotas';
 import { formatCursor, parseCursor, ReceiptPageSchema } from './receipt-paging';
 import type { ReceiptCursor, SotaRow, SubmissionRow, ValidatorStore } from './store';
@@ -175,6 +176,7 @@ export class ValidatorNode {
       await this.refreshMetagraph();
       await this.syncFromPeers();
       this.recheckQuorums();
+      await this.auditPeers();
       this.deps.store.pruneNonces(Date.now());
     }
     await this.maybeSetWeights();
@@ -439,6 +441,18 @@ export class ValidatorNode {
         this.log.warn('peer sync failed', { peer: peer.hotkey, error: String(err).slice(0, 300) });
       }
     }
+  }
+
+  /** Checks peers' revealed secrets of finished rounds against their receipts (round-audit.ts). */
+  private async auditPeers(): Promise<void> {
+    await auditRounds({
+      store: this.deps.store,
+      self: this.hotkey,
+      currentRound: this.currentRound,
+      peers: new Map(this.peers().map((p) => [p.hotkey, p.url])),
+      getJson: (url) => getOkJson(url, { timeoutMs: PEER_TIMEOUT_MS }),
+      log: this.log,
+    });
   }
 
   /** Per peer, where the last pull of its receipts ended (a new start begins from the first). */

@@ -383,6 +383,28 @@ describe('direct mining on a local network', () => {
     measured['receiptSyncAfterFloodMs'] = Date.now() - sent;
   }, 180_000);
 
+  it("audits peers' finished rounds: their revealed secrets match their receipts", async () => {
+    const [a, b, c] = validators as [Validator, Validator, Validator];
+    type Standing = {
+      hotkey: string;
+      rounds: { ok: number; mismatch: number; unrevealed: number };
+    };
+    const view = await eventually(
+      'A to audit a finished round of B and of C',
+      async () => {
+        const { validators: seen } = await getJson<{ validators: Standing[] }>(
+          `${a.url}/v1/validators`,
+        );
+        const peers = seen.filter(
+          (v) => v.hotkey === b.pair.address || v.hotkey === c.pair.address,
+        );
+        return peers.length === 2 && peers.every((v) => v.rounds.ok > 0) ? peers : undefined;
+      },
+      150_000,
+    );
+    for (const v of view) expect(v.rounds.mismatch).toBe(0);
+  }, 180_000);
+
   it('refuses priority to the same program submitted later by another hotkey', async () => {
     const program = (await getJson<SotaAnswer>(`${validators[0]!.url}/v1/sota`)).holder.program;
     const direct = new DirectClient({
