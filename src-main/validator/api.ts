@@ -11,6 +11,7 @@
  * every failure becomes a 4xx answer with a reason, and a log line.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { roundSecret, seedCommitment } from '../../shared/protocol/hidden-tasks';
 import { MAX_SUBMISSION_BYTES, SubmissionSchema } from '../../shared/protocol/submission';
 import type { Track } from '../../shared/protocol/track';
@@ -31,6 +32,8 @@ const MAX_RECEIPTS_BODY = 1024 * 1024;
 const HEX64 = /^[0-9a-f]{64}$/;
 const SS58 = /^[1-9A-HJ-NP-Za-km-z]{40,60}$/;
 
+const RelaySchema = SubmissionSchema.extend({ miner: z.string().regex(SS58) }).strict();
+
 export interface ApiDeps {
   readonly node: ValidatorNode;
   readonly store: ValidatorStore;
@@ -48,6 +51,8 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   const authenticate = signedRequestAuthenticator({ self: node.hotkey, nonces, log });
   // Honest validators post one receipt per verdict; a burst of 60, then one a second.
   const receiptPosts = new RateLimiter({ capacity: 60, refillPerSecond: 1, maxKeys: 1024 });
+  // Relays follow miners' submissions, which their commitments on chain already rate-limit.
+  const relayPosts = new RateLimiter({ capacity: 60, refillPerSecond: 1, maxKeys: 1024 });
 
   app.post('/v1/submissions', { bodyLimit: MAX_SUBMISSION_BYTES }, async (req, reply) => {
     const miner = authenticate(req, reply, (h) => node.isRegistered(h));
@@ -81,6 +86,33 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     if (result.status === 'refused')
       return reply.code(409).send({ error: 'PRIORITY', message: result.reason });
     return reply.code(202).send({ status: result.status, digest, round: node.currentRound });
+  });
+
+  // A submission another validator took from its miner (validator.ts relay): judged as if the
+  // miner had sent it here, its commitment checked on chain the same way.
+  app.post('/v1/relay', { bodyLimit: MAX_SUBMISSION_BYTES }, async (req, reply) => {
+    const sender = authenticate(req, reply, (h) => node.isValidator(h));
+    if (!sender) return reply;
+    if (!relayPosts.take(sender, Date.now())) {
+      log.warn('relay rate-limited', { sender });
+      return reply.code(429).send({ error: 'RATE_LIMITED', message: 'too many relays' });
+    }
+    const parsed = RelaySchema.safeParse(jsonBody(req));
+    if (!parsed.success)
+      return reply
+        .code(400)
+        .send({ error: 'BAD_BODY', message: parsed.error.issues[0]?.message ?? 'bad body' });
+    const { miner, program, digest } = parsed.data;
+    if (parsed.data.track !== track.id)
+      return reply
+        .code(400)
+        .send({ error: 'WRONG_TRACK', message: `this validator judges ${track.id}` });
+    if (!node.isRegistered(miner))
+      return reply.code(403).send({ error: 'NOT_REGISTERED', message: 'miner not registered' });
+    const result = await node.submit(miner, program, digest, sender);
+    if (result.status === 'rejected')
+      return reply.code(400).send({ error: result.code, message: result.reason });
+    return reply.code(202).send({ status: result.status });
   });
 
   app.post('/v1/receipts', async (req, reply) => {

@@ -215,7 +215,13 @@ export class ValidatorNode {
    * A signed, registered, well-formed submission from `miner`: checks its commitment and its
    * priority, stores it and queues it for judging.
    */
-  async submit(miner: string, program: string, digest: string): Promise<Accepted> {
+  async submit(
+    miner: string,
+    program: string,
+    digest: string,
+    /** The validator that relayed it (relays are not relayed again); absent: from the miner. */
+    relayedBy?: string,
+  ): Promise<Accepted> {
     const reject = (code: string, reason: string): Accepted => {
       this.log.warn('submission rejected', { miner, digest, code, reason });
       return { status: 'rejected', code, reason };
@@ -269,8 +275,15 @@ export class ValidatorNode {
       this.log.warn('submission refused priority', { miner, digest, reason });
       return { status: 'refused', reason };
     }
-    this.log.info('submission queued', { miner, digest, commitmentBlock: commitment.block });
+    this.log.info('submission queued', {
+      miner,
+      digest,
+      commitmentBlock: commitment.block,
+      ...(relayedBy ? { relayedBy } : {}),
+    });
     this.enqueue(this.deps.store.submission(digest, miner)!);
+    // Every validator hears of it, so its priority holds where the miner was not heard.
+    if (!relayedBy) void this.relay({ miner, program, digest });
     return { status: 'queued' };
   }
 
@@ -397,6 +410,41 @@ export class ValidatorNode {
     return { stored, rejected, overQuota };
   }
 
+  /**
+   * Sends a submission this validator took to its peers (POST /v1/relay): each checks the miner's
+   * commitment on chain itself, so a relay cannot invent one, and judges it as if the miner had
+   * sent it. Without this a copier who reaches validators the honest miner did not could form a
+   * quorum there on a later commitment.
+   */
+  private async relay(submission: {
+    miner: string;
+    program: string;
+    digest: string;
+  }): Promise<void> {
+    await Promise.all(
+      this.peers().map(async (peer) => {
+        try {
+          const res = await signedRequest({
+            url: peer.url,
+            path: '/v1/relay',
+            method: 'POST',
+            body: { track: this.deps.track.id, ...submission },
+            pair: this.deps.pair,
+            target: peer.hotkey,
+            timeoutMs: PEER_TIMEOUT_MS,
+          });
+          if (res.status >= 300)
+            this.log.warn('peer refused a relayed submission', {
+              peer: peer.hotkey,
+              status: res.status,
+            });
+        } catch (err) {
+          this.log.warn('peer unreachable', { peer: peer.hotkey, error: String(err) });
+        }
+      }),
+    );
+  }
+
   private async gossip(receipts: SignedReceipt[]): Promise<void> {
     await Promise.all(
       this.peers().map(async (peer) => {
@@ -477,6 +525,19 @@ export class ValidatorNode {
     const accepted = receipts.filter(
       (r) => r.miner === miner && r.verdict === 'accept' && t.accepting.includes(r.validator),
     );
+    // Network-wide priority: whatever order this validator heard of them in, an equivalent
+    // program committed earlier (told by its miner or relayed by a peer) goes first.
+    const own = this.deps.store.submission(digest, miner);
+    const first = own?.fingerprint ? this.deps.store.earliestClaim(own.fingerprint) : undefined;
+    if (first && first.miner !== miner && first.commitmentBlock < own!.commitmentBlock) {
+      this.log.warn('quorum for a later equivalent claim: priority kept for the earliest', {
+        digest,
+        miner,
+        earliest: first.digest,
+        earliestMiner: first.miner,
+      });
+      return;
+    }
     const program = this.programOf(digest, miner);
     if (!program) {
       // Judged elsewhere only: fetch the program from a validator that holds it.

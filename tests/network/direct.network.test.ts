@@ -76,6 +76,9 @@ describe('direct mining on a local network', () => {
   /** Makes a claim that does not hold (a third miner: commitments are rate-limited per hotkey). */
   let claimant: { pair: KeyringPair; keyFile: string };
   let stranger: KeyringPair;
+  /** Two more miners for network-wide priority: the first commits, the second copies it. */
+  let first: { pair: KeyringPair; keyFile: string };
+  let second: { pair: KeyringPair; keyFile: string };
   let winner: string;
   let rejected: string;
   const genesis = programDigest(parseProgramOrThrow(LINEAR_BASELINE));
@@ -110,7 +113,9 @@ describe('direct mining on a local network', () => {
     const { validatorColdkey, minerColdkey } = net.accounts;
     for (const k of keys)
       await c.burnedRegister(netuid, k.pair.address, validatorColdkey, 10n * TAO);
-    for (const k of [honest, copier, claimant])
+    first = await newKey('miner-first');
+    second = await newKey('miner-second');
+    for (const k of [honest, copier, claimant, first, second])
       await c.burnedRegister(netuid, k.pair.address, minerColdkey, 10n * TAO);
     // A holds half the validator stake: A and B together pass the 2/3 quorum while C is down.
     const stakes = [2000n, 1000n, 1000n];
@@ -383,27 +388,61 @@ describe('direct mining on a local network', () => {
     measured['receiptSyncAfterFloodMs'] = Date.now() - sent;
   }, 180_000);
 
-  it("audits peers' finished rounds: their revealed secrets match their receipts", async () => {
+  it("audits peers' finished rounds: an honest secret matches, a forged commitment shows", async () => {
     const [a, b, c] = validators as [Validator, Validator, Validator];
     type Standing = {
       hotkey: string;
       rounds: { ok: number; mismatch: number; unrevealed: number };
     };
-    const view = await eventually(
-      'A to audit a finished round of B and of C',
+    const standing = async (v: Validator) =>
+      (await getJson<{ validators: Standing[] }>(`${a.url}/v1/validators`)).validators.find(
+        (s) => s.hotkey === v.pair.address,
+      )?.rounds;
+    // B signed only its own verdicts: its revealed secrets hash to its receipts' commitments.
+    const honestB = await eventually(
+      'A to audit a finished round of B',
       async () => {
-        const { validators: seen } = await getJson<{ validators: Standing[] }>(
-          `${a.url}/v1/validators`,
-        );
-        const peers = seen.filter(
-          (v) => v.hotkey === b.pair.address || v.hotkey === c.pair.address,
-        );
-        return peers.length === 2 && peers.every((v) => v.rounds.ok > 0) ? peers : undefined;
+        const r = await standing(b);
+        return r && r.ok > 0 ? r : undefined;
       },
       150_000,
     );
-    for (const v of view) expect(v.rounds.mismatch).toBe(0);
-  }, 180_000);
+    expect(honestB.mismatch).toBe(0);
+    // C's key signed the flood above with a made-up commitment: once that round is over, A finds
+    // that C's revealed secret does not match.
+    await eventually(
+      "A to find C's forged commitment",
+      async () => (((await standing(c))?.mismatch ?? 0) > 0 ? true : undefined),
+      150_000,
+    );
+    expect(a.process.has(/revealed round secret does not match its receipts/)).toBe(true);
+  }, 330_000);
+
+  it('relays a submission to validators its miner did not reach, so a later copy is refused there', async () => {
+    const [a, b, c] = validators as [Validator, Validator, Validator];
+    // Linear regression at half the learning rate: its own behaviour, judged and rejected.
+    const program = canonical(example('linear_regression').replace('s2 = 0.01', 's2 = 0.005'));
+    const digest = programDigest(parseProgramOrThrow(program));
+    const client = (pair: KeyringPair) =>
+      new DirectClient({ client: net.client, netuid, pair, track, log: silentLogger });
+    const original = client(first.pair);
+    const endpoints = await original.validators();
+    const at = (v: Validator) => endpoints.filter((e) => e.hotkey === v.pair.address);
+    await original.commit(digest);
+    expect((await original.submit(program, at(a))).map((o) => o.status)).toEqual([202]);
+    // A relays it to B and C, which check the commitment on chain themselves.
+    for (const v of [b, c])
+      await eventually(`${v.name} to take the relayed submission`, async () =>
+        v.process.has(new RegExp(`submission queued.*${digest}.*relayedBy`)) ? true : undefined,
+      );
+    // A copier who commits later and reaches only B and C is refused there.
+    const copy = client(second.pair);
+    await copy.commit(digest);
+    const outcomes = await copy.submit(program, [...at(b), ...at(c)]);
+    expect(outcomes.map((o) => o.status)).toEqual([409, 409]);
+    for (const o of outcomes)
+      expect(JSON.stringify(o.answer)).toMatch(/earliest commitment has priority/);
+  }, 120_000);
 
   it('refuses priority to the same program submitted later by another hotkey', async () => {
     const program = (await getJson<SotaAnswer>(`${validators[0]!.url}/v1/sota`)).holder.program;
