@@ -2,7 +2,9 @@
  * Pool mining on a local network (`npm run test:pool`): the real Subtensor runtime under
  * chopsticks, two validators, a pool and three miners, all talking HTTP over this machine's own
  * address. What the pool issue asks to see:
- * - the dishonest miner (it raises every fitness it returns) earns no shares;
+ * - the dishonest miner (it raises every fitness it returns) earns no shares, even with a second
+ *   hotkey of its own coldkey returning the same altered results (a unit never goes to two
+ *   hotkeys of one owner, so they cannot agree with each other);
  * - the pool's best program is claimed under the pool's hotkey and accepted by the validators;
  * - the reward window is paid on chain, each miner's coldkey receiving exactly its recorded split
  *   of the TAO the pool unstaked, to the RAO.
@@ -71,6 +73,8 @@ describe('pool mining on a local network', () => {
   const miners: NodeProcess[] = [];
   let honest: Miner[];
   let mallory: Miner;
+  /** Mallory's second hotkey, owned by the same coldkey. */
+  let mallorySybil: { pair: KeyringPair; keyFile: string };
   let balancesBefore: Map<string, bigint>;
 
   beforeAll(async () => {
@@ -122,6 +126,8 @@ describe('pool mining on a local network', () => {
     };
     honest = [await newMiner('alice'), await newMiner('bob')];
     mallory = await newMiner('mallory');
+    mallorySybil = await newKeyFile(work, 'mallory-2-hotkey');
+    await c.burnedRegister(netuid, mallorySybil.pair.address, mallory.coldkey.pair, 10n * TAO);
     balancesBefore = new Map(
       await Promise.all(
         [...honest, mallory].map(
@@ -200,9 +206,18 @@ describe('pool mining on a local network', () => {
       log: silentLogger,
       tamper: inflate,
     });
+    const sybil = new PoolClient({
+      url: poolUrl,
+      pair: mallorySybil.pair,
+      threads: 1,
+      cifarDir,
+      log: silentLogger,
+      tamper: inflate,
+    });
     await cheat.connect();
+    await sybil.connect();
     const stopCheat = new AbortController();
-    const cheating = cheat.work(stopCheat.signal);
+    const cheating = Promise.all([cheat.work(stopCheat.signal), sybil.work(stopCheat.signal)]);
 
     try {
       // The pool's best program becomes the state of the art under the pool's hotkey.
@@ -290,6 +305,13 @@ describe('pool mining on a local network', () => {
       expect(cheat.stats.accepted).toBe(0);
       expect(cheater).toMatchObject({ shares: '0', pendingRao: '0', paidRao: '0', agreed: 0 });
       expect(cheater.reputation).toBeLessThan(0);
+      // Nor did its second hotkey: it never shared a unit with the first.
+      expect(sybil.stats.accepted).toBe(0);
+      expect(
+        MinerStatementSchema.parse(
+          await getOkJson(`${poolUrl}/v1/pool/miners/${mallorySybil.pair.address}`),
+        ),
+      ).toMatchObject({ shares: '0', pendingRao: '0', paidRao: '0', agreed: 0 });
       expect(
         (await net.client.balance(mallory.coldkey.pair.address)) -
           balancesBefore.get(mallory.coldkey.pair.address)!,
@@ -299,7 +321,7 @@ describe('pool mining on a local network', () => {
     } finally {
       stopCheat.abort();
       await cheating;
-      await cheat.close();
+      await Promise.all([cheat.close(), sybil.close()]);
     }
   }, 600_000);
 });
