@@ -1,10 +1,11 @@
 /**
  * Desktop build: `npm run build` (electron-vite) writes
- *   out/main/      the Electron main process (ESM) + worker bundles
+ *   out/main/      the Electron main process (ESM), the CLI entry for plain Node (cli.js, the
+ *                  package's "bin") and the worker bundles, with their shared chunks beside them
  *   out/preload/   the preload script (CommonJS: sandboxed preloads cannot be ES modules)
  *   out/renderer/  the React UI (index.html + assets)
- * The headless node runs from source under plain Node (`npm start`); it serves out/renderer to
- * browsers (`sota-miner serve`, the validator's dashboard).
+ * The headless node runs from source (`npm start`, through tsx) or built (`node out/main/cli.js`);
+ * it serves out/renderer to browsers (`sota-miner serve`, the validator's dashboard).
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,8 +51,12 @@ export default defineConfig({
       rolldownOptions: {
         input: {
           main: fromRoot('src-main/electron/main.ts'),
+          // The same node under plain Node (`node out/main/cli.js`, package.json "bin").
+          cli: fromRoot('src-main/cli/main.ts'),
           ...workerEntries,
         },
+        // Shared code beside the entries, so import.meta.url finds the worker bundles (workers.ts).
+        output: { chunkFileNames: '[name]-[hash].js' },
       },
     },
   },

@@ -49,8 +49,10 @@ describe('electron main process', () => {
     expect(main).toMatch(/requestSingleInstanceLock\(\)/);
   });
 
-  it('opens no window for --validator or --pool', () => {
-    expect(main).toMatch(/\['--validator',\s*'--pool'\]/);
+  it('runs commands, --validator and --pool headless through the CLI dispatch', () => {
+    expect(main).toMatch(/if \(isCliInvocation\(userArgs\)\) \{/);
+    expect(main).toMatch(/runCli\(process\.argv, \{ from: 'electron' \}\)/);
+    expect(main).toMatch(/app\.disableHardwareAcceleration\(\)/);
   });
 });
 
@@ -74,8 +76,11 @@ describe('build wiring', () => {
     );
   });
 
-  it('package.json main is the built main process', () => {
-    expect(JSON.parse(read('package.json')).main).toBe('out/main/main.js');
+  it('package.json main is the built main process, and its bin the built CLI', () => {
+    const pkg = JSON.parse(read('package.json')) as { main: string; bin: Record<string, string> };
+    expect(pkg.main).toBe('out/main/main.js');
+    expect(pkg.bin).toEqual({ 'sota-miner': 'out/main/cli.js' });
+    expect(rel(config.main.build.rolldownOptions.input['cli'])).toBe('src-main/cli/main.ts');
   });
 
   it('emits the preload as CommonJS where main.ts looks for it (sandboxed preloads are not ESM)', () => {

@@ -1,6 +1,8 @@
 /**
  * The Electron main process: a thin shell that opens the UI window. It holds no logic: the miner,
- * validator and pool live in src-main and run the same under plain Node (`npm start`).
+ * validator and pool live in src-main and run the same under plain Node (`npm start`). Given a
+ * command or --validator / --pool, the app runs it headless through the CLI's own dispatch
+ * (cli/cli.ts): no window, no tray, logs on stdout, SOTA_* and --config read as under Node.
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,12 +18,12 @@ import {
 } from 'electron';
 import { NodeCommandError } from '../../shared/ipc/contract';
 import { createDesktopNode, type DesktopNode } from '../bridge/desktop-node';
+import { isCliInvocation, runCli } from '../cli/cli';
 import { CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY } from './csp';
 import { linuxAutostart } from '../desktop/autostart';
 import { createTray } from './tray';
 import { createUpdateFeed } from './updater';
 
-const HEADLESS_FLAGS = ['--validator', '--pool'];
 const here = fileURLToPath(new URL('.', import.meta.url));
 /** Set by `electron-vite dev` to the Vite dev server's URL; absent in a built app. */
 const devServerUrl = process.env['ELECTRON_RENDERER_URL'];
@@ -126,14 +128,14 @@ function createWindow(): BrowserWindow {
   return win;
 }
 
-const headless = process.argv.find((arg) => HEADLESS_FLAGS.includes(arg));
-if (headless) {
-  // Validators and pools are served by the node under plain Node, not by the desktop shell.
-  console.log(
-    `sota-miner: ${headless} runs headless under Node (\`npm start -- ${headless}\`); ` +
-      'the desktop app opens no window for it.',
-  );
-  app.quit();
+// The user's arguments: after the executable, and after the app's path when run unpackaged.
+const userArgs = process.argv.slice(app.isPackaged ? 1 : 2);
+if (isCliInvocation(userArgs)) {
+  // A server: the same dispatch as `npm start -- …`, no window and no GPU. The command handles
+  // SIGTERM / SIGINT itself (a validator or pool stops cleanly) and its end ends the app.
+  app.disableHardwareAcceleration();
+  app.dock?.hide();
+  void runCli(process.argv, { from: 'electron' }).then((code) => app.exit(code));
 } else if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
