@@ -1,9 +1,10 @@
 /**
- * Test support for the network tests: nodes run as real child processes of the CLI (the same
- * entry a validator operator runs), their log lines kept for assertions.
+ * Test support for the network tests: nodes run as real child processes of the built CLI
+ * (out/main/cli.js, the package's bin: what ships is what is tested), their log lines kept for
+ * assertions.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { Keyring } from '@polkadot/keyring';
@@ -14,6 +15,13 @@ import type { SubtensorClient } from '../../src-main/chain/client';
 import { btcliKeyfileJson } from '../../src-main/wallet/btcli-fixture';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
+
+/** The built node entry; `npm run test:network` and `npm run e2e` build it first. */
+export function builtCli(): string {
+  const cli = path.join(ROOT, 'out', 'main', 'cli.js');
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` first`);
+  return cli;
+}
 
 export class NodeProcess {
   readonly lines: string[] = [];
@@ -28,15 +36,11 @@ export class NodeProcess {
   ) {}
 
   start(): this {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'src-main/cli/main.ts', ...this.args],
-      {
-        cwd: ROOT,
-        env: { ...process.env, ...this.env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const child = spawn(process.execPath, [builtCli(), ...this.args], {
+      cwd: ROOT,
+      env: { ...process.env, ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child = child;
     for (const stream of [child.stdout, child.stderr]) {
       let rest = '';
