@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test as base, type Page } from '@playwright/test';
+import { builtCli } from '../tests/network/processes';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -45,19 +46,25 @@ export interface NodeHandle {
 export async function startNode(
   extraArgs: string[] = [],
   prepare?: (dataDir: string) => void,
+  /** The keystore passphrase the node is started with; null: none (the UI asks for one). */
+  passphrase: string | null = 'e2e-passphrase-not-secret',
+  /** Start again on this node's folders (a restart). */
+  reuse?: NodeHandle,
 ): Promise<{ node: NodeHandle; child: ChildProcess }> {
-  const home = mkdtempSync(path.join(tmpdir(), 'sota-e2e-'));
+  const home = reuse ? path.dirname(reuse.dataDir) : mkdtempSync(path.join(tmpdir(), 'sota-e2e-'));
   const dataDir = path.join(home, 'data');
   const wallets = path.join(home, 'wallets');
-  writeBtcliWallets(wallets);
-  mkdirSync(dataDir, { recursive: true });
+  if (!reuse) {
+    writeBtcliWallets(wallets);
+    mkdirSync(dataDir, { recursive: true });
+  }
   prepare?.(dataDir);
+  const env: NodeJS.ProcessEnv = { ...process.env, SOTA_KEYSTORE_PASSPHRASE: passphrase ?? '' };
+  if (passphrase === null) delete env['SOTA_KEYSTORE_PASSPHRASE'];
   const child = spawn(
     process.execPath,
     [
-      '--import',
-      'tsx',
-      'src-main/cli/main.ts',
+      builtCli(),
       'serve',
       '--port',
       '0',
@@ -70,7 +77,7 @@ export async function startNode(
     {
       cwd: ROOT,
       // A passphrase for the headless keystore (the desktop app uses the OS keychain instead).
-      env: { ...process.env, SOTA_KEYSTORE_PASSPHRASE: 'e2e-passphrase-not-secret' },
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

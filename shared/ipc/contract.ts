@@ -207,6 +207,20 @@ export interface LogLine {
   readonly msg: string;
 }
 
+/**
+ * How this node keeps keys: the desktop app asks the OS keychain; a headless node encrypts them
+ * with a passphrase, from its environment (SOTA_KEYSTORE_PASSPHRASE[_FILE], --passphrase-file)
+ * or, when none was given, from the person in the UI (wallet.unlock), kept for this run only.
+ */
+export interface KeystoreState {
+  readonly protection: 'os-keychain' | 'passphrase';
+  /**
+   * ready: keys can be saved and used; choose-passphrase: none set and no keys stored yet (the
+   * person picks one); enter-passphrase: keys are stored, the passphrase that opens them is needed.
+   */
+  readonly state: 'ready' | 'choose-passphrase' | 'enter-passphrase';
+}
+
 /** Command name → its argument and result. */
 export interface Commands {
   'node.info': { args: void; result: NodeInfo };
@@ -215,6 +229,12 @@ export interface Commands {
   /** Stores the key encrypted at rest; returns its public view. */
   'wallet.import': { args: { name: string; secret: string }; result: WalletView };
   'wallet.list': { args: void; result: WalletView[] };
+  'wallet.keystore': { args: void; result: KeystoreState };
+  /**
+   * Gives a headless node without a configured passphrase the one to use for this run: a new one
+   * for an empty keystore, or the one that opens the stored keys (checked; WRONG_PASSPHRASE).
+   */
+  'wallet.unlock': { args: { passphrase: string }; result: KeystoreState };
   /** Balances and registrations of the stored keys; an error when the node has no network. */
   'wallet.chain': { args: void; result: WalletOnChain };
   /** Adds an address to view (balance, registration), e.g. a browser extension's account. */
@@ -297,6 +317,8 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'wallet.preview',
   'wallet.import',
   'wallet.list',
+  'wallet.keystore',
+  'wallet.unlock',
   'wallet.chain',
   'wallet.watch',
   'wallet.btcli.list',

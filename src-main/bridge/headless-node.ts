@@ -13,7 +13,8 @@ import { startBridge, type RunningBridge } from './ws-bridge';
 import { defaultDataDir, findPackageRoot } from '../dataset/locate';
 import { LogBuffer } from '../log/log-buffer';
 import { createLogger, parseLogLevel } from '../log/logger';
-import { openHeadlessKeystore } from '../wallet/headless';
+import { openHeadlessKeystore, passphraseConfigured, secretsStored } from '../wallet/headless';
+import type { Secret } from '../wallet/secret';
 
 export interface ServeOptions {
   readonly host?: string;
@@ -24,6 +25,8 @@ export interface ServeOptions {
   readonly netuid?: number;
   /** btcli's wallet folder (btcli's --wallet.path); default ~/.bittensor/wallets. */
   readonly walletPath?: string;
+  /** A file whose first line is the keystore passphrase (else the variables, else the UI). */
+  readonly passphraseFile?: string;
   /** The built UI; default: out/renderer of this package. */
   readonly uiDir?: string;
   /**
@@ -56,6 +59,8 @@ export async function startServe(
     'node',
   );
   const dataDir = path.resolve(o.dataDir ?? defaultDataDir());
+  // A passphrase the person gives in the UI when the operator set none: this run only.
+  const session: { value?: Secret<string> } = {};
   const root = findPackageRoot(path.dirname(fileURLToPath(import.meta.url)));
   const service = new NodeService({
     shell: 'headless',
@@ -66,7 +71,18 @@ export async function startServe(
     btcliRoot: o.walletPath && path.resolve(o.walletPath),
     log,
     recentLogs: (n) => logs.recent(n),
-    openKeystore: () => openHeadlessKeystore({ dataDir, log: log.child('wallet') }),
+    openKeystore: () =>
+      openHeadlessKeystore({
+        dataDir,
+        passphraseFile: o.passphraseFile,
+        session: session.value,
+        log: log.child('wallet'),
+      }),
+    passphrase: {
+      configured: passphraseConfigured({ passphraseFile: o.passphraseFile }),
+      secretsStored: () => secretsStored(dataDir),
+      session,
+    },
   });
   const bridge = await startBridge({
     service,

@@ -17,6 +17,7 @@ import { CIFAR_FILES } from '../dataset/cifar10';
 import { createLogger } from '../log/logger';
 import type { FeedState, UpdateFeed } from '../update/update-gate';
 import { btcliKeyfileJson, writeBtcliWallet } from '../wallet/btcli-fixture';
+import { openHeadlessKeystore, secretsStored } from '../wallet/headless';
 import { Keystore } from '../wallet/keystore';
 import { PassphraseProtector } from '../wallet/protector';
 import { Secret } from '../wallet/secret';
@@ -216,5 +217,75 @@ describe('start at login and updates', () => {
     expect(events.at(-1)).toMatchObject({ state: 'ready', version: '9.9.9' });
     await node.call('update.install', undefined); // nothing in flight: installs at once
     expect(installs).toEqual(['install']);
+  });
+});
+
+describe('a keystore passphrase chosen in the app', () => {
+  it('is asked for, set once, and checked against the stored keys after a restart', async () => {
+    const dataDir = path.join(dir, 'passphrase-node');
+    const cost = { t: 1, m: 8 * 1024 };
+    // A headless node started without SOTA_KEYSTORE_PASSPHRASE or --passphrase-file.
+    const start = () => {
+      const session: { value?: Secret<string> } = {};
+      return service({
+        dataDir,
+        openKeystore: () =>
+          openHeadlessKeystore({ dataDir, env: {}, session: session.value, cost }),
+        passphrase: { configured: false, secretsStored: () => secretsStored(dataDir), session },
+      });
+    };
+    const chosen = 'correct horse battery';
+    const first = start();
+    expect(await first.call('wallet.keystore', undefined)).toEqual({
+      protection: 'passphrase',
+      state: 'choose-passphrase',
+    });
+    // Saving a key first says what is missing, as a keystore matter (not a bad phrase).
+    await expect(
+      first.call('wallet.import', { name: 'miner', secret: DEV_MNEMONIC }),
+    ).rejects.toMatchObject({ code: 'NO_PASSPHRASE', message: /choose one in the app/ });
+    await expect(first.call('wallet.unlock', { passphrase: 'short' })).rejects.toMatchObject({
+      code: 'WEAK_PASSPHRASE',
+    });
+    expect(await first.call('wallet.unlock', { passphrase: chosen })).toEqual({
+      protection: 'passphrase',
+      state: 'ready',
+    });
+    await first.call('wallet.import', { name: 'miner', secret: DEV_MNEMONIC });
+
+    // Restarted: the stored key needs the passphrase that encrypted it.
+    const again = start();
+    expect(await again.call('wallet.keystore', undefined)).toMatchObject({
+      state: 'enter-passphrase',
+    });
+    await expect(
+      again.call('wallet.unlock', { passphrase: 'not the passphrase' }),
+    ).rejects.toMatchObject({ code: 'WRONG_PASSPHRASE' });
+    expect(await again.call('wallet.keystore', undefined)).toMatchObject({
+      state: 'enter-passphrase',
+    });
+    await again.call('wallet.unlock', { passphrase: chosen });
+    expect(
+      ((await again.call('wallet.list', undefined)) as Array<{ name: string }>).map((w) => w.name),
+    ).toEqual(['miner']);
+    expect(lines.join('\n')).not.toContain(chosen);
+  });
+
+  it('is never asked for when the operator configured one, nor in the desktop app', async () => {
+    const session = {};
+    const configured = service({
+      passphrase: { configured: true, secretsStored: async () => true, session },
+    });
+    expect(await configured.call('wallet.keystore', undefined)).toEqual({
+      protection: 'passphrase',
+      state: 'ready',
+    });
+    await expect(
+      configured.call('wallet.unlock', { passphrase: 'anything at all' }),
+    ).rejects.toMatchObject({ code: 'NOT_NEEDED' });
+    expect(await service().call('wallet.keystore', undefined)).toEqual({
+      protection: 'os-keychain',
+      state: 'ready',
+    });
   });
 });

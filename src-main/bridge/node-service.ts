@@ -16,6 +16,7 @@ import {
   type EventName,
   type BtcliWalletView,
   type DatasetStatus,
+  type KeystoreState,
   type Leaderboard,
   type LogLine,
   type MiningMode,
@@ -71,6 +72,17 @@ export interface NodeServiceOptions {
   readonly recentLogs: (limit: number) => LogLine[];
   /** Opens the keystore (asks the OS or a passphrase); null when keys cannot be stored here. */
   readonly openKeystore: () => Promise<Keystore>;
+  /**
+   * A headless node's passphrase (absent in the desktop app, which asks the OS keychain):
+   * whether its operator configured one, else the one the person gave in the UI for this run,
+   * which openKeystore reads from `session`.
+   */
+  readonly passphrase?: {
+    readonly configured: boolean;
+    /** Whether keys with secrets are stored already (then a new passphrase must open them). */
+    readonly secretsStored: () => Promise<boolean>;
+    readonly session: { value?: Secret<string> };
+  };
   /** Search settings (tests use small ones); default: AutoML-Zero's CIFAR set-up. */
   readonly searchConfig?: SearchConfig;
   /** Where btcli keeps its wallets; default ~/.bittensor/wallets. */
@@ -127,6 +139,7 @@ function checkPoolUrl(url: string | undefined): string {
 export class NodeService {
   private readonly listeners = new Map<EventName, Set<Listener<EventName>>>();
   private keystore: Promise<Keystore> | null = null;
+
   private search: SearchOrchestrator | null = null;
   private direct: { miner: DirectMiner; client: SubtensorClient } | null = null;
   private mining: MiningStatus = IDLE_MINING_STATUS;
@@ -217,6 +230,8 @@ export class NodeService {
         source: k.source,
       }));
     },
+    'wallet.keystore': async () => this.keystoreState(),
+    'wallet.unlock': async ({ passphrase }) => this.unlockKeystore(String(passphrase ?? '')),
     'wallet.chain': async () => this.walletOnChain(),
     'wallet.watch': async ({ name, address }) => {
       await cryptoReady();
@@ -441,6 +456,48 @@ export class NodeService {
       netuid: this.netuid ?? null,
       datasetReady: this.datasetStatus().state === 'ready',
     };
+  }
+
+  private async keystoreState(): Promise<KeystoreState> {
+    const p = this.o.passphrase;
+    if (!p) return { protection: 'os-keychain', state: 'ready' };
+    if (p.configured || p.session.value) return { protection: 'passphrase', state: 'ready' };
+    return {
+      protection: 'passphrase',
+      state: (await p.secretsStored()) ? 'enter-passphrase' : 'choose-passphrase',
+    };
+  }
+
+  /** wallet.unlock: the passphrase for this run; the stored keys must open with it. */
+  private async unlockKeystore(text: string): Promise<KeystoreState> {
+    const p = this.o.passphrase;
+    if (!p || p.configured)
+      throw new NodeCommandError(
+        'NOT_NEEDED',
+        p
+          ? "This node's passphrase is set where it was started."
+          : 'The OS keychain holds your keys.',
+      );
+    const previous = p.session.value;
+    p.session.value = new Secret(text);
+    this.keystore = null;
+    try {
+      const keystore = await this.openKeystore();
+      await keystore.checkProtector();
+    } catch (err) {
+      p.session.value = previous;
+      this.keystore = null;
+      if (err instanceof WalletError && err.code === 'WRONG_PASSWORD')
+        throw new NodeCommandError(
+          'WRONG_PASSPHRASE',
+          'That passphrase does not open the keys stored on this computer. Try again.',
+        );
+      if (err instanceof WalletError && err.code === 'NO_PASSPHRASE')
+        throw new NodeCommandError('WEAK_PASSPHRASE', err.message);
+      throw err;
+    }
+    this.o.log.info('keystore unlocked for this run');
+    return this.keystoreState();
   }
 
   private openKeystore(): Promise<Keystore> {

@@ -314,9 +314,14 @@ export function buildCli(): Command {
       '--wallet-path <dir>',
       'btcli wallets to offer in the UI (default ~/.bittensor/wallets)',
     )
+    .option(
+      '--passphrase-file <file>',
+      "a file holding your keys' passphrase (else $SOTA_KEYSTORE_PASSPHRASE, else the app asks)",
+    )
     .action(
       async (o: {
         host?: string;
+        passphraseFile?: string;
         port: number;
         dataDir?: string;
         cifarDir?: string;

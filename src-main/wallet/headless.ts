@@ -25,6 +25,14 @@ export interface PassphraseSource {
   /** A file whose first line is the passphrase (e.g. a systemd credential or a Docker secret). */
   passphraseFile?: string;
   env?: Env;
+  /** One given for this run (the UI's wallet.unlock), used when no file or variable names one. */
+  session?: Secret<string>;
+}
+
+/** Whether the operator configured a passphrase (a file or a variable), not the UI. */
+export function passphraseConfigured(src: PassphraseSource = {}): boolean {
+  const env = src.env ?? process.env;
+  return Boolean(src.passphraseFile ?? env[PASSPHRASE_FILE_ENV] ?? env[PASSPHRASE_ENV]);
 }
 
 /** The passphrase from --passphrase-file, $SOTA_KEYSTORE_PASSPHRASE_FILE or $SOTA_KEYSTORE_PASSPHRASE. */
@@ -43,15 +51,29 @@ export async function readPassphrase(src: PassphraseSource = {}): Promise<Secret
   }
   const value = env[PASSPHRASE_ENV];
   if (value) return new Secret(value);
+  if (src.session) return src.session;
   throw new WalletError(
     'NO_PASSPHRASE',
-    `The keystore is passphrase-protected on headless nodes: set ${PASSPHRASE_ENV}, or ` +
-      `${PASSPHRASE_FILE_ENV} / --passphrase-file to a file holding it.`,
+    `Your keys are protected by a passphrase on this node and none is set yet: choose one in ` +
+      `the app, or start the node with ${PASSPHRASE_ENV} set, or ${PASSPHRASE_FILE_ENV} / ` +
+      `--passphrase-file naming a file that holds it.`,
   );
 }
 
 export function keystorePath(dataDir: string): string {
   return path.join(dataDir, 'wallet', 'keystore.json');
+}
+
+/** Whether the keystore in `dataDir` holds any key with a secret (read without decrypting). */
+export async function secretsStored(dataDir: string): Promise<boolean> {
+  try {
+    const file = JSON.parse(await readFile(keystorePath(dataDir), 'utf8')) as {
+      keys?: Array<{ blob?: unknown }>;
+    };
+    return (file.keys ?? []).some((k) => typeof k.blob === 'string');
+  } catch {
+    return false; // none yet; a damaged one is reported when it is opened
+  }
 }
 
 export async function openHeadlessKeystore(

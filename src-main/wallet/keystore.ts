@@ -193,6 +193,22 @@ export class Keystore {
     return pair;
   }
 
+  /** Whether any stored key holds a secret (an empty or watch-only keystore has none). */
+  hasSecrets(): boolean {
+    return this.records.some((r) => r.blob !== null);
+  }
+
+  /**
+   * Checks that this keystore's protector opens the stored secrets (a passphrase typed by a
+   * person): decrypts the first one and forgets it. WRONG_PASSWORD when it does not.
+   */
+  async checkProtector(): Promise<void> {
+    const r = this.records.find((k) => k.blob !== null && k.protector === this.protector.kind);
+    if (!r) return;
+    const plain = await this.protector.unprotect(new Uint8Array(Buffer.from(r.blob!, 'base64')));
+    plain.fill(0);
+  }
+
   async remove(name: string): Promise<void> {
     const next = this.records.filter((k) => k.name !== name);
     if (next.length === this.records.length)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatTao, formatTaoExact } from './format';
+import { formatBytes, formatTao, formatTaoExact, passphraseStrength } from './format';
 
 describe('format', () => {
   it('writes RAO as TAO with four decimals, rounded down, beyond 2^53', () => {
@@ -21,5 +21,15 @@ describe('format', () => {
     expect(formatBytes(512)).toBe('512 B');
     expect(formatBytes(12_345)).toBe('12 kB');
     expect(formatBytes(170_498_071)).toBe('170.5 MB');
+  });
+});
+
+describe('passphraseStrength', () => {
+  it('asks for 8 characters, and calls long or many-word passphrases strong', () => {
+    expect(passphraseStrength('short').level).toBe('too-short');
+    expect(passphraseStrength('password').level).toBe('weak');
+    expect(passphraseStrength('Password1234').level).toBe('fair');
+    expect(passphraseStrength('correct horse battery staple').level).toBe('strong');
+    expect(passphraseStrength('a'.repeat(20)).level).toBe('strong');
   });
 });

@@ -102,3 +102,20 @@ export function errorMessage(error: unknown): string {
   if (typeof error === 'string') return error;
   return 'Something went wrong.';
 }
+
+/**
+ * A rough strength of a passphrase, for the person choosing one: length counts most, then the
+ * kinds of characters. Not a cracking estimate; it steers away from short, plain choices.
+ */
+export function passphraseStrength(text: string): {
+  readonly level: 'too-short' | 'weak' | 'fair' | 'strong';
+  readonly label: string;
+} {
+  if (text.length < 8) return { level: 'too-short', label: 'Too short: at least 8 characters' };
+  const kinds = [/[a-z]/, /[A-Z]/, /\d/, /[^A-Za-z\d]/].filter((r) => r.test(text)).length;
+  const words = text.trim().split(/\s+/).length;
+  if (text.length >= 20 || (words >= 4 && text.length >= 16))
+    return { level: 'strong', label: 'Strong' };
+  if (text.length >= 12 && kinds >= 2) return { level: 'fair', label: 'Fair: longer is stronger' };
+  return { level: 'weak', label: 'Weak: a few unrelated words are stronger' };
+}

@@ -8,6 +8,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import { BtcliPicker } from '../components/BtcliPicker';
 import { ExtensionPicker } from '../components/ExtensionPicker';
+import { KeystoreGate } from '../components/KeystoreGate';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { SecretField } from '../components/SecretField';
 import { errorMessage } from '../format';
@@ -131,81 +132,83 @@ export function OnboardingScreen() {
         ))}
       </div>
 
-      {method === 'extension' ? (
-        <div className="panel form">
-          <ExtensionPicker
-            onImported={async () => {
-              await loadWallets();
-              navigate('wallet');
-            }}
-          />
-        </div>
-      ) : method === 'btcli' ? (
-        <div className="panel form">
-          <BtcliPicker onImported={imported} />
-          <a href={routeHref('mining')} className="link">
-            Skip: mine solo without a key
-          </a>
-        </div>
-      ) : (
-        <form className="panel form" onSubmit={(e) => void save(e)} noValidate>
-          <SecretField
-            inputRef={secretInput}
-            onChange={(value) => {
-              setSecret(value);
-              setSaveError(null);
-            }}
-            invalid={shownError !== null}
-            describedBy="secret-feedback"
-          />
-
-          <div id="secret-feedback" className="secret-feedback">
-            {shownError !== null ? (
-              <p className="inline-error" role="alert" data-testid="wallet-error">
-                {shownError}
-              </p>
-            ) : preview.kind === 'ok' ? (
-              <p className="address-preview" role="status" data-testid="address-preview">
-                This key’s address: <code>{preview.address}</code>
-              </p>
-            ) : preview.kind === 'checking' ? (
-              <p className="muted" role="status">
-                Checking…
-              </p>
-            ) : (
-              <p className="muted">The address this key gives will appear here, to compare.</p>
-            )}
-          </div>
-
-          <div className="field">
-            <label htmlFor="key-name">Name for this key</label>
-            <input
-              id="key-name"
-              type="text"
-              value={name}
-              onChange={(e) => setName(e.target.value)}
-              autoComplete="off"
-              spellCheck={false}
-              maxLength={64}
-              data-testid="key-name"
+      <KeystoreGate>
+        {method === 'extension' ? (
+          <div className="panel form">
+            <ExtensionPicker
+              onImported={async () => {
+                await loadWallets();
+                navigate('wallet');
+              }}
             />
           </div>
-
-          <div className="form-actions">
-            <button
-              type="submit"
-              className="button button-primary"
-              disabled={!canSave}
-              data-testid="save-key"
-            >
-              {saving ? 'Saving…' : 'Save key'}
-            </button>
-            <a href={routeHref('mining')} className="link" data-testid="skip-onboarding">
+        ) : method === 'btcli' ? (
+          <div className="panel form">
+            <BtcliPicker onImported={imported} />
+            <a href={routeHref('mining')} className="link">
               Skip: mine solo without a key
             </a>
           </div>
-        </form>
-      )}
+        ) : (
+          <form className="panel form" onSubmit={(e) => void save(e)} noValidate>
+            <SecretField
+              inputRef={secretInput}
+              onChange={(value) => {
+                setSecret(value);
+                setSaveError(null);
+              }}
+              invalid={shownError !== null}
+              describedBy="secret-feedback"
+            />
+
+            <div id="secret-feedback" className="secret-feedback">
+              {shownError !== null ? (
+                <p className="inline-error" role="alert" data-testid="wallet-error">
+                  {shownError}
+                </p>
+              ) : preview.kind === 'ok' ? (
+                <p className="address-preview" role="status" data-testid="address-preview">
+                  This key’s address: <code>{preview.address}</code>
+                </p>
+              ) : preview.kind === 'checking' ? (
+                <p className="muted" role="status">
+                  Checking…
+                </p>
+              ) : (
+                <p className="muted">The address this key gives will appear here, to compare.</p>
+              )}
+            </div>
+
+            <div className="field">
+              <label htmlFor="key-name">Name for this key</label>
+              <input
+                id="key-name"
+                type="text"
+                value={name}
+                onChange={(e) => setName(e.target.value)}
+                autoComplete="off"
+                spellCheck={false}
+                maxLength={64}
+                data-testid="key-name"
+              />
+            </div>
+
+            <div className="form-actions">
+              <button
+                type="submit"
+                className="button button-primary"
+                disabled={!canSave}
+                data-testid="save-key"
+              >
+                {saving ? 'Saving…' : 'Save key'}
+              </button>
+              <a href={routeHref('mining')} className="link" data-testid="skip-onboarding">
+                Skip: mine solo without a key
+              </a>
+            </div>
+          </form>
+        )}
+      </KeystoreGate>
     </section>
   );
 }
