@@ -416,52 +416,32 @@ export class ValidatorNode {
    * sent it. Without this a copier who reaches validators the honest miner did not could form a
    * quorum there on a later commitment.
    */
-  private async relay(submission: {
-    miner: string;
-    program: string;
-    digest: string;
-  }): Promise<void> {
-    await Promise.all(
-      this.peers().map(async (peer) => {
-        try {
-          const res = await signedRequest({
-            url: peer.url,
-            path: '/v1/relay',
-            method: 'POST',
-            body: { track: this.deps.track.id, ...submission },
-            pair: this.deps.pair,
-            target: peer.hotkey,
-            timeoutMs: PEER_TIMEOUT_MS,
-          });
-          if (res.status >= 300)
-            this.log.warn('peer refused a relayed submission', {
-              peer: peer.hotkey,
-              status: res.status,
-            });
-        } catch (err) {
-          this.log.warn('peer unreachable', { peer: peer.hotkey, error: String(err) });
-        }
-      }),
-    );
+  private relay(submission: { miner: string; program: string; digest: string }): Promise<void> {
+    return this.postToPeers('/v1/relay', { track: this.deps.track.id, ...submission });
   }
 
-  private async gossip(receipts: SignedReceipt[]): Promise<void> {
+  private gossip(receipts: SignedReceipt[]): Promise<void> {
+    return this.postToPeers('/v1/receipts', { receipts });
+  }
+
+  /** A signed POST to every peer at once; a refusal or an unreachable peer is logged, not thrown. */
+  private async postToPeers(path: string, body: unknown): Promise<void> {
     await Promise.all(
       this.peers().map(async (peer) => {
         try {
           const res = await signedRequest({
             url: peer.url,
-            path: '/v1/receipts',
+            path,
             method: 'POST',
-            body: { receipts },
+            body,
             pair: this.deps.pair,
             target: peer.hotkey,
             timeoutMs: PEER_TIMEOUT_MS,
           });
           if (res.status >= 300)
-            this.log.warn('peer refused receipts', { peer: peer.hotkey, status: res.status });
+            this.log.warn('peer refused', { peer: peer.hotkey, path, status: res.status });
         } catch (err) {
-          this.log.warn('peer unreachable', { peer: peer.hotkey, error: String(err) });
+          this.log.warn('peer unreachable', { peer: peer.hotkey, path, error: String(err) });
         }
       }),
     );
