@@ -73,6 +73,13 @@ describe('electron-builder.yml', () => {
     expect(oses.sort()).toEqual(['macos-latest', 'ubuntu-latest', 'windows-latest']);
     const runs = job.steps.map((s) => s.run ?? '');
     expect(runs).toContain('npm ci');
-    expect(runs.some((r) => r.startsWith('npx electron-builder'))).toBe(true);
+    // Lint, types and the unit tests pass on each OS before anything is packaged.
+    const packaging = runs.findIndex((r) => r.startsWith('npx electron-builder'));
+    expect(packaging).toBeGreaterThan(0);
+    for (const check of ['npm run lint', 'npm run typecheck', 'npx vitest run'])
+      expect(runs.indexOf(check), check).toBeGreaterThan(0);
+    expect(
+      Math.max(...['npm run lint', 'npx vitest run'].map((c) => runs.indexOf(c))),
+    ).toBeLessThan(packaging);
   });
 });
