@@ -2,10 +2,22 @@
  * The one dispatch both entries use (cli/main.ts under Node, the Electron shell in the app):
  * which argument lists are headless runs, and a command run to its exit code.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isCliInvocation, runCli } from './cli';
 
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
 describe('the CLI dispatch', () => {
+  it('is what the network and e2e harnesses start: the built entry, never the sources', () => {
+    for (const harness of ['tests/network/processes.ts', 'e2e/fixtures.ts']) {
+      const text = readFileSync(path.join(ROOT, harness), 'utf8');
+      expect(text, harness).not.toMatch(/src-main\/cli\/\w+\.ts/);
+      expect(text, harness).toMatch(/builtCli\(\)/);
+    }
+  });
+
   it('tells a headless run from the desktop window', () => {
     expect(isCliInvocation(['--validator', '--network', 'finney'])).toBe(true);
     expect(isCliInvocation(['--pool', '--port', '8092'])).toBe(true);
@@ -28,8 +40,9 @@ describe('the CLI dispatch', () => {
         from: 'electron',
       }),
     ).toBe(1);
-    // A bad option or --help ends with commander's exit code, never process.exit().
-    expect(await runCli([...node, 'eval', '--no-such-option'])).toBe(1);
+    // A bad flag or value is a usage error (2); --help is 0; never process.exit().
+    expect(await runCli([...node, 'eval', '--no-such-option'])).toBe(2);
+    expect(await runCli([...node, 'mine', '--solo', '--threads', 'many'])).toBe(2);
     expect(await runCli([...node, '--help'])).toBe(0);
   });
 });

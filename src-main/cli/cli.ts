@@ -392,8 +392,9 @@ export function buildCli(): Command {
 }
 
 /**
- * Runs one command line to its end and returns the exit code. Known failures (a bad program file,
- * a missing dataset, a bad option) print one clear line. `from`: how argv is laid out, as
+ * Runs one command line to its end and returns the exit code: 0, 2 for a bad flag or value, 1 for
+ * a failure of the command itself (a bad program file, a missing dataset), each with one clear
+ * line. `from`: how argv is laid out, as
  * commander reads it ('node': [node, script, ...args]; 'electron': the app's own argv, packaged
  * or not).
  */
@@ -405,8 +406,9 @@ export async function runCli(
     await buildCli().parseAsync([...argv], { from: opts.from ?? 'node' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
-    // Commander has printed its message (an unknown option, the help) already.
-    if (err instanceof CommanderError) return err.exitCode;
+    // Commander has printed its message already: the help or version (0), or a usage error, an
+    // unknown flag or a bad value (2, as POSIX utilities report misuse).
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
     process.stderr.write(`sota-miner: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
   }
