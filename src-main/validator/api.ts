@@ -25,10 +25,15 @@ import {
   parseCursor,
   ReceiptQuerySchema,
 } from './receipt-paging';
-import { MAX_RECEIPT_PAGE, type ValidatorStore } from './store';
+import type { ValidatorStore } from './store';
 import type { ValidatorNode } from './validator';
 
 const MAX_RECEIPTS_BODY = 1024 * 1024;
+/**
+ * Receipts one POST may carry: a validator posts each verdict as it signs it (one); catching up
+ * is a pull (GET /v1/receipts), so a larger batch is only a way to buy work in bulk.
+ */
+const MAX_POSTED_RECEIPTS = 50;
 const HEX64 = /^[0-9a-f]{64}$/;
 const SS58 = /^[1-9A-HJ-NP-Za-km-z]{40,60}$/;
 
@@ -109,6 +114,12 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
         .send({ error: 'WRONG_TRACK', message: `this validator judges ${track.id}` });
     if (!node.isRegistered(miner))
       return reply.code(403).send({ error: 'NOT_REGISTERED', message: 'miner not registered' });
+    // A new submission costs the same here however it arrives: the miner's own limit (one this
+    // validator holds already, sent by its miner or another relay, costs nothing).
+    if (!node.hasSubmission(digest, miner) && !deps.limiter.take(miner, Date.now())) {
+      log.warn('relayed submission rate-limited', { sender, miner });
+      return reply.code(429).send({ error: 'RATE_LIMITED', message: 'too many for this miner' });
+    }
     const result = await node.submit(miner, program, digest, sender);
     if (result.status === 'rejected')
       return reply.code(400).send({ error: result.code, message: result.reason });
@@ -127,10 +138,10 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
         .send({ error: 'RATE_LIMITED', message: `too many receipt posts; retry in ${retry} s` });
     }
     const body = jsonBody(req) as { receipts?: unknown } | undefined;
-    if (!body || !Array.isArray(body.receipts) || body.receipts.length > MAX_RECEIPT_PAGE)
+    if (!body || !Array.isArray(body.receipts) || body.receipts.length > MAX_POSTED_RECEIPTS)
       return reply.code(400).send({
         error: 'BAD_BODY',
-        message: `expected { receipts: [...] } (at most ${MAX_RECEIPT_PAGE})`,
+        message: `expected { receipts: [...] } (at most ${MAX_POSTED_RECEIPTS})`,
       });
     const result = node.receiveReceipts(body.receipts);
     if (result.overQuota > 0) {

@@ -35,8 +35,11 @@ export const ReceiptQuerySchema = z.strictObject({
     .optional(),
 });
 
-/** A page as a peer answers it; its receipts are each checked on their own afterwards. */
+/**
+ * A page as a peer answers a request without `limit` (DEFAULT_RECEIPT_PAGE): a longer one is
+ * refused whole; its receipts are each checked on their own afterwards.
+ */
 export const ReceiptPageSchema = z.object({
-  receipts: z.array(z.unknown()).max(MAX_RECEIPT_PAGE),
+  receipts: z.array(z.unknown()).max(DEFAULT_RECEIPT_PAGE),
   next: z.string().regex(CURSOR).nullable(),
 });

@@ -20,24 +20,32 @@ export function signReceipt(pair: KeyringPair, receipt: Receipt): SignedReceipt 
   return { receipt: checked, signature: u8aToHex(pair.sign(receiptSigningBytes(checked))) };
 }
 
+/** The receipt if it is well-formed (its signature not checked yet); otherwise why not. */
+export function parseReceipt(
+  value: unknown,
+): { ok: true; signed: SignedReceipt } | { ok: false; reason: string } {
+  const parsed = SignedReceiptSchema.safeParse(value);
+  return parsed.success
+    ? { ok: true, signed: parsed.data }
+    : { ok: false, reason: `malformed receipt: ${parsed.error.issues[0]?.message ?? ''}` };
+}
+
+/** Whether a well-formed receipt is signed by the validator it names (sr25519: the costly part). */
+export function receiptSignatureHolds({ receipt, signature }: SignedReceipt): boolean {
+  try {
+    return sr25519Verify(receiptSigningBytes(receipt), signature, decodeAddress(receipt.validator));
+  } catch {
+    return false; // an address or signature that does not decode
+  }
+}
+
 /** The receipt if it is well-formed and signed by its validator; otherwise why not. */
 export function checkReceipt(
   value: unknown,
 ): { ok: true; signed: SignedReceipt } | { ok: false; reason: string } {
-  const parsed = SignedReceiptSchema.safeParse(value);
-  if (!parsed.success)
-    return { ok: false, reason: `malformed receipt: ${parsed.error.issues[0]?.message ?? ''}` };
-  const { receipt, signature } = parsed.data;
-  const valid = (() => {
-    try {
-      return sr25519Verify(
-        receiptSigningBytes(receipt),
-        signature,
-        decodeAddress(receipt.validator),
-      );
-    } catch {
-      return false; // an address or signature that does not decode
-    }
-  })();
-  return valid ? { ok: true, signed: parsed.data } : { ok: false, reason: 'bad receipt signature' };
+  const parsed = parseReceipt(value);
+  if (!parsed.ok) return parsed;
+  return receiptSignatureHolds(parsed.signed)
+    ? parsed
+    : { ok: false, reason: 'bad receipt signature' };
 }

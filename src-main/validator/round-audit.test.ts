@@ -73,7 +73,7 @@ describe('round audits', () => {
       return answers[m[1]!]!(Number(m[2]));
     };
     const audit = (currentRound: number) =>
-      auditRounds({ store, self: ss58('Me'.slice(0, 1)), currentRound, peers, getJson, log });
+      auditRounds({ store, currentRound, peers, getJson, log });
 
     expect(await audit(5)).toBe(3);
     expect(store.standings()).toEqual([
@@ -82,27 +82,28 @@ describe('round audits', () => {
       { validator: silent, ok: 0, mismatch: 0, unrevealed: 1 },
     ]);
     // Round 4 ended one round ago: its withheld secret is still within the grace.
-    expect(store.roundsToAudit(5, ss58('Me'.slice(0, 1)), 10)).toEqual([
+    expect(store.roundsToAudit(5, [...peers.keys()], 10)).toEqual([
       { validator: silent, round: 4 },
     ]);
     expect(lines.filter((l) => l.includes('does not match its receipts'))).toHaveLength(1);
     expect(lines.filter((l) => l.includes('never revealed'))).toHaveLength(1);
   });
 
-  it('logs a peer that answers nonsense and audits it again later', async () => {
+  it('asks a peer that answers nonsense again while within grace, then counts it unrevealed', async () => {
     const peer = ss58('P');
     add(receipt(peer, 1, seedCommitment(secret(1))));
     const peers = new Map([[peer, 'http://p']]);
-    const settled = await auditRounds({
-      store,
-      self: ss58('Z'),
-      currentRound: 3,
-      peers,
-      getJson: async () => ({ round: 1, secret: 'not hex' }),
-      log,
-    });
-    expect(settled).toBe(0);
+    const nonsense = async () => ({ round: 1, secret: 'not hex' });
+    const audit = (currentRound: number) =>
+      auditRounds({ store, currentRound, peers, getJson: nonsense, log });
+    expect(await audit(2)).toBe(0);
     expect(lines.some((l) => l.includes('round audit failed'))).toBe(true);
-    expect(store.roundsToAudit(3, ss58('Z'), 10)).toHaveLength(1);
+    expect(store.roundsToAudit(2, [peer], 10)).toHaveLength(1);
+    // Past its grace a failing peer is not asked about that round again.
+    expect(await audit(4)).toBe(1);
+    expect(store.standings()).toEqual([{ validator: peer, ok: 0, mismatch: 0, unrevealed: 1 }]);
+    // A peer that cannot be asked is left out, and holds up nobody.
+    add(receipt(ss58('Q'), 1, seedCommitment(secret(1)), 'c'));
+    expect(store.roundsToAudit(4, [peer], 10)).toEqual([]);
   });
 });

@@ -36,10 +36,14 @@ export function auditOutcome(
   return commitments.every((c) => c === committed) ? 'ok' : 'mismatch';
 }
 
-/** Audits up to 20 of the peers' finished rounds held here; returns how many were settled. */
+/**
+ * Audits up to 20 of the reachable peers' finished rounds held here, side by side; returns how
+ * many were settled. A peer that fails to answer for a round past its grace counts as not
+ * revealing it: an honest validator serves its finished rounds, and a failing one must not be
+ * asked about the same round forever.
+ */
 export async function auditRounds(o: {
   readonly store: ValidatorStore;
-  readonly self: string;
   readonly currentRound: number;
   /** Peers' base URLs by hotkey (reachable ones). */
   readonly peers: ReadonlyMap<string, string>;
@@ -47,32 +51,43 @@ export async function auditRounds(o: {
   readonly log: Logger;
   readonly now?: () => number;
 }): Promise<number> {
-  let settled = 0;
-  for (const { validator, round } of o.store.roundsToAudit(
-    o.currentRound,
-    o.self,
-    AUDITS_PER_PASS,
-  )) {
-    const url = o.peers.get(validator);
-    if (!url) continue;
-    try {
-      const answer = RoundAnswerSchema.parse(await o.getJson(`${url}/v1/rounds/${round}`));
-      if (answer.round !== round) throw new Error(`answered for round ${answer.round}`);
+  const due = o.store.roundsToAudit(o.currentRound, [...o.peers.keys()], AUDITS_PER_PASS);
+  const outcomes = await Promise.all(
+    due.map(async ({ validator, round }) => {
       const commitments = o.store.commitmentsOf(validator, round);
-      const outcome = auditOutcome(answer.secret, commitments, round, o.currentRound);
-      if (!outcome) continue;
-      o.store.recordAudit(validator, round, outcome, (o.now ?? Date.now)());
-      settled++;
-      if (outcome !== 'ok')
-        o.log.warn(
-          outcome === 'mismatch'
-            ? "a validator's revealed round secret does not match its receipts"
-            : 'a validator never revealed its round secret',
-          { validator, round, commitments: commitments.length },
-        );
-    } catch (err) {
-      o.log.warn('round audit failed', { validator, round, error: String(err).slice(0, 200) });
-    }
+      try {
+        const url = o.peers.get(validator)!;
+        const answer = RoundAnswerSchema.parse(await o.getJson(`${url}/v1/rounds/${round}`));
+        if (answer.round !== round) throw new Error(`answered for round ${answer.round}`);
+        return {
+          validator,
+          round,
+          commitments,
+          outcome: auditOutcome(answer.secret, commitments, round, o.currentRound),
+        };
+      } catch (err) {
+        o.log.warn('round audit failed', { validator, round, error: String(err).slice(0, 200) });
+        return {
+          validator,
+          round,
+          commitments,
+          outcome: auditOutcome(null, commitments, round, o.currentRound),
+        };
+      }
+    }),
+  );
+  let settled = 0;
+  for (const { validator, round, commitments, outcome } of outcomes) {
+    if (!outcome) continue;
+    o.store.recordAudit(validator, round, outcome, (o.now ?? Date.now)());
+    settled++;
+    if (outcome !== 'ok')
+      o.log.warn(
+        outcome === 'mismatch'
+          ? "a validator's revealed round secret does not match its receipts"
+          : 'a validator never revealed its round secret',
+        { validator, round, commitments: commitments.length },
+      );
   }
   return settled;
 }

@@ -377,15 +377,15 @@ describe('round audits', () => {
     s.addReceipt(signed({ validator: ss58('W'), round: 4, taskSeedCommitment: hex('d') }));
     s.addReceipt(signed({ validator: ss58('S'), round: 3 }));
     s.addReceipt(signed({ validator: ss58('V'), round: 5 }));
-    // Round 5 is under way; S is this validator.
-    expect(s.roundsToAudit(5, ss58('S'), 10)).toEqual([
+    // Round 5 is under way; V and W are the peers that can be asked (S cannot).
+    expect(s.roundsToAudit(5, [ss58('V'), ss58('W')], 10)).toEqual([
       { validator: ss58('V'), round: 3 },
       { validator: ss58('W'), round: 4 },
     ]);
     expect(s.commitmentsOf(ss58('V'), 3)).toEqual([hex('c')]);
     s.recordAudit(ss58('V'), 3, 'ok', 1);
     s.recordAudit(ss58('W'), 4, 'mismatch', 2);
-    expect(s.roundsToAudit(5, ss58('S'), 10)).toEqual([]);
+    expect(s.roundsToAudit(5, [ss58('V'), ss58('W')], 10)).toEqual([]);
     expect(s.standings()).toEqual([
       { validator: ss58('V'), ok: 1, mismatch: 0, unrevealed: 0 },
       { validator: ss58('W'), ok: 0, mismatch: 1, unrevealed: 0 },

@@ -392,7 +392,7 @@ function prepare(db: Database.Database) {
     ),
     roundsToAudit: db.prepare<[number, string, number], { validator: string; round: number }>(
       `SELECT DISTINCT validator, round FROM receipts r
-       WHERE round < ? AND validator != ?
+       WHERE round < ? AND validator IN (SELECT value FROM json_each(?))
          AND NOT EXISTS (SELECT 1 FROM round_audits a
                          WHERE a.validator = r.validator AND a.round = r.round)
        ORDER BY round, validator LIMIT ?`,
@@ -699,13 +699,20 @@ export class ValidatorStore {
 
   // --- 6. revealed round secrets, and audits of peers' rounds ---
 
-  /** Peers' finished rounds (before `currentRound`) with receipts here and no audit yet. */
+  /**
+   * Finished rounds (before `currentRound`) of these `peers` with receipts here and no audit yet,
+   * oldest first. Only peers that can be asked: one that cannot must not hold up the others.
+   */
   roundsToAudit(
     currentRound: number,
-    self: string,
+    peers: readonly string[],
     limit: number,
   ): Array<{ validator: string; round: number }> {
-    return this.stmt.roundsToAudit.all(checkCount('currentRound', currentRound), self, limit);
+    return this.stmt.roundsToAudit.all(
+      checkCount('currentRound', currentRound),
+      JSON.stringify(peers),
+      limit,
+    );
   }
 
   /** The task-seed commitments `validator`'s receipts of `round` name (one, if it is honest). */

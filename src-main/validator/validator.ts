@@ -29,7 +29,7 @@ import {
 import type { PendingReveal } from '../chain/weights';
 import type { Logger } from '../log/logger';
 import { getOkJson, signedRequest } from '../net/http-client';
-import { checkReceipt, signReceipt } from './receipts';
+import { parseReceipt, receiptSignatureHolds, signReceipt } from './receipts';
 import { auditRounds } from './round-audit';
 import { quotaRefusal, DEFAULT_RECEIPT_QUOTAS, type ReceiptQuotas } from './receipt-quotas';
 import { formatCursor, parseCursor, ReceiptPageSchema } from './receipt-paging';
@@ -65,6 +65,11 @@ export type Accepted =
   | { readonly status: 'rejected'; readonly code: string; readonly reason: string };
 
 const PEER_TIMEOUT_MS = 5000;
+/**
+ * Rounds back a new receipt may name: quotas count per round, so a signer free to name any past
+ * round would get the quota of every round since genesis. 24 rounds of 360 blocks is about 29 h.
+ */
+const RECEIPT_ROUNDS_KEPT = 24;
 /** Pages pulled from one peer per sync (the rest comes at the next sync, from the cursor). */
 const MAX_SYNC_PAGES = 20;
 /** How far ahead of this clock a receipt's time may be. */
@@ -265,7 +270,15 @@ export class ValidatorNode {
       receivedAt: Date.now(),
       round: this.currentRound,
     };
-    this.deps.store.addSubmission(row);
+    // The same submission may arrive from its miner and relayed by a peer at once: whichever is
+    // stored second was already fingerprinted, queued and relayed by the first.
+    if (this.deps.store.addSubmission(row) === 'duplicate') {
+      const stored = this.deps.store.submission(digest, miner)!;
+      return {
+        status: stored.status === 'pending' ? 'queued' : stored.status,
+        reason: stored.reason ?? undefined,
+      };
+    }
     const first = this.deps.store.earliestClaim(fingerprint);
     if (first && first.miner !== miner && first.commitmentBlock <= commitment.block) {
       const reason =
@@ -285,6 +298,11 @@ export class ValidatorNode {
     // Every validator hears of it, so its priority holds where the miner was not heard.
     if (!relayedBy) void this.relay({ miner, program, digest });
     return { status: 'queued' };
+  }
+
+  /** Whether `miner`'s submission of `digest` is stored here (from the miner or a relay). */
+  hasSubmission(digest: string, miner: string): boolean {
+    return this.deps.store.submission(digest, miner) !== undefined;
   }
 
   private enqueue(s: SubmissionRow): void {
@@ -375,12 +393,14 @@ export class ValidatorNode {
     const rejected: string[] = [];
     const touched = new Set<string>();
     for (const value of values) {
-      const check = checkReceipt(value);
+      const check = parseReceipt(value);
       if (!check.ok) {
         rejected.push(check.reason);
         continue;
       }
       const r = check.signed.receipt;
+      // The cheap checks and the quotas first: a signature costs far more than a lookup, and a
+      // flood must not buy a verification per receipt.
       const refusal =
         r.track !== this.deps.track.id
           ? `receipt for another track (${r.track})`
@@ -388,13 +408,20 @@ export class ValidatorNode {
             ? `receipt from ${r.validator} dated in the future`
             : r.round > this.currentRound + 1
               ? `receipt from ${r.validator} for round ${r.round}, which has not begun`
-              : !this.isValidator(r.validator)
-                ? `receipt from ${r.validator}, not a validator of this subnet`
-                : null;
+              : r.round < this.currentRound - RECEIPT_ROUNDS_KEPT &&
+                  !this.deps.store.hasReceipt(r.validator, r.digest, r.holderDigest)
+                ? `receipt from ${r.validator} for round ${r.round}, older than ${RECEIPT_ROUNDS_KEPT} rounds`
+                : !this.isValidator(r.validator)
+                  ? `receipt from ${r.validator}, not a validator of this subnet`
+                  : null;
       const quota = refusal ? null : quotaRefusal(this.deps.store, r, this.quotas);
       if (refusal || quota) {
         rejected.push((refusal ?? quota)!);
         if (quota) overQuota++;
+        continue;
+      }
+      if (!receiptSignatureHolds(check.signed)) {
+        rejected.push('bad receipt signature');
         continue;
       }
       if (this.deps.store.addReceipt(check.signed)) {
@@ -475,7 +502,6 @@ export class ValidatorNode {
   private async auditPeers(): Promise<void> {
     await auditRounds({
       store: this.deps.store,
-      self: this.hotkey,
       currentRound: this.currentRound,
       peers: new Map(this.peers().map((p) => [p.hotkey, p.url])),
       getJson: (url) => getOkJson(url, { timeoutMs: PEER_TIMEOUT_MS }),
@@ -507,9 +533,20 @@ export class ValidatorNode {
     );
     // Network-wide priority: whatever order this validator heard of them in, an equivalent
     // program committed earlier (told by its miner or relayed by a peer) goes first.
+    // It holds while that earlier claim is still to be judged here or was accepted here against
+    // the same holder; one judged and rejected (its round's tasks) stands in nobody's way.
     const own = this.deps.store.submission(digest, miner);
     const first = own?.fingerprint ? this.deps.store.earliestClaim(own.fingerprint) : undefined;
-    if (first && first.miner !== miner && first.commitmentBlock < own!.commitmentBlock) {
+    const firstStands =
+      first !== undefined &&
+      (this.deps.store.submission(first.digest, first.miner)?.status === 'pending' ||
+        this.deps.store.receipt(this.hotkey, first.digest)?.receipt.verdict === 'accept');
+    if (
+      first &&
+      firstStands &&
+      first.miner !== miner &&
+      first.commitmentBlock < own!.commitmentBlock
+    ) {
       this.log.warn('quorum for a later equivalent claim: priority kept for the earliest', {
         digest,
         miner,
