@@ -56,6 +56,9 @@ export interface SpotChecks {
   readonly random?: () => number;
 }
 
+/** Spot checks running or queued at once; a unit accepted beyond this is not checked. */
+const MAX_SPOT_CHECKS_UNDER_WAY = 4;
+
 export interface ProgramScore {
   readonly program: string;
   readonly fitness: number;
@@ -133,7 +136,7 @@ export class PoolNode {
         this.plan();
         this.offerBest();
         const spot = o.spotChecks;
-        if (spot && (spot.random ?? Math.random)() < spot.rate) {
+        if (spot && this.rollSpotCheck(unitId, spot)) {
           const check = this.spotCheck(work.unit, work.result).catch((err: unknown) =>
             o.log.warn('spot check could not run', { unit: unitId, error: String(err) }),
           );
@@ -147,12 +150,26 @@ export class PoolNode {
   }
 
   private readonly spotChecksUnderWay = new Set<Promise<unknown>>();
+  /** Accepted units whose spot check was decided (run or not). */
+  private readonly spotCheckRolled = new Set<string>();
   /** Spot checks run and those that contradicted an accepted result, since the pool started. */
   readonly spotCheckStats = { run: 0, failed: 0 };
 
   /** Resolves when the spot checks under way are done (a pool stopping, a test). */
   async settled(): Promise<void> {
     await Promise.all([...this.spotChecksUnderWay]);
+  }
+
+  /**
+   * Whether to check this accepted unit: once per unit (a late agreeing replica reports it
+   * accepted again), and never while a few checks are under way (they must not pile up faster
+   * than one thread runs them; a unit accepted meanwhile goes unchecked).
+   */
+  private rollSpotCheck(unitId: string, spot: SpotChecks): boolean {
+    if (this.spotCheckRolled.has(unitId)) return false;
+    if (this.spotChecksUnderWay.size >= MAX_SPOT_CHECKS_UNDER_WAY) return false;
+    this.spotCheckRolled.add(unitId);
+    return (spot.random ?? Math.random)() < spot.rate;
   }
 
   private async spotCheck(unit: WorkUnit, accepted: WorkResult): Promise<void> {

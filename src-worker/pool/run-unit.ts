@@ -12,6 +12,7 @@
  */
 import { trainStepCost } from '../../shared/algorithm/cost';
 import { parseProgramOrThrow, printProgram } from '../../shared/algorithm/dsl';
+import { programProblem } from '../../shared/pool/result-check';
 import type { Program } from '../../shared/algorithm/program';
 import type { EvaluateResult, EvolveResult, WorkResult, WorkUnit } from '../../shared/pool/units';
 import { Rng, mixSeeds } from '../../shared/random/rng';
@@ -82,6 +83,9 @@ function evolve(
     const text = printProgram(ind.program);
     if (seen.has(text)) continue;
     seen.add(text);
+    // The pool refuses a result naming a program over the search's budget (result-check.ts);
+    // such individuals stay in the population with fitness 0 and are never returned.
+    if (programProblem(text, config)) continue;
     children.push({ program: text, fitness: ind.fitness });
     if (children.length === unit.keep) break;
   }
