@@ -252,6 +252,10 @@ describe('a keystore passphrase chosen in the app', () => {
       state: 'ready',
     });
     await first.call('wallet.import', { name: 'miner', secret: DEV_MNEMONIC });
+    // A second page still offering "choose" cannot swap the passphrase of this run.
+    await expect(
+      first.call('wallet.unlock', { passphrase: 'another passphrase' }),
+    ).rejects.toMatchObject({ code: 'WRONG_PASSPHRASE' });
 
     // Restarted: the stored key needs the passphrase that encrypted it.
     const again = start();

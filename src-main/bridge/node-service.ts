@@ -479,6 +479,15 @@ export class NodeService {
           : 'The OS keychain holds your keys.',
       );
     const previous = p.session.value;
+    // Once given, the passphrase of this run cannot be swapped for another (a second page still
+    // showing "choose" would otherwise encrypt later keys with a different one).
+    if (previous) {
+      if (previous.reveal() === text) return this.keystoreState();
+      throw new NodeCommandError(
+        'WRONG_PASSPHRASE',
+        'A passphrase is already set for this run; that one is different.',
+      );
+    }
     p.session.value = new Secret(text);
     this.keystore = null;
     try {

@@ -44,5 +44,15 @@ describe('the CLI dispatch', () => {
     expect(await runCli([...node, 'eval', '--no-such-option'])).toBe(2);
     expect(await runCli([...node, 'mine', '--solo', '--threads', 'many'])).toBe(2);
     expect(await runCli([...node, '--help'])).toBe(0);
+    // One an action finds (an option that needs another) is printed too, not only counted.
+    const written: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => written.push(String(chunk)) > 0) as typeof write;
+    try {
+      expect(await runCli([...node, 'mine', '--pool', 'http://127.0.0.1:1'])).toBe(2);
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(written.join('')).toMatch(/sota-miner: .*hotkey/);
   });
 });

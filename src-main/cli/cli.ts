@@ -408,6 +408,9 @@ export async function runCli(
   } catch (err) {
     // Commander has printed its message already: the help or version (0), or a usage error, an
     // unknown flag or a bad value (2, as POSIX utilities report misuse).
+    // An InvalidArgumentError thrown by an action (an option that needs another) is not printed
+    // by commander: print it here.
+    if (err instanceof InvalidArgumentError) process.stderr.write(`sota-miner: ${err.message}\n`);
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
     process.stderr.write(`sota-miner: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;

@@ -32,7 +32,8 @@ export interface PassphraseSource {
 /** Whether the operator configured a passphrase (a file or a variable), not the UI. */
 export function passphraseConfigured(src: PassphraseSource = {}): boolean {
   const env = src.env ?? process.env;
-  return Boolean(src.passphraseFile ?? env[PASSPHRASE_FILE_ENV] ?? env[PASSPHRASE_ENV]);
+  // `||`, as readPassphrase reads them: an empty variable names nothing.
+  return Boolean(src.passphraseFile || env[PASSPHRASE_FILE_ENV] || env[PASSPHRASE_ENV]);
 }
 
 /** The passphrase from --passphrase-file, $SOTA_KEYSTORE_PASSPHRASE_FILE or $SOTA_KEYSTORE_PASSPHRASE. */
