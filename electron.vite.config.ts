@@ -21,7 +21,8 @@ const fromRoot = (path: string): string => resolve(root, path);
  * Extra bundles built next to the Electron main process, into out/main/<name>.js. This is the one
  * place to list worker entries (piscina / worker_threads files that the main process starts by
  * path), e.g. `'evaluator.worker': fromRoot('src-worker/evaluator.worker.ts')`. Name them
- * `*worker*` so electron-builder.yml unpacks them from the asar archive (asarUnpack).
+ * `*worker*`: e2e/packaging.spec.ts finds them so, and electron-builder.yml keeps out/main's
+ * files outside the asar archive (asarUnpack).
  */
 const workerEntries: Record<string, string> = {
   'island.worker': fromRoot('src-worker/search/island.worker.ts'),
@@ -48,6 +49,10 @@ export default defineConfig({
   main: {
     build: {
       outDir: fromRoot('out/main'),
+      // Dependencies stay in node_modules (inside the app's asar archive), except what the worker
+      // bundles reach: workers run from the unpacked tree, where node_modules is not
+      // (e2e/packaging.spec.ts checks that no worker imports a package).
+      externalizeDeps: { exclude: ['@noble/hashes'] },
       rolldownOptions: {
         input: {
           main: fromRoot('src-main/electron/main.ts'),

@@ -2,7 +2,8 @@
  * What would break in an installed app: after `npm run e2e` built out/, pack it into an asar
  * archive the way electron-builder does (electron-builder.yml's `files` and `asarUnpack` globs,
  * with @electron/asar) and check that every worker bundle the node starts by path, and every
- * module those bundles import, is on disk in the unpacked tree. electron-builder itself needs the
+ * module those bundles import, is on disk in the unpacked tree, and that none imports a package
+ * (node_modules stays inside the archive). electron-builder itself needs the
  * Electron binary, which cannot be downloaded here.
  */
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -14,11 +15,17 @@ import { parse } from 'yaml';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
-/** Relative imports of an ES module bundle (static and dynamic), as written by rolldown. */
-function relativeImports(file: string): string[] {
-  const text = readFileSync(file, 'utf8');
-  const found = [...text.matchAll(/(?:from|import)\s*\(?\s*["'](\.{1,2}\/[^"']+)["']/g)];
-  return found.map((m) => path.resolve(path.dirname(file), m[1]!));
+/** Module specifiers an ES module bundle imports (static and dynamic), as written by rolldown. */
+function imports(file: string): string[] {
+  // Comment lines aside: bundled libraries' doc comments show example imports.
+  const code = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => !/^\s*(\*|\/\*|\/\/)/.test(line))
+    .join('\n');
+  const statements =
+    /^(?:import|export)\b[^;]*?from\s*["']([^"']+)["']|^import\s*["']([^"']+)["']/gm;
+  const dynamic = /\bimport\(\s*["']([^"']+)["']\s*\)/g;
+  return [...code.matchAll(statements), ...code.matchAll(dynamic)].map((m) => (m[1] ?? m[2])!);
 }
 
 test('workers and what they import stay on disk outside the asar archive', async () => {
@@ -47,7 +54,12 @@ test('workers and what they import stay on disk outside the asar archive', async
     seen.add(rel);
     const onDisk = path.join(unpacked, rel);
     expect(existsSync(onDisk), `${rel} is inside the archive, not on disk`).toBe(true);
-    for (const dep of relativeImports(onDisk)) visit(path.relative(unpacked, dep));
+    for (const spec of imports(onDisk)) {
+      if (spec.startsWith('node:')) continue;
+      // A package would be looked for in node_modules beside the unpacked tree: it is not there.
+      expect(spec.startsWith('.'), `${rel} imports the package ${spec}`).toBe(true);
+      visit(path.relative(unpacked, path.resolve(path.dirname(onDisk), spec)));
+    }
   };
   for (const w of workers) visit(path.join('out', 'main', w));
   // The imports were followed: the workers share chunks with the main process.
