@@ -480,7 +480,7 @@ export class ValidatorNode {
    */
   private async syncFromPeers(): Promise<void> {
     for (const peer of this.peers()) {
-      let cursor = this.syncCursors.get(peer.hotkey) ?? null;
+      let cursor = this.syncCursor(peer.hotkey);
       try {
         for (let page = 0; page < MAX_SYNC_PAGES; page++) {
           const query = cursor ? `?after=${formatCursor(cursor)}` : '';
@@ -490,7 +490,7 @@ export class ValidatorNode {
           this.receiveReceipts(body.receipts);
           if (!body.next) break;
           cursor = parseCursor(body.next);
-          this.syncCursors.set(peer.hotkey, cursor);
+          this.deps.store.setMeta(`syncCursor:${peer.hotkey}`, body.next);
         }
       } catch (err) {
         this.log.warn('peer sync failed', { peer: peer.hotkey, error: String(err).slice(0, 300) });
@@ -509,8 +509,15 @@ export class ValidatorNode {
     });
   }
 
-  /** Per peer, where the last pull of its receipts ended (a new start begins from the first). */
-  private readonly syncCursors = new Map<string, ReceiptCursor>();
+  /** Where the last pull of a peer's receipts ended (kept in the store across restarts). */
+  private syncCursor(peer: string): ReceiptCursor | null {
+    const saved = this.deps.store.getMeta(`syncCursor:${peer}`);
+    try {
+      return saved ? parseCursor(saved) : null;
+    } catch {
+      return null; // unreadable: pull from the first again
+    }
+  }
 
   private recheckQuorums(): void {
     const holder = this.holder().digest;
