@@ -70,6 +70,8 @@ const PEER_TIMEOUT_MS = 5000;
  * round would get the quota of every round since genesis. 24 rounds of 360 blocks is about 29 h.
  */
 const RECEIPT_ROUNDS_KEPT = 24;
+/** How many more times a relay is offered to a peer that could not take it yet. */
+const RELAY_RETRIES = 3;
 /** Pages pulled from one peer per sync (the rest comes at the next sync, from the cursor). */
 const MAX_SYNC_PAGES = 20;
 /** How far ahead of this clock a receipt's time may be. */
@@ -444,31 +446,48 @@ export class ValidatorNode {
    * quorum there on a later commitment.
    */
   private relay(submission: { miner: string; program: string; digest: string }): Promise<void> {
-    return this.postToPeers('/v1/relay', { track: this.deps.track.id, ...submission });
+    return this.postToPeers(
+      '/v1/relay',
+      { track: this.deps.track.id, ...submission },
+      RELAY_RETRIES,
+    );
   }
 
   private gossip(receipts: SignedReceipt[]): Promise<void> {
     return this.postToPeers('/v1/receipts', { receipts });
   }
 
-  /** A signed POST to every peer at once; a refusal or an unreachable peer is logged, not thrown. */
-  private async postToPeers(path: string, body: unknown): Promise<void> {
+  /**
+   * A signed POST to every peer at once; a refusal or an unreachable peer is logged, not thrown.
+   * With `retries`, a peer that could not take it now (unreachable, busy, or its chain node not yet
+   * at the miner's commitment) is asked again after 5, 15, 45 s…; a 4xx that says no is final.
+   */
+  private async postToPeers(path: string, body: unknown, retries = 0): Promise<void> {
+    const again = (status: number | null) =>
+      status === null || status === 403 || status === 429 || status >= 500;
     await Promise.all(
       this.peers().map(async (peer) => {
-        try {
-          const res = await signedRequest({
-            url: peer.url,
-            path,
-            method: 'POST',
-            body,
-            pair: this.deps.pair,
-            target: peer.hotkey,
-            timeoutMs: PEER_TIMEOUT_MS,
-          });
-          if (res.status >= 300)
-            this.log.warn('peer refused', { peer: peer.hotkey, path, status: res.status });
-        } catch (err) {
-          this.log.warn('peer unreachable', { peer: peer.hotkey, path, error: String(err) });
+        for (let attempt = 0; ; attempt++) {
+          let status: number | null = null;
+          try {
+            status = (
+              await signedRequest({
+                url: peer.url,
+                path,
+                method: 'POST',
+                body,
+                pair: this.deps.pair,
+                target: peer.hotkey,
+                timeoutMs: PEER_TIMEOUT_MS,
+              })
+            ).status;
+            if (status < 300) return;
+            this.log.warn('peer refused', { peer: peer.hotkey, path, status, attempt });
+          } catch (err) {
+            this.log.warn('peer unreachable', { peer: peer.hotkey, path, error: String(err) });
+          }
+          if (attempt >= retries || !again(status) || this.stopped) return;
+          await new Promise((r) => setTimeout(r, 5000 * 3 ** attempt).unref());
         }
       }),
     );
