@@ -58,6 +58,8 @@ export interface SpotChecks {
 
 /** Spot checks running or queued at once; a unit accepted beyond this is not checked. */
 const MAX_SPOT_CHECKS_UNDER_WAY = 4;
+/** Accepted units whose spot-check roll is remembered (the newest). */
+const SPOT_CHECKS_REMEMBERED = 10_000;
 
 export interface ProgramScore {
   readonly program: string;
@@ -168,6 +170,10 @@ export class PoolNode {
   private rollSpotCheck(unitId: string, spot: SpotChecks): boolean {
     if (this.spotCheckRolled.has(unitId)) return false;
     if (this.spotChecksUnderWay.size >= MAX_SPOT_CHECKS_UNDER_WAY) return false;
+    // Only recent units can be reported again (a late replica comes within its lease): the
+    // oldest entries go, so a long-running pool does not remember every unit it ever accepted.
+    if (this.spotCheckRolled.size >= SPOT_CHECKS_REMEMBERED)
+      this.spotCheckRolled.delete(this.spotCheckRolled.values().next().value!);
     this.spotCheckRolled.add(unitId);
     return (spot.random ?? Math.random)() < spot.rate;
   }

@@ -87,6 +87,8 @@ export class ValidatorNode {
   private stopped = false;
   /** The block handler under way, if any. */
   private blockWork: Promise<void> | null = null;
+  /** The audit of peers' rounds under way, if any (one at a time). */
+  private audit: Promise<void> | null = null;
   private unsubscribe: (() => void) | null = null;
   private readonly genesisDigest: string;
   private readonly log: Logger;
@@ -138,6 +140,7 @@ export class ValidatorNode {
     this.stopped = true;
     this.unsubscribe?.();
     await this.blockWork;
+    await this.audit;
     await this.queue;
   }
 
@@ -183,7 +186,10 @@ export class ValidatorNode {
       await this.refreshMetagraph();
       await this.syncFromPeers();
       this.recheckQuorums();
-      await this.auditPeers();
+      // Beside the block work, not in it: slow peers must not hold up setting weights.
+      this.audit ??= this.auditPeers()
+        .catch((err: unknown) => this.log.warn('round audits failed', { error: String(err) }))
+        .finally(() => (this.audit = null));
       this.deps.store.pruneNonces(Date.now());
     }
     await this.maybeSetWeights();
