@@ -11,7 +11,7 @@ import type { ConnectionStatus } from './connection';
 import { ChainError } from './errors';
 import { startLocalnet, type Localnet } from './localnet';
 import { startDropProxy } from './tcp-proxy';
-import { submit } from './tx';
+import { submit, type TxResult } from './tx';
 
 const logLines: string[] = [];
 const log = createLogger({ level: 'debug', format: 'json', write: (l) => logLines.push(l) });
@@ -197,11 +197,20 @@ describe('Subtensor client on the real runtime', () => {
     await net.setBuildMode('Manual');
     try {
       const remark = (i: number) => client.api.tx['system']!['remark']!(`sota ${i}`);
-      const pending = [0, 1, 2].map((i) => submit(client, remark(i), spareColdkey));
-      // Let all three reach the pool (slow on a loaded machine), then build one block.
       const pool = () =>
         client.connection.send<unknown[]>('author_pendingExtrinsics', []).then((x) => x.length);
-      await expect.poll(pool, { timeout: 20_000, interval: 100 }).toBe(3);
+      // Each is sent before the one before it is in a block (the nonces come from the local
+      // count, not the chain), but only once the one before it is in the pool: chopsticks
+      // validates submissions concurrently and applies its pool in arrival order, so nonce n+1
+      // arriving before n fails as "future" (a real node orders its pool by nonce). CI once
+      // failed on exactly that race.
+      const pending: Promise<TxResult>[] = [];
+      for (const i of [0, 1, 2]) {
+        const sent = submit(client, remark(i), spareColdkey);
+        sent.catch(() => {}); // a failure is reported by Promise.all below, not as unhandled
+        pending.push(sent);
+        await expect.poll(pool, { timeout: 20_000, interval: 100 }).toBe(i + 1);
+      }
       await net.newBlock();
       const results = await Promise.all(pending);
       expect(new Set(results.map((r) => r.blockNumber)).size).toBe(1);
