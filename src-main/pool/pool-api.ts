@@ -9,6 +9,7 @@
  *   GET  /v1/pool/miners/:hotkey   a miner's statement: shares, reputation, pending, payouts
  *   GET  /v1/pool/shares           every miner's shares in the window in progress
  *   GET  /v1/pool/windows          closed reward windows, newest first: shares, split, unstake
+ *   GET  /metrics                  Prometheus text (pool-metrics.ts)
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { MinerStatement, RewardWindowView } from '../../shared/pool/statement';
@@ -18,6 +19,7 @@ import type { PoolTerms } from '../../shared/pool/terms';
 import type { Logger } from '../log/logger';
 import { RateLimiter } from '../net/rate-limit';
 import { jsonBody, keepJsonBodiesAsBytes, signedRequestAuthenticator } from '../net/signed-api';
+import type { PoolMetrics } from './pool-metrics';
 import type { RewardWindow, SubmitOutcome, WorkLedger } from './work-ledger';
 
 /** Largest result body: an evolve result of 16 programs is far below it. */
@@ -41,6 +43,8 @@ export interface PoolApiDeps {
   readonly onNoWork?: () => boolean;
   /** Called after each result counted, with its outcome, for the pool to learn and plan. */
   readonly onResult?: (unit: string, outcome: SubmitOutcome) => void;
+  /** Counts leases and results, and serves GET /metrics. */
+  readonly metrics?: PoolMetrics;
   readonly log: Logger;
 }
 
@@ -80,6 +84,7 @@ export function buildPoolApi(deps: PoolApiDeps): FastifyInstance {
     const owner = deps.ownerOf(miner) ?? miner;
     let lease = ledger.lease(miner, Date.now(), leaseMs, owner);
     if (!lease && deps.onNoWork?.()) lease = ledger.lease(miner, Date.now(), leaseMs, owner);
+    deps.metrics?.lease(lease !== null);
     if (!lease) return reply.code(204).send();
     log.debug('unit leased', { unit: lease.unit.id, miner });
     return lease;
@@ -99,6 +104,7 @@ export function buildPoolApi(deps: PoolApiDeps): FastifyInstance {
     const outcome = ledger.submit(miner, parsed.data, Date.now(), (unit, result) =>
       resultProblem(unit, result, terms.config),
     );
+    deps.metrics?.result(outcome);
     if (outcome.status === 'refused')
       return reply.code(400).send({ error: 'BAD_RESULT', message: outcome.reason });
     if (outcome.status !== 'recorded')
@@ -132,6 +138,13 @@ export function buildPoolApi(deps: PoolApiDeps): FastifyInstance {
   app.get('/v1/pool/shares', async () => decimalRecord(ledger.shares()));
 
   app.get('/v1/pool/windows', async () => ({ windows: ledger.windows(20).map(windowView) }));
+
+  // Prometheus text (pool-metrics.ts): counts and totals the share table already makes public.
+  const metrics = deps.metrics;
+  if (metrics)
+    app.get('/metrics', async (_req, reply) =>
+      reply.header('content-type', metrics.contentType).send(await metrics.text()),
+    );
 
   return app;
 }

@@ -19,6 +19,7 @@ import type { PoolTerms } from '../../shared/pool/terms';
 import { resultDigest, type WorkResult, type WorkUnit } from '../../shared/pool/units';
 import type { Logger } from '../log/logger';
 import { buildPoolApi } from './pool-api';
+import { PoolMetrics } from './pool-metrics';
 import type { WorkLedger } from './work-ledger';
 
 export interface PoolPlan {
@@ -68,6 +69,7 @@ export interface ProgramScore {
 
 export class PoolNode {
   readonly api: FastifyInstance;
+  readonly metrics: PoolMetrics;
   /** The best programs by search score and by check score (kept in memory, bounded). */
   private readonly searched = new TopPrograms(TOP_KEPT);
   private readonly checks = new TopPrograms(TOP_KEPT);
@@ -108,9 +110,11 @@ export class PoolNode {
     for (const work of o.ledger.acceptedWork()) this.learn(work.unit, work.result);
     for (const u of o.ledger.liveUnits('evaluate'))
       if (u.kind === 'evaluate') for (const p of u.programs) this.sentForCheck.add(p);
+    this.metrics = new PoolMetrics({ ledger: o.ledger, spotChecks: () => this.spotCheckStats });
     this.api = buildPoolApi({
       terms: o.terms,
       ledger: o.ledger,
+      metrics: this.metrics,
       ownerOf: o.ownerOf,
       // However many miners come, each finds a unit: the plan counts units that take a lease.
       beforeLease: () => this.plan(),

@@ -139,5 +139,19 @@ describe('a pool with three miners, one dishonest', () => {
     }
     const bad = await fetch(`${url}/v1/pool/miners/not-an-address`);
     expect(bad.status).toBe(400);
+
+    // What the operator's Prometheus sees: the leases, the results and their verdicts, the units.
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    const value = (series: string) =>
+      Number(new RegExp(`^${series.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(metrics)?.[1]);
+    expect(value('sota_pool_leases_total{result="leased"}')).toBeGreaterThan(0);
+    expect(
+      value('sota_pool_results_total{status="recorded",verdict="accepted"}'),
+    ).toBeGreaterThanOrEqual(4);
+    expect(value('sota_pool_results_total{status="recorded",verdict="rejected"}')).toBeGreaterThan(
+      0,
+    );
+    expect(value('sota_pool_units{state="accepted"}')).toBe(ledger.unitCounts().accepted);
+    expect(value('sota_pool_payouts_rao{state="pending"}')).toBe(10 ** 9 - Number(booked.fee));
   }, 180_000);
 });

@@ -611,6 +611,22 @@ export class WorkLedger {
     return { pending, paid };
   }
 
+  /**
+   * RAO credited to all miners over the pool's life, paid and pending, as floating-point sums
+   * (for metrics: a miner's own figures, exact, come from balances()).
+   */
+  payoutTotals(): { paid: number; pending: number } {
+    const rows = this.db
+      .prepare(
+        `SELECT tx_hash IS NULL AS pending, SUM(CAST(amount AS REAL)) AS total FROM credits
+         GROUP BY tx_hash IS NULL`,
+      )
+      .all() as Array<{ pending: number; total: number }>;
+    const totals = { paid: 0, pending: 0 };
+    for (const r of rows) totals[r.pending ? 'pending' : 'paid'] = r.total;
+    return totals;
+  }
+
   /** Closed windows, newest first, with each one's share table and split. */
   windows(limit = 20): RewardWindow[] {
     const rows = this.db

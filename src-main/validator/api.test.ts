@@ -28,6 +28,8 @@ describe('validator API input checks', () => {
   let app: FastifyInstance;
   let base: string;
   let track: Track;
+  let validatorNode: ValidatorNode;
+  const nodeOf = () => validatorNode;
 
   beforeAll(async () => {
     await cryptoWaitReady();
@@ -35,7 +37,7 @@ describe('validator API input checks', () => {
     store = ValidatorStore.open(path.join(dir, 'v.sqlite'));
     track = makeTrack();
     const pair = new Keyring({ type: 'sr25519' }).addFromUri('//Alice');
-    const node = new ValidatorNode({
+    const node = (validatorNode = new ValidatorNode({
       track,
       netuid: 1,
       pair,
@@ -46,7 +48,7 @@ describe('validator API input checks', () => {
       masterSecret: new Uint8Array(32),
       log,
       metagraphEveryBlocks: 10,
-    });
+    }));
     // Five receipts signed in one millisecond: the case that once made a page grow without bound.
     for (let i = 0; i < 5; i++) {
       const r: Receipt = {
@@ -130,7 +132,31 @@ describe('validator API input checks', () => {
     expect((await get('/v1/rounds/-3')).status).toBe(400);
     expect(lines.some((l) => l.includes('"level":"error"'))).toBe(false);
     expect(lines.every((l) => l.length < 2_000)).toBe(true);
-    expect((await get('/v1/health')).body['ok']).toBe(true);
+    expect((await get('/v1/health')).status).toBe(503); // still answering; no chain here
+  });
+
+  it('tells monitors the chain is missing, and counts what the node refused', async () => {
+    const health = await get('/v1/health');
+    expect(health.status).toBe(503);
+    expect(health.body).toMatchObject({
+      ok: false,
+      chain: { connected: false, block: 0, blockAgeSeconds: null },
+    });
+    const node = nodeOf();
+    // Refused before any chain lookup: a program that does not parse, receipts that are not.
+    await node.submit(node.hotkey, 'not a program', 'a'.repeat(64));
+    node.receiveReceipts([{ v: 1 }, 'junk']);
+    const res = await fetch(`${base}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/plain');
+    const text = await res.text();
+    expect(text).toContain(
+      'sota_validator_submissions_total{outcome="rejected",code="BAD_PROGRAM"} 1',
+    );
+    expect(text).toContain('sota_validator_receipts_received_total{result="rejected"} 2');
+    expect(text).toContain('sota_validator_chain_connected 0');
+    expect(text).toContain('sota_validator_judge_queue_depth 0');
+    expect(text).toContain('sota_validator_process_resident_memory_bytes');
   });
 
   it('answers a declared oversized body with 413 before reading it', async () => {
@@ -155,6 +181,6 @@ describe('validator API input checks', () => {
       req.write('{"receipts":[');
     });
     expect(status).toBe(413);
-    expect((await get('/v1/health')).body['ok']).toBe(true);
+    expect((await get('/v1/health')).status).toBe(503); // still answering; no chain here
   });
 });

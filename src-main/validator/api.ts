@@ -5,6 +5,7 @@
  * /v1/receipts from validators. Public, for anyone to check the subnet's verdicts: the state of the
  * art and its history, a miner's submissions and receipts, receipts by program (paged), holders'
  * programs, the secrets of finished rounds, and the validators with the audits of their rounds.
+ * For operators: GET /v1/health (chain connection and lag) and GET /metrics (Prometheus).
  *
  * A request body is read as raw bytes (its hash is what the sender signed), capped before it is
  * read, and parsed only after the signature checks out. Nothing a peer sends can crash the node:
@@ -151,13 +152,28 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     return reply.send({ ...result, rejected: result.rejected.slice(0, 20) });
   });
 
-  app.get('/v1/health', async () => ({
-    ok: true,
-    hotkey: node.hotkey,
-    track: track.id,
-    block: node.currentBlock,
-    round: node.currentRound,
-  }));
+  // For monitors and load balancers: 200 while the chain node answers, 503 while it does not
+  // (this node then cannot check commitments or set weights). `blockAgeSeconds` is how long ago
+  // the newest block came: more than a minute or so (blocks come every 12 s) means a stalled chain.
+  app.get('/v1/health', async (_req, reply) => {
+    const chain = node.chainView();
+    const blockAgeSeconds =
+      chain.blockSeenAt === null ? null : Math.round((Date.now() - chain.blockSeenAt) / 1000);
+    return reply.code(chain.connected ? 200 : 503).send({
+      ok: chain.connected,
+      hotkey: node.hotkey,
+      track: track.id,
+      block: node.currentBlock,
+      round: node.currentRound,
+      chain: { connected: chain.connected, block: chain.block, blockAgeSeconds },
+    });
+  });
+
+  // Prometheus text (metrics.ts). Public like the receipts: counts of what the node did, nothing
+  // secret; scraping it costs a few kilobytes of text.
+  app.get('/metrics', async (_req, reply) =>
+    reply.header('content-type', node.metrics.contentType).send(await node.metrics.text()),
+  );
 
   app.get('/v1/sota', async () => ({
     track: track.id,

@@ -35,6 +35,7 @@ import { quotaRefusal, DEFAULT_RECEIPT_QUOTAS, type ReceiptQuotas } from './rece
 import { formatCursor, parseCursor, ReceiptPageSchema } from './receipt-paging';
 import type { ReceiptCursor, SotaRow, SubmissionRow, ValidatorStore } from './store';
 import { VerifyError, type Verifier } from './verifier';
+import { ValidatorMetrics, type ChainView } from './metrics';
 
 export interface ValidatorNodeDeps {
   readonly track: Track;
@@ -48,6 +49,8 @@ export interface ValidatorNodeDeps {
   readonly metagraphEveryBlocks: number;
   readonly weightsEveryBlocks?: number;
   readonly receiptQuotas?: ReceiptQuotas;
+  /** Where the node counts what it does (GET /metrics); a registry of its own if none. */
+  readonly metrics?: ValidatorMetrics;
 }
 
 /** The holder a challenger must beat: the last winner, or the track's genesis program. */
@@ -93,10 +96,15 @@ export class ValidatorNode {
   private readonly genesisDigest: string;
   private readonly log: Logger;
   private readonly quotas: ReceiptQuotas;
+  /** When the newest block was seen (Date.now()), for health and metrics. */
+  private headSeenAt: number | null = null;
+  readonly metrics: ValidatorMetrics;
 
   constructor(private readonly deps: ValidatorNodeDeps) {
     this.log = deps.log;
     this.quotas = deps.receiptQuotas ?? DEFAULT_RECEIPT_QUOTAS;
+    this.metrics = deps.metrics ?? new ValidatorMetrics();
+    this.metrics.watchChain(() => this.chainView());
     this.genesisDigest = programDigest(parseProgramOrThrow(deps.track.genesis));
     const saved = deps.store.getMeta('pendingReveal');
     if (saved) this.pendingReveal = JSON.parse(saved, reviveBigInt) as PendingReveal;
@@ -114,10 +122,21 @@ export class ValidatorNode {
     return roundOf(this.head, this.deps.track.roundBlocks);
   }
 
+  /** Whether the chain node answers, and the newest block seen and when (GET /v1/health). */
+  chainView(): ChainView {
+    return {
+      // A node built without a chain client (API tests) has none to be connected to.
+      connected: this.deps.client?.state.status === 'connected',
+      block: this.head,
+      blockSeenAt: this.headSeenAt,
+    };
+  }
+
   /** Reads the chain, resumes unfinished work and follows new blocks. */
   async start(): Promise<void> {
     const header = await this.deps.client.api.rpc.chain.getHeader();
     this.head = header.number.toNumber();
+    this.headSeenAt = Date.now();
     await this.refreshMetagraph();
     // First finish what this validator acknowledged before it stopped, against the holder it knew
     // then; then learn what its peers decided meanwhile.
@@ -127,6 +146,7 @@ export class ValidatorNode {
     this.recheckQuorums();
     this.unsubscribe = await this.deps.client.subscribeBlocks((head) => {
       this.head = Math.max(this.head, head.number);
+      this.headSeenAt = Date.now();
       // One block at a time: a slow peer or chain must not pile up overlapping handlers.
       if (this.stopped || this.blockWork) return;
       this.blockWork = this.onBlock()
@@ -237,6 +257,7 @@ export class ValidatorNode {
   ): Promise<Accepted> {
     const reject = (code: string, reason: string): Accepted => {
       this.log.warn('submission rejected', { miner, digest, code, reason });
+      this.metrics.submission('rejected', code);
       return { status: 'rejected', code, reason };
     };
     let parsedDigest: string;
@@ -248,11 +269,13 @@ export class ValidatorNode {
     if (parsedDigest !== digest)
       return reject('DIGEST_MISMATCH', `the program's digest is ${parsedDigest}`);
     const known = this.deps.store.submission(digest, miner);
-    if (known)
+    if (known) {
+      this.metrics.submission('known');
       return {
         status: known.status === 'pending' ? 'queued' : known.status,
         reason: known.reason ?? undefined,
       };
+    }
 
     const commitment = await this.deps.client.readCommitment(this.deps.netuid, miner);
     const expected = commitmentBytes(digest, decodeAddress(miner));
@@ -281,6 +304,7 @@ export class ValidatorNode {
     // The same submission may arrive from its miner and relayed by a peer at once: whichever is
     // stored second was already fingerprinted, queued and relayed by the first.
     if (this.deps.store.addSubmission(row) === 'duplicate') {
+      this.metrics.submission('known');
       const stored = this.deps.store.submission(digest, miner)!;
       return {
         status: stored.status === 'pending' ? 'queued' : stored.status,
@@ -294,8 +318,10 @@ export class ValidatorNode {
         `at block ${first.commitmentBlock}; the earliest commitment has priority`;
       this.deps.store.setSubmissionStatus(digest, miner, 'refused', reason);
       this.log.warn('submission refused priority', { miner, digest, reason });
+      this.metrics.submission('refused', 'PRIORITY');
       return { status: 'refused', reason };
     }
+    this.metrics.submission('queued');
     this.log.info('submission queued', {
       miner,
       digest,
@@ -314,11 +340,13 @@ export class ValidatorNode {
   }
 
   private enqueue(s: SubmissionRow): void {
+    this.metrics.queued(1);
     this.queue = this.queue
       .then(() => (this.stopped ? undefined : this.judge(s)))
       .catch((err: unknown) =>
         this.log.error('judging failed', { digest: s.digest, error: String(err) }),
-      );
+      )
+      .finally(() => this.metrics.queued(-1));
   }
 
   private async judge(s: SubmissionRow): Promise<void> {
@@ -372,6 +400,7 @@ export class ValidatorNode {
     const signed = signReceipt(this.deps.pair, receipt);
     this.deps.store.addReceipt(signed);
     this.deps.store.setSubmissionStatus(s.digest, s.miner, 'judged', reason);
+    this.metrics.verdict(verdict, (Date.now() - started) / 1000);
     this.log.info('verdict', {
       digest: s.digest,
       miner: s.miner,
@@ -397,6 +426,7 @@ export class ValidatorNode {
     overQuota: number;
   } {
     let stored = 0;
+    let known = 0;
     let overQuota = 0;
     const rejected: string[] = [];
     const touched = new Set<string>();
@@ -435,8 +465,9 @@ export class ValidatorNode {
       if (this.deps.store.addReceipt(check.signed)) {
         stored++;
         touched.add(`${r.digest}:${r.holderDigest}`);
-      }
+      } else known++;
     }
+    this.metrics.receiptsReceived({ stored, known, rejected: rejected.length, overQuota });
     if (rejected.length > 0) this.log.warn('receipts rejected', summarize(rejected));
     for (const key of touched) {
       const [digest, holder] = key.split(':') as [string, string];
@@ -471,6 +502,7 @@ export class ValidatorNode {
   private async postToPeers(path: string, body: unknown, retries = 0): Promise<void> {
     const again = (status: number | null) =>
       status === null || status === 403 || status === 429 || status >= 500;
+    const kind = path === '/v1/relay' ? 'relay' : 'receipts';
     await Promise.all(
       this.peers().map(async (peer) => {
         for (let attempt = 0; ; attempt++) {
@@ -487,9 +519,14 @@ export class ValidatorNode {
                 timeoutMs: PEER_TIMEOUT_MS,
               })
             ).status;
-            if (status < 300) return;
+            if (status < 300) {
+              this.metrics.peerPost(kind, 'delivered');
+              return;
+            }
+            this.metrics.peerPost(kind, 'refused');
             this.log.warn('peer refused', { peer: peer.hotkey, path, status, attempt });
           } catch (err) {
+            this.metrics.peerPost(kind, 'unreachable');
             this.log.warn('peer unreachable', { peer: peer.hotkey, path, error: String(err) });
           }
           if (attempt >= retries || !again(status) || this.stopped) return;
@@ -613,6 +650,7 @@ export class ValidatorNode {
       holderScore: mean(accepted.map((r) => r.holderScore)),
     });
     this.fetched.clear();
+    this.metrics.quorum();
     this.log.info('new state of the art', {
       digest,
       miner,
@@ -660,6 +698,7 @@ export class ValidatorNode {
       const pending = this.pendingReveal;
       if (this.head <= pending.lastRevealBlock) {
         await client.revealWeights(pair, pending);
+        this.metrics.weightsSent('revealed', this.head);
         this.log.info('weights revealed', { block: this.head });
       } else this.log.warn('reveal window missed', { commitBlock: pending.commitBlock });
       // Forgotten only once revealed (or too late): a failed reveal is tried at the next block.
@@ -684,6 +723,7 @@ export class ValidatorNode {
       this.pendingReveal = result.pending;
       store.setMeta('pendingReveal', JSON.stringify(result.pending, replaceBigInt));
     }
+    this.metrics.weightsSent(result.mode, this.head);
     store.recordWeights({
       block: this.head,
       uids: plan.uids,

@@ -62,6 +62,18 @@ async function getJson<T>(url: string): Promise<T> {
   return (await res.json()) as T;
 }
 
+/** A validator's Prometheus counter or gauge (GET /metrics), summed over the label sets matched. */
+async function metric(url: string, name: string, labels = ''): Promise<number> {
+  const res = await fetch(`${url}/metrics`);
+  if (!res.ok) throw new Error(`${url}/metrics: HTTP ${res.status}`);
+  let sum = 0;
+  for (const line of (await res.text()).split('\n')) {
+    const m = /^([a-z_]+)(\{[^}]*\})? (\S+)$/.exec(line);
+    if (m && m[1] === name && (m[2] ?? '').includes(labels)) sum += Number(m[3]);
+  }
+  return sum;
+}
+
 describe('direct mining on a local network', () => {
   const work = mkdtempSync(path.join(tmpdir(), 'sota-network-'));
   let cifarDir: string;
@@ -296,6 +308,25 @@ describe('direct mining on a local network', () => {
         `${c.url}/v1/receipts/${rejected}`,
       );
       expect(before.receipts.map((r) => r.receipt.validator)).toContain(c.pair.address);
+
+      // What an operator's Prometheus sees on A: the submission, its verdict, the receipts
+      // exchanged, the quorum, and a live chain.
+      const m = (name: string, labels?: string) => metric(a.url, name, labels);
+      expect(await m('sota_validator_submissions_total', 'outcome="queued"')).toBeGreaterThan(0);
+      expect(await m('sota_validator_verdicts_total', 'verdict="accept"')).toBeGreaterThan(0);
+      expect(await m('sota_validator_verification_seconds_count')).toBeGreaterThan(0);
+      expect(await m('sota_validator_peer_posts_total', 'result="delivered"')).toBeGreaterThan(0);
+      expect(await m('sota_validator_receipts_received_total', 'result="stored"')).toBeGreaterThan(
+        0,
+      );
+      expect(await m('sota_validator_quorum_decisions_total')).toBeGreaterThan(0);
+      expect(await m('sota_validator_chain_connected')).toBe(1);
+      expect(await m('sota_validator_chain_block')).toBeGreaterThan(0);
+      const health = await getJson<{ ok: boolean; chain: { blockAgeSeconds: number } }>(
+        `${a.url}/v1/health`,
+      );
+      expect(health.ok).toBe(true);
+      expect(health.chain.blockAgeSeconds).toBeGreaterThanOrEqual(0);
     } finally {
       await miner.stop();
     }
@@ -314,6 +345,8 @@ describe('direct mining on a local network', () => {
       },
       90_000,
     );
+    expect(await metric(a.url, 'sota_validator_weights_set_total')).toBeGreaterThan(0);
+    expect(await metric(a.url, 'sota_validator_weights_block')).toBeGreaterThan(0);
     // 10% to the winner, 90% to the burn uid (the subnet owner's): u16, max-normalised.
     const burnUid = uidOf(net.accounts.ownerHotkey.address);
     expect(new Map(weights)).toEqual(
