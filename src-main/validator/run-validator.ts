@@ -54,6 +54,8 @@ export async function startValidator(
     track,
     threads: config.threads,
     cifarDir: config.cifarDir,
+    // A new server without CIFAR-10 downloads it here (170 MB, checksummed) before it starts.
+    dataDir: config.dataDir,
     log: log.child('verify'),
   });
   const node = new ValidatorNode({

@@ -54,8 +54,13 @@ export interface VerifierOptions {
   readonly track: Track;
   /** Worker threads. Default 1. */
   readonly threads?: number;
-  /** A CIFAR-10 binary folder to use as is; default: located as loadTasks locates it. */
+  /**
+   * A CIFAR-10 binary folder to use as is; default: located as loadTasks locates it, else
+   * downloaded (checksummed) into `dataDir`'s cache, as a miner's first run does.
+   */
   readonly cifarDir?: string;
+  /** The node's data folder, where a downloaded CIFAR-10 is kept. Default: the app's. */
+  readonly dataDir?: string;
   /** Time limit of one judge() or fingerprint() call once its tasks are built. Default 120 s. */
   readonly timeoutMs?: number;
   /** Old-generation heap limit of each worker thread, in MB. Default 512. */
@@ -159,7 +164,11 @@ export class Verifier {
    * cannot verify should fail at start, not at its first submission); loads it on first use.
    */
   static async create(opts: VerifierOptions): Promise<Verifier> {
-    const dir = await resolveCifar10Dir(opts.cifarDir === undefined ? {} : { dir: opts.cifarDir });
+    const dir = await resolveCifar10Dir(
+      opts.cifarDir === undefined
+        ? { download: true, dataDir: opts.dataDir }
+        : { dir: opts.cifarDir },
+    );
     const verifier = new Verifier(opts, dir);
     try {
       const pong = (await verifier.pool.run({ kind: 'ping' } satisfies VerifyJob)) as VerifyResult;
