@@ -37,6 +37,7 @@ import type { PoolConfig } from './config';
 import { DEFAULT_PLAN, PoolNode } from './pool-node';
 import { spotCheckRunner, unitWorkers } from './unit-workers';
 import { RewardWindows } from './rewards';
+import { lockDataFolder } from '../storage/folder-lock';
 import { WorkLedger } from './work-ledger';
 
 const METAGRAPH_EVERY_MS = 60_000;
@@ -54,6 +55,8 @@ export async function runPoolUntilSignal(o: PoolConfig): Promise<void> {
   );
   // Without a network there is no record to learn: the files, else the genesis program.
   let seeds = fromFiles.length ? fromFiles : [LINEAR_BASELINE];
+  // One pool per data folder: a second one would write the same ledger (folder-lock.ts).
+  const folder = lockDataFolder(path.join(o.dataDir, 'pool'), 'pool');
   const ledger = WorkLedger.open(path.join(o.dataDir, 'pool', 'pool.db'), { log });
   // The search's tasks, then the check tasks: the next window of projection seeds.
   const { count, firstSeed } = config.tasks;
@@ -224,6 +227,7 @@ export async function runPoolUntilSignal(o: PoolConfig): Promise<void> {
   await rewards?.stop();
   await client?.close();
   ledger.close();
+  folder.release();
   log.info('pool stopped');
 }
 

@@ -12,6 +12,7 @@ import { RateLimiter } from '../net/rate-limit';
 import { hotkeyFromFile } from '../wallet/headless';
 import { cryptoReady } from '../wallet/keypair';
 import { startServe } from '../bridge/headless-node';
+import { lockDataFolder } from '../storage/folder-lock';
 import { buildApi } from './api';
 import { trackOf, type ValidatorConfig } from './config';
 import { loadMasterSecret } from './master-secret';
@@ -44,6 +45,8 @@ export async function startValidator(
     track: track.id,
     dataDir: config.dataDir,
   });
+  // One validator per data folder: a second one would write the same store (folder-lock.ts).
+  const folder = lockDataFolder(path.join(config.dataDir, 'validator'), 'validator');
   const store = ValidatorStore.open(path.join(config.dataDir, 'validator', 'validator.db'), log);
   const masterSecret = loadMasterSecret(config.dataDir);
   const client = await SubtensorClient.connect({
@@ -107,6 +110,7 @@ export async function startValidator(
       ['verifier', () => verifier.close()],
       ['chain', () => client.close()],
       ['store', () => store.close()],
+      ['data folder lock', () => folder.release()],
     ];
     for (const [what, step] of steps) {
       await step();

@@ -179,6 +179,14 @@ describe('direct mining on a local network', () => {
     }
   });
 
+  it('refuses a second validator on a data folder in use, and the first goes on', async () => {
+    const [a] = validators as [Validator];
+    const second = validatorProcess(a);
+    await second.waitForLine(/another validator is already running on the data folder/, 60_000);
+    expect(await second.stop()).not.toBe(0);
+    expect((await getJson<SotaAnswer>(`${a.url}/v1/sota`)).holder.digest).toBe(genesis);
+  });
+
   it('rejects replayed, misaddressed, forged and unregistered requests, with logged reasons', async () => {
     const [a, b] = validators as [Validator, Validator];
     const program = canonical(example('logistic_regression'));
