@@ -13,6 +13,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTrack, type Track } from '../../shared/protocol/track';
 import type { Receipt } from '../../shared/protocol/receipt';
+import { ValidatorStatusSchema } from '../../shared/protocol/validator-status';
 import { createLogger } from '../log/logger';
 import { RateLimiter } from '../net/rate-limit';
 import { buildApi } from './api';
@@ -135,7 +136,7 @@ describe('validator API input checks', () => {
     expect((await get('/v1/health')).status).toBe(503); // still answering; no chain here
   });
 
-  it('tells monitors the chain is missing, and counts what the node refused', async () => {
+  it('tells monitors the chain is missing, shows its status, and counts what it refused', async () => {
     const health = await get('/v1/health');
     expect(health.status).toBe(503);
     expect(health.body).toMatchObject({
@@ -146,6 +147,9 @@ describe('validator API input checks', () => {
     // Refused before any chain lookup: a program that does not parse, receipts that are not.
     await node.submit(node.hotkey, 'not a program', 'a'.repeat(64));
     node.receiveReceipts([{ v: 1 }, 'junk']);
+    const status = await get('/v1/status');
+    expect(status.status).toBe(200);
+    expect(ValidatorStatusSchema.parse(status.body).verdicts).toHaveLength(5);
     const res = await fetch(`${base}/metrics`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/plain');

@@ -5,7 +5,8 @@
  * /v1/receipts from validators. Public, for anyone to check the subnet's verdicts: the state of the
  * art and its history, a miner's submissions and receipts, receipts by program (paged), holders'
  * programs, the secrets of finished rounds, and the validators with the audits of their rounds.
- * For operators: GET /v1/health (chain connection and lag) and GET /metrics (Prometheus).
+ * For operators: GET /v1/health (chain connection and lag), GET /v1/status (queue, latest verdicts,
+ * weights, peers and their agreement: what its dashboard shows) and GET /metrics (Prometheus).
  *
  * A request body is read as raw bytes (its hash is what the sender signed), capped before it is
  * read, and parsed only after the signature checks out. Nothing a peer sends can crash the node:
@@ -168,6 +169,9 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
       chain: { connected: chain.connected, block: chain.block, blockAgeSeconds },
     });
   });
+
+  // What this validator shows of itself: its queue, verdicts, weights and peers (status.ts).
+  app.get('/v1/status', async () => node.status());
 
   // Prometheus text (metrics.ts). Public like the receipts: counts of what the node did, nothing
   // secret; scraping it costs a few kilobytes of text.

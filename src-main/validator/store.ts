@@ -71,6 +71,13 @@ export interface WeightsRow {
 export type AuditOutcome = 'ok' | 'mismatch' | 'unrevealed';
 
 /** What this validator found of a peer's finished rounds. */
+export interface PeerAgreement {
+  readonly validator: string;
+  /** Submissions (against the same holder) both judged with the same verdict. */
+  readonly agreed: number;
+  readonly disagreed: number;
+}
+
 export interface ValidatorStanding {
   readonly validator: string;
   readonly ok: number;
@@ -304,6 +311,14 @@ const toSota = (r: SotaRecord): SotaRow => ({
 /** Receipts were validated against the schema when stored; the JSON is ours. */
 const toReceipt = (r: { json: string }): SignedReceipt => JSON.parse(r.json) as SignedReceipt;
 
+const toWeightsRow = (r: WeightsRecord): WeightsRow => ({
+  block: r.block,
+  uids: JSON.parse(r.uids) as number[],
+  weights: JSON.parse(r.weights) as number[],
+  mode: r.mode,
+  at: r.at,
+});
+
 const SUBMISSION_COLUMNS =
   'digest, miner, track, program, commitment_block, fingerprint, received_at, round, status, reason';
 const SOTA_COLUMNS =
@@ -444,6 +459,24 @@ function prepare(db: Database.Database) {
     ),
     lastWeights: db.prepare<[], WeightsRecord>(
       'SELECT block, uids, weights, mode, at FROM weights ORDER BY id DESC LIMIT 1',
+    ),
+    recentWeights: db.prepare<[number], WeightsRecord>(
+      'SELECT block, uids, weights, mode, at FROM weights ORDER BY id DESC LIMIT ?',
+    ),
+    receiptsByValidator: db.prepare<[string, number], { json: string }>(
+      `SELECT json FROM receipts WHERE validator = ?
+       ORDER BY issued_at DESC, digest, holder_digest LIMIT ?`,
+    ),
+    // Per peer: on how many (program, holder) pairs both judged, how often their verdicts agree.
+    agreement: db.prepare<[string], PeerAgreement>(
+      `SELECT p.validator AS validator,
+              SUM(p.verdict = s.verdict) AS agreed,
+              SUM(p.verdict <> s.verdict) AS disagreed
+       FROM receipts s
+       JOIN receipts p ON p.digest = s.digest AND p.holder_digest = s.holder_digest
+                      AND p.validator <> s.validator
+       WHERE s.validator = ?
+       GROUP BY p.validator ORDER BY p.validator`,
     ),
 
     getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
@@ -793,14 +826,24 @@ export class ValidatorStore {
   /** The weights last set, or undefined before the first time. */
   lastWeights(): WeightsRow | undefined {
     const r = this.stmt.lastWeights.get();
-    if (!r) return undefined;
-    return {
-      block: r.block,
-      uids: JSON.parse(r.uids) as number[],
-      weights: JSON.parse(r.weights) as number[],
-      mode: r.mode,
-      at: r.at,
-    };
+    return r && toWeightsRow(r);
+  }
+
+  /** The latest `limit` weight settings, newest first. */
+  recentWeights(limit: number): WeightsRow[] {
+    return this.stmt.recentWeights.all(checkCount('limit', limit)).map(toWeightsRow);
+  }
+
+  /** The latest `limit` receipts `validator` signed, newest first. */
+  receiptsByValidator(validator: string, limit: number): SignedReceipt[] {
+    return this.stmt.receiptsByValidator
+      .all(checkText('validator', validator), checkCount('limit', limit))
+      .map(toReceipt);
+  }
+
+  /** How each peer's verdicts compare with `validator`'s on the submissions both judged. */
+  agreementWith(validator: string): PeerAgreement[] {
+    return this.stmt.agreement.all(checkText('validator', validator));
   }
 
   // --- 8. meta ---

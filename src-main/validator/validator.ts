@@ -17,6 +17,7 @@ import { roundOf, roundSecret, seedCommitment } from '../../shared/protocol/hidd
 import { quorumClaim, type ValidatorWeight } from '../../shared/protocol/quorum';
 import { verdictOnScores, type Receipt, type SignedReceipt } from '../../shared/protocol/receipt';
 import type { Track } from '../../shared/protocol/track';
+import type { ValidatorStatus } from '../../shared/protocol/validator-status';
 import { sotaWeights } from '../../shared/protocol/weights-policy';
 import type { SubtensorClient } from '../chain/client';
 import {
@@ -36,6 +37,7 @@ import { formatCursor, parseCursor, ReceiptPageSchema } from './receipt-paging';
 import type { ReceiptCursor, SotaRow, SubmissionRow, ValidatorStore } from './store';
 import { VerifyError, type Verifier } from './verifier';
 import { ValidatorMetrics, type ChainView } from './metrics';
+import { validatorStatus } from './status';
 
 export interface ValidatorNodeDeps {
   readonly track: Track;
@@ -162,6 +164,23 @@ export class ValidatorNode {
     await this.blockWork;
     await this.audit;
     await this.queue;
+  }
+
+  /**
+   * What this validator shows of itself (GET /v1/status, its dashboard): the chain, its queue,
+   * its latest verdicts, the weights it set, and its peers with how their verdicts compare.
+   */
+  status(): ValidatorStatus {
+    return validatorStatus({
+      hotkey: this.hotkey,
+      track: this.deps.track.id,
+      round: this.currentRound,
+      chain: this.chainView(),
+      waiting: this.waiting,
+      peers: this.validators().filter((n) => n.hotkey !== this.hotkey),
+      store: this.deps.store,
+      now: Date.now(),
+    });
   }
 
   /** Resolves when every queued submission has been judged (tests and shutdown). */
@@ -339,14 +358,21 @@ export class ValidatorNode {
     return this.deps.store.submission(digest, miner) !== undefined;
   }
 
+  /** Submissions queued for judging and not yet judged. */
+  private waiting = 0;
+
   private enqueue(s: SubmissionRow): void {
+    this.waiting++;
     this.metrics.queued(1);
     this.queue = this.queue
       .then(() => (this.stopped ? undefined : this.judge(s)))
       .catch((err: unknown) =>
         this.log.error('judging failed', { digest: s.digest, error: String(err) }),
       )
-      .finally(() => this.metrics.queued(-1));
+      .finally(() => {
+        this.waiting--;
+        this.metrics.queued(-1);
+      });
   }
 
   private async judge(s: SubmissionRow): Promise<void> {
