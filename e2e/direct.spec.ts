@@ -36,6 +36,8 @@ test.describe.configure({ mode: 'serial', timeout: 420_000 });
 
 let net: Localnet;
 let validator: NodeProcess;
+/** The validator's API, which the node's Validator screen shows (--validator-url). */
+let validatorUrl: string;
 let node: NodeHandle;
 let nodeChild: ChildProcess;
 let minerMnemonic: string;
@@ -99,6 +101,7 @@ test.beforeAll(async () => {
   const configFile = path.join(work, 'validator-config.json');
   writeTestValidatorConfig(configFile);
   const port = await freePort();
+  validatorUrl = `http://127.0.0.1:${port}`;
   validator = new NodeProcess('validator', [
     '--validator',
     ...['--network', net.endpoint, '--netuid', String(netuid)],
@@ -118,7 +121,7 @@ test.beforeAll(async () => {
     60_000,
   );
   ({ node, child: nodeChild } = await startNode(
-    ['--network', net.endpoint, '--netuid', String(netuid)],
+    ['--network', net.endpoint, '--netuid', String(netuid), '--validator-url', validatorUrl],
     writeEarlierSearch,
   ));
 });
@@ -164,4 +167,31 @@ test('direct mining: paste a key, press Start, reach a verdict, lead the leaderb
     /registered on subnet \d+ as uid \d+/,
   );
   await shot(page, '11-wallet-on-chain');
+});
+
+test("the Validator screen shows the validator's verdict, its weights and its chain", async ({
+  page,
+}) => {
+  await page.goto(node.url);
+  await page.getByTestId('nav-validator').click();
+  await expect(page).toHaveURL(/#\/?validator/);
+  await expect(page.getByTestId('validator-chain')).toContainText(/Connected · block \d+/);
+  await expect(page.getByTestId('validator-queue')).toContainText('Nothing');
+  // The claim of the test before: accepted, with both scores and the reason.
+  const verdicts = page.getByTestId('validator-verdicts');
+  await expect(verdicts).toContainText('Accepted');
+  await expect(verdicts).toContainText(/beats the holder by 0\.\d{4}/);
+  await expect(verdicts.locator(`code[title="${minerAddress}"]`)).toBeVisible();
+  // Weights follow once per tempo (10 blocks of 1 s here): 10% to the winner, the rest burned.
+  await expect(async () => {
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await expect(page.getByTestId('validator-weights')).toContainText(/uid \d+: 10%/, {
+      timeout: 2_000,
+    });
+  }).toPass({ timeout: 90_000 });
+  // On a subnet this small every neuron holds a validator permit: the miner is listed too.
+  const peers = page.getByTestId('validator-peers');
+  await expect(peers.locator(`code[title="${minerAddress}"]`)).toBeVisible();
+  await expect(peers).toContainText('No claim judged by both yet');
+  await shot(page, '12-validator-dashboard');
 });

@@ -6,6 +6,7 @@
  * Nothing here may carry a secret back to the UI: a mnemonic goes in once (wallet.import) and only
  * its address ever comes out.
  */
+import type { ValidatorStatus } from '../protocol/validator-status';
 import type { SearchProgress } from '../search/progress';
 
 export type MiningMode = 'solo' | 'direct' | 'pool';
@@ -21,6 +22,8 @@ export interface NodeInfo {
   readonly netuid: number | null;
   /** Whether CIFAR-10 is available locally (else the first start downloads it). */
   readonly datasetReady: boolean;
+  /** Whether this node watches a validator (its dashboard): then validator.status answers. */
+  readonly validator: boolean;
 }
 
 export interface WalletView {
@@ -259,6 +262,8 @@ export interface Commands {
   /** The pools announced on the node's subnet that answer, lowest fee first. */
   'pool.discover': { args: void; result: PoolListingView[] };
   'sota.leaderboard': { args: void; result: Leaderboard };
+  /** The validator this node watches, as it shows itself; null when it watches none. */
+  'validator.status': { args: void; result: ValidatorStatus | null };
   'logs.recent': { args: { limit: number }; result: LogLine[] };
   'dataset.status': { args: void; result: DatasetStatus };
   /** Starts downloading CIFAR-10 into the data folder; progress comes as dataset.status events. */
@@ -331,6 +336,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'mining.submissions',
   'pool.discover',
   'sota.leaderboard',
+  'validator.status',
   'logs.recent',
   'dataset.status',
   'dataset.download',

@@ -65,8 +65,8 @@ export const ValidatorStatusSchema = z.object({
     .array(
       z.object({
         hotkey: ss58,
-        /** Stake in TAO. */
-        stakeTao: z.number().min(0),
+        /** Stake on this subnet, in its alpha tokens (α; what quorums are weighted by). */
+        stakeAlpha: z.number().min(0),
         /** Whether it announced an endpoint this validator may reach. */
         reachable: z.boolean(),
         /** Submissions both judged against the same holder, with the same verdict or not. */

@@ -34,6 +34,8 @@ export interface ServeOptions {
    * address with its token printed (once); otherwise only the file that holds it. Default false.
    */
   readonly interactive?: boolean;
+  /** A validator's API whose status the UI shows (a validator's own dashboard passes its own). */
+  readonly validatorUrl?: string;
 }
 
 export async function startServe(
@@ -69,6 +71,7 @@ export async function startServe(
     network: o.network,
     netuid: o.netuid,
     btcliRoot: o.walletPath && path.resolve(o.walletPath),
+    validatorUrl: o.validatorUrl,
     log,
     recentLogs: (n) => logs.recent(n),
     openKeystore: () =>

@@ -293,3 +293,40 @@ describe('a keystore passphrase chosen in the app', () => {
     });
   });
 });
+
+describe('the Validator screen', () => {
+  it("shows the watched validator's status, refuses a malformed one, and is off without one", async () => {
+    const good = {
+      hotkey: '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY',
+      track: 'cifar10-binary',
+      round: 2,
+      chain: { connected: true, block: 120, blockAgeSeconds: 3 },
+      queue: { depth: 0, waiting: [] },
+      verdicts: [],
+      weights: [{ block: 110, at: 1_000, mode: 'direct', uids: [0], weights: [1] }],
+      peers: [],
+    };
+    let body: unknown = good;
+    // A validator's API on loopback (only its GET /v1/status matters here).
+    const server = http.createServer((req, res) => {
+      res.writeHead(req.url === '/v1/status' ? 200 : 404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const watching = service({ validatorUrl: url });
+      expect(await watching.call('node.info', undefined)).toMatchObject({ validator: true });
+      expect(await watching.call('validator.status', undefined)).toEqual(good);
+      // What a validator sends is checked before the UI trusts it.
+      body = { ...good, verdicts: 'many' };
+      await expect(watching.call('validator.status', undefined)).rejects.toThrow(/verdicts/);
+
+      const plain = service();
+      expect(await plain.call('node.info', undefined)).toMatchObject({ validator: false });
+      expect(await plain.call('validator.status', undefined)).toBeNull();
+    } finally {
+      server.close();
+    }
+  });
+});

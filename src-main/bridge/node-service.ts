@@ -31,6 +31,10 @@ import {
   type WalletView,
 } from '../../shared/ipc/contract';
 import { makeTrack } from '../../shared/protocol/track';
+import {
+  ValidatorStatusSchema,
+  type ValidatorStatus,
+} from '../../shared/protocol/validator-status';
 import type { TaskData } from '../../shared/task/types';
 import { parseSearchConfig, searchScope, type SearchConfig } from '../../shared/search/config';
 import { SubtensorClient } from '../chain/client';
@@ -93,6 +97,8 @@ export interface NodeServiceOptions {
   readonly datasetSource?: { readonly url?: string; readonly md5?: Record<string, string> };
   /** What only the desktop app has: login items and the update feed. */
   readonly desktop?: DesktopIntegration;
+  /** A validator's API to show on the Validator screen (its dashboard), e.g. http://127.0.0.1:8091. */
+  readonly validatorUrl?: string;
 }
 
 /** The desktop shell's part (Electron's app.setLoginItemSettings and electron-updater). */
@@ -273,6 +279,7 @@ export class NodeService {
     'mining.submissions': async () => [...this.submissions],
     'pool.discover': async () => this.discoverPools(),
     'sota.leaderboard': async () => this.leaderboard(),
+    'validator.status': async () => this.validatorStatus(),
     'logs.recent': async ({ limit }) => this.o.recentLogs(Math.min(Math.max(1, limit), 2000)),
     'diagnostics.report': async () => this.diagnostics(),
     'dataset.status': async () => this.datasetStatus(),
@@ -455,7 +462,16 @@ export class NodeService {
       network: this.network ?? 'none',
       netuid: this.netuid ?? null,
       datasetReady: this.datasetStatus().state === 'ready',
+      validator: this.o.validatorUrl !== undefined,
     };
+  }
+
+  /** The watched validator's GET /v1/status, checked against its schema before the UI sees it. */
+  private async validatorStatus(): Promise<ValidatorStatus | null> {
+    const url = this.o.validatorUrl;
+    if (url === undefined) return null;
+    const body = await getOkJson(`${url}/v1/status`, { timeoutMs: 5000 });
+    return ValidatorStatusSchema.parse(body);
   }
 
   private async keystoreState(): Promise<KeystoreState> {

@@ -29,6 +29,19 @@ function wholeNumber(min: number) {
   };
 }
 
+/** An http(s) address without a trailing slash, e.g. http://127.0.0.1:8091. */
+function httpBaseUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError('expected an address like http://127.0.0.1:8091');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new InvalidArgumentError('expected an http:// or https:// address');
+  return url.href.replace(/\/+$/, '');
+}
+
 function fraction(value: string): number {
   const n = Number(value);
   if (!/^\d+(\.\d+)?$/.test(value) || n > 1)
@@ -318,10 +331,16 @@ export function buildCli(): Command {
       '--passphrase-file <file>',
       "a file holding your keys' passphrase (else $SOTA_KEYSTORE_PASSPHRASE, else the app asks)",
     )
+    .option(
+      '--validator-url <url>',
+      "a validator's API to show on the Validator screen, e.g. http://127.0.0.1:8091",
+      httpBaseUrl,
+    )
     .action(
       async (o: {
         host?: string;
         passphraseFile?: string;
+        validatorUrl?: string;
         port: number;
         dataDir?: string;
         cifarDir?: string;

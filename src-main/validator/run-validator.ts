@@ -88,6 +88,8 @@ export async function startValidator(
             cifarDir: config.cifarDir,
             network: config.network,
             netuid: config.netuid,
+            // Its Validator screen shows this validator (GET /v1/status on loopback).
+            validatorUrl: `http://127.0.0.1:${config.port}`,
             // stdout is the validator's log stream: the address with its token is printed only
             // to a person at a terminal, otherwise only the file it is in (dashboard-url.ts).
             interactive: process.stdout.isTTY === true,

@@ -122,7 +122,7 @@ describe('validatorStatus', () => {
     expect(status.peers).toEqual([
       {
         hotkey: peer.address,
-        stakeTao: 1000,
+        stakeAlpha: 1000,
         reachable: false,
         agreed: 3,
         disagreed: 1,
@@ -131,7 +131,7 @@ describe('validatorStatus', () => {
       },
       {
         hotkey: quiet.address,
-        stakeTao: 10,
+        stakeAlpha: 10,
         reachable: false,
         agreed: 0,
         disagreed: 0,

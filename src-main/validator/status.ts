@@ -67,7 +67,8 @@ export function validatorStatus(i: StatusInputs): ValidatorStatus {
     })),
     peers: i.peers.slice(0, STATUS_LIMITS.peers).map((n) => ({
       hotkey: n.hotkey,
-      stakeTao: Number(n.stake) / Number(RAO_PER_TAO),
+      // Alpha has 9 decimals like TAO: one unit is 10^-9 α.
+      stakeAlpha: Number(n.stake) / Number(RAO_PER_TAO),
       reachable: hasReachableAxon(n),
       agreed: agreement.get(n.hotkey)?.agreed ?? 0,
       disagreed: agreement.get(n.hotkey)?.disagreed ?? 0,

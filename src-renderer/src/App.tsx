@@ -14,6 +14,7 @@ import { MiningScreen } from './screens/MiningScreen';
 import { NoNodeScreen } from './screens/NoNodeScreen';
 import { OnboardingScreen } from './screens/OnboardingScreen';
 import { SettingsScreen } from './screens/SettingsScreen';
+import { ValidatorScreen } from './screens/ValidatorScreen';
 import { WalletScreen } from './screens/WalletScreen';
 import { useStore } from './store';
 
@@ -43,6 +44,8 @@ function ConnectedApp({ bridge }: { bridge: BridgeConnection }) {
   const connected = useStore((s) => s.bridge !== null);
   const connection = useStore((s) => s.connection);
   const route = useRoute();
+  // A validator's own dashboard (or a node watching one) has a Validator screen.
+  const validator = useStore((s) => s.nodeInfo.data?.validator === true);
   useFirstRunOnboarding();
   const mainRef = useFocusOnRouteChange(route);
 
@@ -63,7 +66,7 @@ function ConnectedApp({ bridge }: { bridge: BridgeConnection }) {
       </a>
       <AppHeader />
       <div className="app-body">
-        <NavBar route={route} />
+        <NavBar route={route} validator={validator} />
         <main id="main" className="app-main" ref={mainRef} tabIndex={-1}>
           <ConnectionBanner />
           {connected && <UpdateBanner />}
@@ -82,6 +85,8 @@ function Screen({ route }: { route: Route }) {
       return <MiningScreen />;
     case 'leaderboard':
       return <LeaderboardScreen />;
+    case 'validator':
+      return <ValidatorScreen />;
     case 'wallet':
       return <WalletScreen />;
     case 'settings':

@@ -4,7 +4,15 @@
  */
 import { useSyncExternalStore } from 'react';
 
-export const ROUTES = ['welcome', 'mining', 'leaderboard', 'wallet', 'settings', 'logs'] as const;
+export const ROUTES = [
+  'welcome',
+  'mining',
+  'leaderboard',
+  'validator',
+  'wallet',
+  'settings',
+  'logs',
+] as const;
 export type Route = (typeof ROUTES)[number];
 
 export const DEFAULT_ROUTE: Route = 'mining';
