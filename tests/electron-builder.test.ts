@@ -81,5 +81,14 @@ describe('electron-builder.yml', () => {
     expect(
       Math.max(...['npm run lint', 'npx vitest run'].map((c) => runs.indexOf(c))),
     ).toBeLessThan(packaging);
+    // The packager is the exact version in package.json, not whatever npx finds that day.
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      devDependencies: Record<string, string>;
+    };
+    expect(pkg.devDependencies['electron-builder']).toMatch(/^\d+\.\d+\.\d+$/);
+    // Each OS's signing secrets go to its own job only.
+    const text = readFileSync(join(root, '.github', 'workflows', 'release.yml'), 'utf8');
+    for (const line of text.split('\n').filter((l) => /secrets\.(MAC|APPLE|WINDOWS)/.test(l)))
+      expect(line).toMatch(/matrix\.os == '(macos|windows)-latest' && secrets\./);
   });
 });
