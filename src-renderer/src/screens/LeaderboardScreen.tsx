@@ -1,15 +1,9 @@
 import { useEffect } from 'react';
 import type { Leaderboard, LeaderboardEntry } from '../../../shared/ipc/contract';
+import { Address, Digest, ScoreVersus } from '../components/Names';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { EmptyNote, ErrorNote, Loading } from '../components/StatusNotes';
-import {
-  formatDateTime,
-  formatPercent,
-  formatScore,
-  formatSignedScore,
-  shortAddress,
-  shortDigest,
-} from '../format';
+import { formatDateTime, formatPercent, shortAddress, shortDigest } from '../format';
 import { useStore } from '../store';
 
 export function LeaderboardScreen() {
@@ -160,17 +154,13 @@ function HistoryTable({ entries }: { entries: readonly LeaderboardEntry[] }) {
             <tr key={`${e.digest}-${e.becameAt}`}>
               <td>{formatDateTime(e.becameAt)}</td>
               <td>
-                <code title={e.digest}>{shortDigest(e.digest)}</code>
+                <Digest digest={e.digest} />
               </td>
               <td>
-                <code title={e.miner}>{shortAddress(e.miner)}</code>
+                <Address address={e.miner} />
               </td>
               <td className="num">
-                {formatScore(e.challengerScore)}{' '}
-                <span className="muted">
-                  vs {formatScore(e.holderScore)} (
-                  {formatSignedScore(e.challengerScore - e.holderScore)})
-                </span>
+                <ScoreVersus challenger={e.challengerScore} holder={e.holderScore} />
               </td>
               <td className="num">{formatPercent(e.share)}</td>
               <td className="num">{e.validators}</td>

@@ -1,17 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ValidatorStatus } from '../../../shared/protocol/validator-status';
+import { Address, Digest, ScoreVersus } from '../components/Names';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { EmptyNote, ErrorNote, Loading } from '../components/StatusNotes';
-import {
-  errorMessage,
-  formatDateTime,
-  formatDuration,
-  formatPercent,
-  formatScore,
-  formatSignedScore,
-  shortAddress,
-  shortDigest,
-} from '../format';
+import { errorMessage, formatDateTime, formatDuration, formatPercent } from '../format';
 import { useBridge } from '../store';
 
 /** How often the screen asks the validator again while it is open. */
@@ -94,9 +86,7 @@ function Overview({ status }: { status: ValidatorStatus }) {
     >
       <div className="panel-header">
         <h3 id="validator-overview">Your validator</h3>
-        <code className="muted" title={status.hotkey}>
-          {shortAddress(status.hotkey)}
-        </code>
+        <Address address={status.hotkey} />
       </div>
       <dl className="facts">
         <div>
@@ -166,18 +156,14 @@ function Verdicts({ status }: { status: ValidatorStatus }) {
                 <tr key={`${v.digest}-${v.issuedAt}`}>
                   <td>{formatDateTime(v.issuedAt)}</td>
                   <td>
-                    <code title={v.digest}>{shortDigest(v.digest)}</code>
+                    <Digest digest={v.digest} />
                   </td>
                   <td>
-                    <code title={v.miner}>{shortAddress(v.miner)}</code>
+                    <Address address={v.miner} />
                   </td>
                   <td>{v.verdict === 'accept' ? 'Accepted' : 'Rejected'}</td>
                   <td className="num">
-                    {formatScore(v.challengerScore)}{' '}
-                    <span className="muted">
-                      vs {formatScore(v.holderScore)} (
-                      {formatSignedScore(v.challengerScore - v.holderScore)})
-                    </span>
+                    <ScoreVersus challenger={v.challengerScore} holder={v.holderScore} />
                   </td>
                   <td>{v.reason}</td>
                 </tr>
@@ -271,7 +257,7 @@ function Peers({ status }: { status: ValidatorStatus }) {
                 return (
                   <tr key={p.hotkey}>
                     <td>
-                      <code title={p.hotkey}>{shortAddress(p.hotkey)}</code>
+                      <Address address={p.hotkey} />
                     </td>
                     <td className="num">
                       {p.stakeAlpha.toLocaleString(undefined, { maximumFractionDigits: 2 })} α
