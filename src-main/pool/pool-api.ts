@@ -9,6 +9,7 @@
  *   GET  /v1/pool/miners/:hotkey   a miner's statement: shares, reputation, pending, payouts
  *   GET  /v1/pool/shares           every miner's shares in the window in progress
  *   GET  /v1/pool/windows          closed reward windows, newest first: shares, split, unstake
+ *   GET  /v1/health                200 (503 while its chain does not answer), with unit counts
  *   GET  /metrics                  Prometheus text (pool-metrics.ts)
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -45,6 +46,8 @@ export interface PoolApiDeps {
   readonly onResult?: (unit: string, outcome: SubmitOutcome) => void;
   /** Counts leases and results, and serves GET /metrics. */
   readonly metrics?: PoolMetrics;
+  /** Whether the chain answers; null (or absent) for a pool run without one. */
+  readonly chainConnected?: () => boolean | null;
   readonly log: Logger;
 }
 
@@ -61,6 +64,15 @@ export function buildPoolApi(deps: PoolApiDeps): FastifyInstance {
   });
 
   app.get('/v1/pool', async () => terms);
+
+  // For monitors: 503 while the chain a pool needs (owners, claims, payouts) does not answer.
+  app.get('/v1/health', async (_req, reply) => {
+    const chain = deps.chainConnected?.() ?? null;
+    const ok = chain !== false;
+    return reply
+      .code(ok ? 200 : 503)
+      .send({ ok, hotkey: terms.hotkey, chainConnected: chain, units: ledger.unitCounts() });
+  });
 
   /** The signed sender, or null when the reply (401/403/429) is already sent. */
   const sender = (req: FastifyRequest, reply: FastifyReply): string | null => {

@@ -44,9 +44,10 @@ beforeAll(async () => {
   };
 });
 
-function node(file: string) {
+function node(file: string, chainConnected?: () => boolean | null) {
   const ledger = WorkLedger.open(file);
   const pool = new PoolNode({
+    chainConnected,
     terms,
     ledger,
     seeds: [LINEAR_BASELINE],
@@ -74,6 +75,22 @@ function node(file: string) {
 const file = () => path.join(mkdtempSync(path.join(tmpdir(), 'pool-node-')), 'pool.db');
 
 describe('PoolNode', () => {
+  it('tells monitors when the chain it needs does not answer', async () => {
+    let up = true;
+    const { pool, ledger } = node(file(), () => up);
+    const health = async () => {
+      const res = await pool.api.inject({ method: 'GET', url: '/v1/health' });
+      return { status: res.statusCode, body: JSON.parse(res.body) as Record<string, unknown> };
+    };
+    expect(await health()).toMatchObject({ status: 200, body: { ok: true, chainConnected: true } });
+    up = false;
+    expect(await health()).toMatchObject({
+      status: 503,
+      body: { ok: false, chainConnected: false, units: { open: 2, accepted: 0, failed: 0 } },
+    });
+    ledger.close();
+  });
+
   it('finds a unit for every miner that asks, however many come', async () => {
     const { ledger, post } = node(file());
     const miners = Array.from({ length: 10 }, (_, i) => keyring.addFromUri(`//Miner${i}`));

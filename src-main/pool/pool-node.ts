@@ -92,6 +92,8 @@ export class PoolNode {
       readonly checkTasks?: readonly number[];
       /** The owner (coldkey) of a hotkey that may work for the pool; see pool-api.ts. */
       readonly ownerOf: (hotkey: string) => string | undefined;
+      /** Whether the chain answers (GET /v1/health); null for a pool run without one. */
+      readonly chainConnected?: () => boolean | null;
       /**
        * Told of the pool's best program after every accepted result (to claim it, say): the best
        * checked one, with its check score, when there are check tasks.
@@ -115,6 +117,7 @@ export class PoolNode {
       terms: o.terms,
       ledger: o.ledger,
       metrics: this.metrics,
+      chainConnected: o.chainConnected,
       ownerOf: o.ownerOf,
       // However many miners come, each finds a unit: the plan counts units that take a lease.
       beforeLease: () => this.plan(),

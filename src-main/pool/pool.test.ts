@@ -140,6 +140,10 @@ describe('a pool with three miners, one dishonest', () => {
     const bad = await fetch(`${url}/v1/pool/miners/not-an-address`);
     expect(bad.status).toBe(400);
 
+    // A pool run without a chain is healthy while it answers.
+    const health = (await (await fetch(`${url}/v1/health`)).json()) as Record<string, unknown>;
+    expect(health).toMatchObject({ ok: true, chainConnected: null });
+
     // What the operator's Prometheus sees: the leases, the results and their verdicts, the units.
     const metrics = await (await fetch(`${url}/metrics`)).text();
     const value = (series: string) =>

@@ -184,6 +184,7 @@ export async function runPoolUntilSignal(o: PoolConfig): Promise<void> {
     plan: { ...DEFAULT_PLAN, individualsPerUnit: o.unitIndividuals },
     // Without a chain (a local test pool) every hotkey stands for itself.
     ownerOf: client ? (hotkey) => owners.get(hotkey) : (hotkey) => hotkey,
+    chainConnected: () => (client ? client.state.status === 'connected' : null),
     onBest: direct
       ? (best) => {
           const program = parseProgramOrThrow(best.program);
