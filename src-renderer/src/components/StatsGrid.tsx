@@ -33,17 +33,24 @@ export function StatsGrid({ status }: { status: MiningStatus }) {
         testId="stat-individuals"
         value={formatCount(p?.individuals)}
       />
-      <Stat label="Speed" testId="stat-speed" value={formatSpeed(p?.individualsPerSec)} />
       <Stat
-        label="Repeats skipped"
+        label="Speed"
+        testId="stat-speed"
+        // A speed is only true of a run that is running: a stopped one shows none.
+        value={status.state === 'running' ? formatSpeed(p?.individualsPerSec) : '–'}
+        help={status.state === 'running' ? undefined : 'Shown while the search runs'}
+      />
+      <Stat
+        label="Already known"
         testId="stat-fec"
         value={formatPercent(p?.fecHitRate)}
-        help="Tries recognised as a known algorithm and not trained again"
+        help="Tries that compute exactly what an earlier try did: scored from memory, not trained again"
       />
       <Stat
         label="Best score so far"
         testId="stat-best"
         value={hasBest ? formatScore(p.bestFitness) : '–'}
+        help="Accuracy on your search tasks (0.50 is guessing, 1.00 is every image right)"
       />
     </dl>
   );
