@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../random/rng';
 import { ALL_OPS, randomProgram } from './generate';
 import { MUTATION_TYPES, alterParam, emptyProgram, mutate, type MutationSettings } from './mutate';
-import { OPS } from './ops';
+import { OPS, Op } from './ops';
 import { DEFAULT_MEMORY, checkProgram, instruction, programsEqual, type Program } from './program';
 
 const settings: MutationSettings = {
@@ -59,6 +59,34 @@ describe('mutations', () => {
     expect([p.setup.length, p.predict.length, p.learn.length]).toEqual([7, 11, 23]);
     for (let i = 0; i < 500; i++) p = mutate(rng, p, onlyRemove, DEFAULT_MEMORY).program;
     expect([p.setup.length, p.predict.length, p.learn.length]).toEqual([1, 1, 1]);
+  });
+
+  it('insert a connected instruction: a later reader of its type now reads its result', () => {
+    // Learn of a label-weighted accumulation: v4 = s0 · v0; v1 = v1 + v4.
+    const learn = [
+      instruction(Op.SCALAR_VECTOR_PRODUCT_OP, { in1: 0, in2: 0, out: 4 }),
+      instruction(Op.VECTOR_SUM_OP, { in1: 1, in2: 4, out: 1 }),
+    ];
+    const parent: Program = { setup: [], predict: [], learn };
+    const only = {
+      ...settings,
+      probability: 1,
+      types: ['insertConnected'] as const,
+      ops: { setup: [], predict: [], learn: [Op.SCALAR_DIFF_OP] },
+    };
+    const rng = new Rng(4);
+    let wired = 0;
+    for (let i = 0; i < 200; i++) {
+      const child = mutate(rng, parent, only, DEFAULT_MEMORY).program.learn;
+      expect(child).toHaveLength(3);
+      const at = child.findIndex((ins) => ins.op === Op.SCALAR_DIFF_OP);
+      // The only later scalar input is the product's in1 (when inserted before it).
+      if (at === 0) {
+        expect(child[1]!.in1).toBe(child[0]!.out);
+        wired++;
+      } else expect(child.filter((ins) => ins.op !== Op.SCALAR_DIFF_OP)).toEqual(learn);
+    }
+    expect(wired).toBeGreaterThan(40);
   });
 
   it('alter one address, or for data ops the output or one constant, keeping constants finite', () => {

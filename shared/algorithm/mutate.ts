@@ -34,6 +34,7 @@ export const MUTATION_TYPES = [
   'randomizeComponent',
   'insertInstruction',
   'removeInstruction',
+  'insertConnected',
 ] as const;
 export type MutationType = (typeof MUTATION_TYPES)[number];
 
@@ -168,8 +169,40 @@ export function mutate(
     case 'removeInstruction':
       if (list.length > settings.minSizes[component]) list.splice(rng.int(list.length), 1);
       break;
+    case 'insertConnected':
+      if (list.length < settings.maxSizes[component]) insertConnected(rng, list, ops, shape);
+      break;
   }
   return { program: { ...parent, [component]: list }, type, component };
+}
+
+/**
+ * Not in AutoML-Zero: inserts a random instruction, then makes one later instruction of the same
+ * function read its result (an input of the matching type, drawn uniformly), when there is one.
+ * A plain insertion is almost always dead code, and an insertion pays only once a second mutation
+ * wires it in (the step from `v = y · x` to `v = (y − ŷ) · x` needs both): this does the two at
+ * once.
+ */
+function insertConnected(
+  rng: Rng,
+  list: Instruction[],
+  ops: readonly number[],
+  shape: MemoryShape,
+): void {
+  const at = rng.int(list.length + 1);
+  const added = randomInstruction(rng, pick(rng, ops), shape);
+  list.splice(at, 0, added);
+  const kind = OPS[added.op]!.out;
+  if (!kind) return;
+  const readers: Array<[number, 'in1' | 'in2']> = [];
+  for (let j = at + 1; j < list.length; j++) {
+    const spec = OPS[list[j]!.op]!;
+    if (spec.in1 === kind) readers.push([j, 'in1']);
+    if (spec.in2 === kind) readers.push([j, 'in2']);
+  }
+  if (readers.length === 0) return;
+  const [j, role] = pick(rng, readers);
+  list[j] = { ...list[j]!, [role]: added.out };
 }
 
 /** A program of NoOps at the given sizes: AutoML-Zero's empty starting algorithm. */

@@ -11,9 +11,9 @@ import {
 import { readFileSync } from 'node:fs';
 
 describe('search configuration', () => {
-  it("defaults to AutoML-Zero's CIFAR setup and its baseline search space", () => {
+  it("defaults to AutoML-Zero's CIFAR setup and its baseline search space, plus connected insertion", () => {
     const c = DEFAULT_SEARCH_CONFIG;
-    expect(c.preset).toBe('cpp-baseline');
+    expect(c.preset).toBe('baseline-connected');
     expect([c.populationSize, c.tournamentSize, c.mutationProbability]).toEqual([100, 10, 0.9]);
     expect(c.maxSizes).toEqual({ setup: 6, predict: 10, learn: 22 });
     expect(c.tasks).toEqual({ count: 10, firstSeed: 0, features: 16, train: 8000, valid: 1000 });
@@ -26,7 +26,16 @@ describe('search configuration', () => {
       predict: [1, 31, 48, 27, 23],
       learn: [1, 2, 3, 18, 23, 16, 25, 28, 39],
     });
+    // The C++'s four mutation types, and connected insertion (measured: BENCHMARKS.md).
     expect(c.mutationTypes).toEqual([
+      'alterParam',
+      'randomizeComponent',
+      'insertInstruction',
+      'insertConnected',
+      'removeInstruction',
+    ]);
+    // The C++'s own configuration stays a preset: speed ratios are measured in it.
+    expect(parseSearchConfig({ preset: 'cpp-baseline' }).mutationTypes).toEqual([
       'alterParam',
       'randomizeComponent',
       'insertInstruction',
@@ -79,7 +88,7 @@ describe('search configuration', () => {
     );
     expect(problems({ threads: 4 })[0]).toMatch(/Unrecognized key: "threads"/);
     expect(problems({ preset: 'mine' })).toEqual([
-      'preset: must be one of cpp-baseline, full, got "mine"',
+      'preset: must be one of cpp-baseline, baseline-connected, full, got "mine"',
     ]);
     expect(problems({ ops: { setup: [56], predict: [], learn: [1] } })).toEqual([
       'ops.predict: must allow at least one op',
