@@ -27,6 +27,7 @@ import {
   parseCursor,
   ReceiptQuerySchema,
 } from './receipt-paging';
+import { blockAgeSeconds } from './metrics';
 import type { ValidatorStore } from './store';
 import type { ValidatorNode } from './validator';
 
@@ -158,15 +159,17 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   // the newest block came: more than a minute or so (blocks come every 12 s) means a stalled chain.
   app.get('/v1/health', async (_req, reply) => {
     const chain = node.chainView();
-    const blockAgeSeconds =
-      chain.blockSeenAt === null ? null : Math.round((Date.now() - chain.blockSeenAt) / 1000);
     return reply.code(chain.connected ? 200 : 503).send({
       ok: chain.connected,
       hotkey: node.hotkey,
       track: track.id,
       block: node.currentBlock,
       round: node.currentRound,
-      chain: { connected: chain.connected, block: chain.block, blockAgeSeconds },
+      chain: {
+        connected: chain.connected,
+        block: chain.block,
+        blockAgeSeconds: blockAgeSeconds(chain, Date.now()),
+      },
     });
   });
 

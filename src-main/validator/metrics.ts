@@ -18,6 +18,20 @@ export interface ChainView {
   readonly blockSeenAt: number | null;
 }
 
+/** Whole seconds since the newest block was seen, or null before the first. */
+export function blockAgeSeconds(chain: ChainView, now: number): number | null {
+  return chain.blockSeenAt === null
+    ? null
+    : Math.max(0, Math.round((now - chain.blockSeenAt) / 1000));
+}
+
+/** What the gauges read at each scrape: the node's own state, kept in one place. */
+export interface NodeView {
+  chain(): ChainView;
+  /** Submissions queued for judging, the one being judged included. */
+  queueDepth(): number;
+}
+
 export type SubmissionOutcome = 'queued' | 'known' | 'rejected' | 'refused';
 export type PeerPost = 'receipts' | 'relay';
 export type PeerPostResult = 'delivered' | 'refused' | 'unreachable';
@@ -27,13 +41,15 @@ export class ValidatorMetrics {
   private readonly submissions: Counter<'outcome' | 'code'>;
   private readonly verdicts: Counter<'verdict'>;
   private readonly verification: Histogram;
-  private readonly queue: Gauge;
   private readonly receiptsIn: Counter<'result'>;
   private readonly posts: Counter<'kind' | 'result'>;
   private readonly quorums: Counter;
   private readonly weights: Counter<'mode'>;
   private readonly weightsBlock: Gauge;
-  private chainView: () => ChainView = () => ({ connected: false, block: 0, blockSeenAt: null });
+  private view: NodeView = {
+    chain: () => ({ connected: false, block: 0, blockSeenAt: null }),
+    queueDepth: () => 0,
+  };
 
   constructor() {
     const registers = [this.registry];
@@ -56,10 +72,14 @@ export class ValidatorMetrics {
       buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1200],
       registers,
     });
-    this.queue = new Gauge({
+    const view = () => this.view;
+    new Gauge({
       name: 'sota_validator_judge_queue_depth',
       help: 'Submissions waiting to be judged, the one being judged included',
       registers,
+      collect() {
+        this.set(view().queueDepth());
+      },
     });
     this.receiptsIn = new Counter({
       name: 'sota_validator_receipts_received_total',
@@ -89,13 +109,12 @@ export class ValidatorMetrics {
       help: 'Block at which this validator last set (or committed) weights',
       registers,
     });
-    const view = () => this.chainView();
     new Gauge({
       name: 'sota_validator_chain_connected',
       help: '1 while the chain node answers, 0 while connecting or reconnecting',
       registers,
       collect() {
-        this.set(view().connected ? 1 : 0);
+        this.set(view().chain().connected ? 1 : 0);
       },
     });
     new Gauge({
@@ -103,7 +122,7 @@ export class ValidatorMetrics {
       help: 'The newest block this validator has seen',
       registers,
       collect() {
-        this.set(view().block);
+        this.set(view().chain().block);
       },
     });
     new Gauge({
@@ -111,23 +130,18 @@ export class ValidatorMetrics {
       help: 'Seconds since the newest block was seen (blocks come every 12 s on Bittensor)',
       registers,
       collect() {
-        const seen = view().blockSeenAt;
-        this.set(seen === null ? -1 : (Date.now() - seen) / 1000);
+        this.set(blockAgeSeconds(view().chain(), Date.now()) ?? -1);
       },
     });
   }
 
-  /** Where the chain gauges read from (the node, once it exists). */
-  watchChain(view: () => ChainView): void {
-    this.chainView = view;
+  /** Where the gauges read the node's state from (the node, once it exists). */
+  watch(view: NodeView): void {
+    this.view = view;
   }
 
   submission(outcome: SubmissionOutcome, code = 'none'): void {
     this.submissions.inc({ outcome, code });
-  }
-
-  queued(delta: 1 | -1): void {
-    this.queue.inc(delta);
   }
 
   verdict(verdict: 'accept' | 'reject', seconds: number): void {

@@ -6,7 +6,7 @@
 import { STATUS_LIMITS, type ValidatorStatus } from '../../shared/protocol/validator-status';
 import { RAO_PER_TAO } from '../chain/context';
 import { hasReachableAxon, type Neuron } from '../chain/metagraph';
-import type { ChainView } from './metrics';
+import { blockAgeSeconds, type ChainView } from './metrics';
 import type { ValidatorStore } from './store';
 
 export interface StatusInputs {
@@ -36,16 +36,12 @@ export function validatorStatus(i: StatusInputs): ValidatorStatus {
     chain: {
       connected: i.chain.connected,
       block: i.chain.block,
-      blockAgeSeconds:
-        i.chain.blockSeenAt === null
-          ? null
-          : Math.max(0, Math.round((i.now - i.chain.blockSeenAt) / 1000)),
+      blockAgeSeconds: blockAgeSeconds(i.chain, i.now),
     },
     queue: {
       depth: i.waiting,
       waiting: store
-        .pendingSubmissions()
-        .slice(0, STATUS_LIMITS.queue)
+        .pendingSubmissions(STATUS_LIMITS.queue)
         .map((s) => ({ digest: s.digest, miner: s.miner, receivedAt: s.receivedAt })),
     },
     verdicts: store.receiptsByValidator(i.hotkey, STATUS_LIMITS.verdicts).map(({ receipt: r }) => ({

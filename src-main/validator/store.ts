@@ -341,9 +341,9 @@ function prepare(db: Database.Database) {
     submission: db.prepare<[string, string], SubmissionRecord>(
       `SELECT ${SUBMISSION_COLUMNS} FROM submissions WHERE digest = ? AND miner = ?`,
     ),
-    pendingSubmissions: db.prepare<[], SubmissionRecord>(
+    pendingSubmissions: db.prepare<[number], SubmissionRecord>(
       `SELECT ${SUBMISSION_COLUMNS} FROM submissions WHERE status = 'pending'
-       ORDER BY commitment_block, received_at, rowid`,
+       ORDER BY commitment_block, received_at, rowid LIMIT ?`,
     ),
     setSubmissionStatus: db.prepare<[SubmissionStatus, string | null, string, string]>(
       'UPDATE submissions SET status = ?, reason = ? WHERE digest = ? AND miner = ?',
@@ -557,8 +557,10 @@ export class ValidatorStore {
   }
 
   /** Pending submissions in priority order (commitment block, then arrival): resumed on restart. */
-  pendingSubmissions(): SubmissionRow[] {
-    return this.stmt.pendingSubmissions.all().map(toSubmission);
+  pendingSubmissions(limit?: number): SubmissionRow[] {
+    // LIMIT -1: all of them (SQLite's "no limit").
+    const n = limit === undefined ? -1 : checkCount('limit', limit);
+    return this.stmt.pendingSubmissions.all(n).map(toSubmission);
   }
 
   /** Sets a submission's status and reason; false when there is no such submission. */

@@ -106,7 +106,7 @@ export class ValidatorNode {
     this.log = deps.log;
     this.quotas = deps.receiptQuotas ?? DEFAULT_RECEIPT_QUOTAS;
     this.metrics = deps.metrics ?? new ValidatorMetrics();
-    this.metrics.watchChain(() => this.chainView());
+    this.metrics.watch({ chain: () => this.chainView(), queueDepth: () => this.waiting });
     this.genesisDigest = programDigest(parseProgramOrThrow(deps.track.genesis));
     const saved = deps.store.getMeta('pendingReveal');
     if (saved) this.pendingReveal = JSON.parse(saved, reviveBigInt) as PendingReveal;
@@ -363,16 +363,12 @@ export class ValidatorNode {
 
   private enqueue(s: SubmissionRow): void {
     this.waiting++;
-    this.metrics.queued(1);
     this.queue = this.queue
       .then(() => (this.stopped ? undefined : this.judge(s)))
       .catch((err: unknown) =>
         this.log.error('judging failed', { digest: s.digest, error: String(err) }),
       )
-      .finally(() => {
-        this.waiting--;
-        this.metrics.queued(-1);
-      });
+      .finally(() => this.waiting--);
   }
 
   private async judge(s: SubmissionRow): Promise<void> {
