@@ -18,6 +18,7 @@ import { cryptoWaitReady, mnemonicGenerate } from '@polkadot/util-crypto';
 import { programDigest } from '../shared/algorithm/canonical';
 import { parseProgramOrThrow, printProgram } from '../shared/algorithm/dsl';
 import { startLocalnet, type Localnet } from '../src-main/chain/localnet';
+import { startDropProxy, type DropProxy } from '../src-main/chain/tcp-proxy';
 import { submit as submitTx } from '../src-main/chain/tx';
 import { firstPublicIpv4 } from '../src-main/net/addresses';
 import { btcliKeyfileJson } from '../src-main/wallet/btcli-fixture';
@@ -35,6 +36,8 @@ const TAO = 1_000_000_000n;
 test.describe.configure({ mode: 'serial', timeout: 420_000 });
 
 let net: Localnet;
+/** The node reaches the chain through this relay, which the last test cuts and restores. */
+let chainLine: DropProxy;
 let validator: NodeProcess;
 /** The validator's API, which the node's Validator screen shows (--validator-url). */
 let validatorUrl: string;
@@ -42,6 +45,11 @@ let node: NodeHandle;
 let nodeChild: ChildProcess;
 let minerMnemonic: string;
 let minerAddress: string;
+/** A funded coldkey and a fresh hotkey that the person registers from the Wallet screen. */
+let coldMnemonic: string;
+let hotMnemonic: string;
+let hotAddress: string;
+let netuidUnderTest: number;
 
 /** A search saved under other settings, holding the NN: the node re-scores it as seeds. */
 function writeEarlierSearch(dataDir: string): void {
@@ -89,7 +97,19 @@ test.beforeAll(async () => {
   writeFileSync(keyFile, JSON.stringify(await btcliKeyfileJson(validatorMnemonic)));
   minerMnemonic = mnemonicGenerate();
   minerAddress = keyring.addFromMnemonic(minerMnemonic).address;
-  const { validatorColdkey, minerColdkey } = net.accounts;
+  const { validatorColdkey, minerColdkey, spareColdkey } = net.accounts;
+  netuidUnderTest = netuid;
+  coldMnemonic = mnemonicGenerate();
+  hotMnemonic = mnemonicGenerate();
+  hotAddress = keyring.addFromMnemonic(hotMnemonic).address;
+  await submitTx(
+    c,
+    c.api.tx['balances']!['transferKeepAlive']!(
+      keyring.addFromMnemonic(coldMnemonic).address,
+      100n * TAO,
+    ),
+    spareColdkey,
+  );
   await c.burnedRegister(netuid, validatorPair.address, validatorColdkey, 10n * TAO);
   await c.burnedRegister(netuid, minerAddress, minerColdkey, 10n * TAO);
   await submitTx(
@@ -120,8 +140,9 @@ test.beforeAll(async () => {
     },
     60_000,
   );
+  chainLine = await startDropProxy(net.endpoint);
   ({ node, child: nodeChild } = await startNode(
-    ['--network', net.endpoint, '--netuid', String(netuid), '--validator-url', validatorUrl],
+    ['--network', chainLine.url, '--netuid', String(netuid), '--validator-url', validatorUrl],
     writeEarlierSearch,
   ));
 });
@@ -129,6 +150,7 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   if (nodeChild) await stopNode(nodeChild);
   await validator?.stop();
+  await chainLine?.close();
   await net?.close();
 });
 
@@ -141,6 +163,10 @@ test('direct mining: paste a key, press Start, reach a verdict, lead the leaderb
   await page.getByTestId('save-key').click();
   await expect(page).toHaveURL(/#\/?mining/);
 
+  // The header tells the node and the chain apart.
+  await expect(page.getByTestId('chain-state')).toHaveAttribute('data-state', 'connected');
+  await expect(page.getByTestId('chain-state')).toContainText(/Chain: block [\d,]+, \d+ s ago/);
+
   await page.getByTestId('mode-direct').click();
   await page.getByTestId('threads').fill('1');
   await page.getByTestId('start').click();
@@ -152,21 +178,29 @@ test('direct mining: paste a key, press Start, reach a verdict, lead the leaderb
   );
   const submissions = page.getByTestId('submissions');
   await expect(submissions).toContainText('Accepted', { timeout: 240_000 });
+  // The claim is the record now: the Mining screen says so, in the person's words.
+  await expect(page.getByTestId('target')).toContainText('You hold the record', {
+    timeout: 60_000,
+  });
   await shot(page, '08-direct-accepted');
   await page.getByTestId('stop').click();
 
   await page.getByTestId('nav-leaderboard').click();
   const holder = page.getByTestId('leaderboard-holder');
-  await expect(holder.locator(`code[title="${minerAddress}"]`)).toBeVisible({ timeout: 30_000 });
+  // The person's own key is "you", the record has a number and its score on hidden tasks.
+  await expect(holder.getByTitle(minerAddress)).toContainText('you (', { timeout: 30_000 });
+  await expect(holder).toContainText('Record #1');
+  await expect(page.getByTestId('leaderboard-holder-score')).toContainText(/0\.\d{4} vs 0\.\d{4}/);
   await expect(page.getByTestId('leaderboard-history')).toBeVisible();
+  await expect(page.getByTestId('record-chart')).toHaveAttribute('data-points', '1');
   await shot(page, '09-leaderboard-new-holder');
 
-  // The wallet shows the key's registration on the subnet, read from the chain.
+  // The wallet shows the key's registration on the subnet, read from the chain, and that the
+  // person holds the record.
   await page.getByTestId('nav-wallet').click();
-  await expect(page.getByTestId('wallet-chain')).toContainText(
-    /registered on subnet \d+ as uid \d+/,
-  );
-  await shot(page, '11-wallet-on-chain');
+  await expect(page.getByTestId('wallet-registration')).toContainText(/Registered as uid \d+/);
+  await expect(page.getByTestId('wallet-record')).toContainText('You hold the record');
+  await expect(page.getByTestId('wallet-stake')).toContainText('α');
 });
 
 test("the Validator screen shows the validator's verdict, its weights and its chain", async ({
@@ -193,5 +227,97 @@ test("the Validator screen shows the validator's verdict, its weights and its ch
   const peers = page.getByTestId('validator-peers');
   await expect(peers.locator(`code[title="${minerAddress}"]`)).toBeVisible();
   await expect(peers).toContainText('No claim judged by both yet');
-  await shot(page, '12-validator-dashboard');
+  await shot(page, '11-validator-dashboard');
+
+  // The weights pay at the next epoch: the Wallet shows the holder's incentive and emission.
+  await page.getByTestId('nav-wallet').click();
+  await expect(async () => {
+    await page.getByTestId('wallet-refresh').click();
+    await expect(page.getByTestId('wallet-incentive')).not.toContainText(/^0%/, {
+      timeout: 3_000,
+    });
+  }).toPass({ timeout: 90_000 });
+  await expect(page.getByTestId('wallet-emission')).toContainText(/\d\.\d{4} α per payout/);
+  await shot(page, '15-wallet-earnings');
+});
+
+test('register a new hotkey from the Wallet, paid by a coldkey the person added', async ({
+  page,
+}) => {
+  await page.goto(node.url);
+  const addKey = async (name: string, mnemonic: string) => {
+    await page.getByTestId('nav-wallet').click();
+    await page.getByTestId('add-key').click();
+    await page.getByTestId('secret-input').fill(mnemonic);
+    await page.getByTestId('key-name').fill(name);
+    await page.getByTestId('save-key').click();
+    await expect(page).toHaveURL(/#\/?mining/);
+  };
+  await addKey('cold', coldMnemonic);
+  await addKey('new-hotkey', hotMnemonic);
+  await page.getByTestId('nav-wallet').click();
+  const row = page.getByTestId('wallet-list').locator('li', { hasText: hotAddress });
+  await expect(row.getByTestId('wallet-registration')).toContainText(
+    /Not registered: validators refuse claims from this key\. Registering costs \d+\.\d{4} TAO \(burned\)/,
+  );
+  const coldRow = page
+    .getByTestId('wallet-list')
+    .locator('li')
+    .filter({ has: page.locator('.key-name', { hasText: /^cold$/ }) });
+  const before = await coldRow.getByTestId('wallet-balance').innerText();
+  expect(before).toMatch(/^100\.0000 TAO$/);
+
+  await row.getByTestId('wallet-register').click();
+  // The richest key pays by default: the funded coldkey.
+  await expect(row.getByTestId('register-payer')).toHaveValue('cold');
+  await expect(row.getByTestId('register-cost')).toContainText(
+    /Registering costs \d+\.\d{4} TAO, burned .* plus a fee of [\d.]+ TAO\. cold has 100\.0000 TAO\./,
+  );
+  await shot(page, '16-wallet-register');
+  await row.getByTestId('register-confirm').click();
+  await expect(row.getByTestId('wallet-registration')).toContainText(/Registered as uid \d+/, {
+    timeout: 60_000,
+  });
+  // The burn left the coldkey, which now owns the hotkey.
+  const uid = await net.client.uidOf(netuidUnderTest, hotAddress);
+  expect(uid).not.toBeNull();
+  const after = await coldRow.getByTestId('wallet-balance').innerText();
+  expect(Number(after.replace(/[^\d.]/g, ''))).toBeLessThan(Number(before.replace(/[^\d.]/g, '')));
+  await expect(row).toContainText('you (cold)');
+});
+
+test('the chain drops while Wallet and Leaderboard are open, and comes back', async ({ page }) => {
+  await page.goto(node.url);
+  await page.getByTestId('nav-wallet').click();
+  await expect(page.getByTestId('wallet-balance').first()).toBeVisible({ timeout: 30_000 });
+  chainLine.cut();
+  try {
+    // The header says so, apart from the node (still connected)...
+    await expect(page.getByTestId('chain-state')).toHaveAttribute('data-state', 'down', {
+      timeout: 30_000,
+    });
+    await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'connected');
+    // ... and a question to the chain fails within 15 s, in a sentence.
+    const asked = Date.now();
+    await page.getByTestId('wallet-refresh').click();
+    await expect(page.getByTestId('wallet-chain-note')).toContainText(
+      /did not answer within 12 s\. Check your connection/,
+      { timeout: 20_000 },
+    );
+    expect(Date.now() - asked).toBeLessThan(16_000);
+    await page.getByTestId('nav-leaderboard').click();
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await expect(page.getByRole('alert')).toContainText(/did not answer within 12 s/, {
+      timeout: 20_000,
+    });
+    await shot(page, '17-chain-down');
+  } finally {
+    chainLine.restore();
+  }
+  await expect(page.getByTestId('chain-state')).toHaveAttribute('data-state', 'connected', {
+    timeout: 90_000,
+  });
+  await page.getByTestId('nav-wallet').click();
+  await page.getByTestId('wallet-refresh').click();
+  await expect(page.getByTestId('wallet-balance').first()).toBeVisible({ timeout: 30_000 });
 });

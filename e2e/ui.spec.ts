@@ -11,6 +11,8 @@ test('onboarding: a development mnemonic shows its address and is saved', async 
 }) => {
   await page.goto(node.url);
   await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'connected');
+  // A node started without a network says so, apart from its own connection.
+  await expect(page.getByTestId('chain-state')).toContainText('Chain: none (solo only)');
   await page.getByTestId('secret-input').fill(DEV_MNEMONIC);
   await expect(page.getByTestId('address-preview')).toContainText(DEV_ADDRESS);
   await shot(page, '01-onboarding-address');

@@ -38,7 +38,17 @@ export interface MiningStatus {
   readonly threads: number;
   readonly progress: SearchProgress | null;
   /** The holder to beat (direct mode), when known. */
-  readonly target: { readonly digest: string; readonly needed: number } | null;
+  readonly target: {
+    readonly digest: string;
+    /** The holder's score on this miner's own tasks (0.50 is guessing). */
+    readonly holderScore: number;
+    /** The score a claim needs on those tasks: the holder's plus the subnet's margin. */
+    readonly needed: number;
+    /** The holder's hotkey; null for the subnet's starting program. */
+    readonly miner: string | null;
+    /** Whether the holder is this node's own key: then the person holds the record. */
+    readonly byYou: boolean;
+  } | null;
   /**
    * What the search evolves from, in plain words, e.g. "Evolving from the current record (linear
    * model, 0.693 on your tasks) and your best so far" or "Starting from an empty program"; null
@@ -155,12 +165,55 @@ export interface KeyOnChain {
   readonly balanceRao: string;
   /** The key's uid on the subnet, or null when it is not registered there. */
   readonly uid: number | null;
+  /** What the key earns as a registered hotkey; null when it is not registered. */
+  readonly earnings: KeyEarnings | null;
+}
+
+/** A registered hotkey's stake and pay. Amounts are decimal strings in 10^-9 of their token. */
+export interface KeyEarnings {
+  /** The coldkey that owns the hotkey (unstaked TAO goes there); null if the chain has none. */
+  readonly coldkey: string | null;
+  /** The hotkey's stake on the subnet in α (the subnet's token), 10^9 per α. */
+  readonly stakeAlphaRao: string;
+  /** What that α is worth in TAO at the subnet pool's price now, in RAO; null without a pool. */
+  readonly stakeTaoRao: string | null;
+  /** The key's share of the miners' emission at the last epoch, in [0, 1]. */
+  readonly incentive: number;
+  /** α received at the last epoch (one a tempo), 10^9 per α. */
+  readonly emissionAlphaRaoPerTempo: string;
+  /** The same over a day at 12-second blocks, 10^9 per α. */
+  readonly emissionAlphaRaoPerDay: string;
+  /** The day's α in TAO at the pool's price now, in RAO; null without a pool. */
+  readonly emissionTaoRaoPerDay: string | null;
 }
 
 export interface WalletOnChain {
   readonly network: string;
   readonly netuid: number;
   readonly keys: readonly KeyOnChain[];
+  /** Blocks between two payouts of emission. */
+  readonly tempo: number;
+  /** What a registration burns now, in RAO (it moves with demand). */
+  readonly burnRao: string;
+  /** Whether the subnet takes registrations now. */
+  readonly registrationAllowed: boolean;
+  /** The share of every validator's weight the record holder receives, in [0, 1]. */
+  readonly winnerShare: number;
+}
+
+/** What registering a hotkey costs now, paid by one of the node's keys. */
+export interface RegistrationQuoteView {
+  readonly netuid: number;
+  readonly hotkey: string;
+  /** The key that pays and becomes the hotkey's owner (its coldkey), by name. */
+  readonly payer: string;
+  readonly payerAddress: string;
+  /** RAO, decimal strings. */
+  readonly burnRao: string;
+  readonly feeRao: string;
+  readonly totalRao: string;
+  readonly balanceRao: string;
+  readonly affordable: boolean;
 }
 
 /** A btcli wallet for the onboarding picker: names and public addresses only. */
@@ -240,6 +293,19 @@ export interface Commands {
   'wallet.unlock': { args: { passphrase: string }; result: KeystoreState };
   /** Balances and registrations of the stored keys; an error when the node has no network. */
   'wallet.chain': { args: void; result: WalletOnChain };
+  /** What registering `hotkey` (an address) on the node's subnet costs, paid by key `payer`. */
+  'wallet.registerQuote': {
+    args: { hotkey: string; payer: string };
+    result: RegistrationQuoteView;
+  };
+  /**
+   * Registers `hotkey` by burning TAO from key `payer`; sends nothing when the burn rose above
+   * `maxBurnRao` (the cost the person confirmed, RAO as a decimal string).
+   */
+  'wallet.register': {
+    args: { hotkey: string; payer: string; maxBurnRao: string };
+    result: { uid: number; block: number };
+  };
   /** Adds an address to view (balance, registration), e.g. a browser extension's account. */
   'wallet.watch': { args: { name: string; address: string }; result: WalletView };
   /** The btcli wallets on this machine (~/.bittensor/wallets), with hotkey addresses. */
@@ -258,6 +324,8 @@ export interface Commands {
   'mining.resume': { args: void; result: MiningStatus };
   'mining.stop': { args: void; result: MiningStatus };
   'mining.status': { args: void; result: MiningStatus };
+  /** The node's line to the chain: connected with the newest block, down, or no network. */
+  'chain.status': { args: void; result: ChainStatus };
   'mining.submissions': { args: void; result: SubmissionView[] };
   /** The pools announced on the node's subnet that answer, lowest fee first. */
   'pool.discover': { args: void; result: PoolListingView[] };
@@ -281,13 +349,34 @@ export interface Commands {
   'diagnostics.report': { args: void; result: string };
 }
 
+/** The node's line to the chain, apart from the UI's line to the node. */
+export interface ChainStatus {
+  /** 'none': the node has no network (solo mining only); 'down': it cannot reach it now. */
+  readonly state: 'none' | 'connecting' | 'connected' | 'down';
+  readonly network: string | null;
+  /** The newest block the node has seen, and when it arrived (ms since the Unix epoch). */
+  readonly block: number | null;
+  readonly blockAt: number | null;
+  /** Why the chain is down, in the client's words; null otherwise. */
+  readonly error: string | null;
+}
+
 /** Event name → its payload. */
 export interface Events {
   'mining.status': MiningStatus;
   'dataset.status': DatasetStatus;
   'update.status': UpdateStatus;
+  'chain.status': ChainStatus;
   log: LogLine;
 }
+
+/** The node service's events, which every bridge forwards (the log lines come from the logger). */
+export const SERVICE_EVENT_NAMES = [
+  'mining.status',
+  'dataset.status',
+  'update.status',
+  'chain.status',
+] as const satisfies ReadonlyArray<Exclude<EventName, 'log'>>;
 
 export type CommandName = keyof Commands;
 export type EventName = keyof Events;
@@ -325,6 +414,8 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'wallet.keystore',
   'wallet.unlock',
   'wallet.chain',
+  'wallet.registerQuote',
+  'wallet.register',
   'wallet.watch',
   'wallet.btcli.list',
   'wallet.btcli.import',
@@ -333,6 +424,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'mining.resume',
   'mining.stop',
   'mining.status',
+  'chain.status',
   'mining.submissions',
   'pool.discover',
   'sota.leaderboard',

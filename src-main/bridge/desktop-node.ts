@@ -6,7 +6,7 @@
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { EventName, Events } from '../../shared/ipc/contract';
+import { SERVICE_EVENT_NAMES, type EventName, type Events } from '../../shared/ipc/contract';
 import { LogBuffer } from '../log/log-buffer';
 import { createLogger } from '../log/logger';
 import { keystorePath } from '../wallet/headless';
@@ -65,9 +65,7 @@ export function createDesktopNode(o: DesktopNodeOptions): DesktopNode {
     logFile,
     subscribe: (send) => {
       const off = [
-        service.on('mining.status', (p) => send('mining.status', p)),
-        service.on('dataset.status', (p) => send('dataset.status', p)),
-        service.on('update.status', (p) => send('update.status', p)),
+        ...SERVICE_EVENT_NAMES.map((event) => service.on(event, (p) => send(event, p))),
         logs.onLine((line) => send('log', line)),
       ];
       return () => off.forEach((f) => f());

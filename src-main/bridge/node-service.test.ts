@@ -173,6 +173,73 @@ describe('network settings', () => {
   });
 });
 
+describe("the Wallet's questions to the chain", () => {
+  it('need a network, a key that can pay and a confirmed amount, each said in a sentence', async () => {
+    const none = service();
+    await expect(
+      none.call('wallet.registerQuote', { hotkey: 'x', payer: 'cold' }),
+    ).rejects.toMatchObject({ code: 'NO_NETWORK', message: expect.stringMatching(/Settings/) });
+
+    const node = service();
+    await node.call('settings.set', { network: 'ws://127.0.0.1:9', netuid: 3 });
+    await node.call('wallet.import', { name: 'cold', secret: DEV_MNEMONIC });
+    const { address: watched } = await node.call('wallet.preview', {
+      secret: 'legal winner thank year wave sausage worth useful legal winner thank yellow',
+    });
+    await node.call('wallet.watch', { name: 'watched', address: watched });
+    await expect(
+      node.call('wallet.registerQuote', { hotkey: watched, payer: 'watched' }),
+    ).rejects.toMatchObject({ code: 'WATCH_ONLY', message: expect.stringMatching(/cannot pay/) });
+    await expect(
+      node.call('wallet.registerQuote', { hotkey: 'x', payer: 'nobody' }),
+    ).rejects.toMatchObject({
+      code: 'NO_KEY',
+      message: 'There is no key called "nobody" on this node.',
+    });
+    await expect(
+      node.call('wallet.register', { hotkey: 'x', payer: 'cold', maxBurnRao: '1 TAO' }),
+    ).rejects.toMatchObject({ code: 'BAD_ARGUMENT' });
+  });
+
+  it('fail within the time limit with a sentence when the chain does not answer', async () => {
+    const closed = http.createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((r) => closed.close(r));
+    const node = service({ chainTimeoutMs: 1500 });
+    await node.call('settings.set', { network: `ws://127.0.0.1:${port}`, netuid: 3 });
+    const started = Date.now();
+    await expect(node.call('wallet.chain', undefined)).rejects.toMatchObject({
+      code: 'CHAIN_DOWN',
+      message: `The chain (ws://127.0.0.1:${port}) did not answer within 1.5 s. Check your connection, or the network in Settings, and try again.`,
+    });
+    // The limit, not the client's minute of retries (generous: a loaded machine is slow).
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(lines.some((l) => l.includes('chain unreachable'))).toBe(true);
+  });
+
+  it("report the node's line to the chain apart: none without a network, down when unreachable", async () => {
+    const solo = service();
+    expect(await solo.call('chain.status', undefined)).toMatchObject({ state: 'none' });
+    await solo.close();
+
+    const node = service({ chainTimeoutMs: 1000 });
+    await node.call('settings.set', { network: 'ws://127.0.0.1:9', netuid: 3 });
+    const seen: string[] = [];
+    node.on('chain.status', (s) => seen.push(s.state));
+    expect(await node.call('chain.status', undefined)).toMatchObject({
+      state: 'connecting',
+      network: 'ws://127.0.0.1:9',
+    });
+    await expect
+      .poll(async () => (await node.call('chain.status', undefined)).state, { timeout: 10_000 })
+      .toBe('down');
+    expect(seen).toContain('down');
+    expect((await node.call('chain.status', undefined)).error).toMatch(/within 1 s/);
+    await node.close();
+  });
+});
+
 describe('start at login and updates', () => {
   it('are unsupported in a headless node, with a reason', async () => {
     const node = service();

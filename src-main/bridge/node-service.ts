@@ -38,6 +38,7 @@ import {
 import type { TaskData } from '../../shared/task/types';
 import { parseSearchConfig, searchScope, type SearchConfig } from '../../shared/search/config';
 import { SubtensorClient } from '../chain/client';
+import { formatTao } from '../chain/context';
 import { axonUrl, hasReachableAxon, isValidator } from '../chain/metagraph';
 import { downloadCifar10 } from '../dataset/download';
 import { cifar10CacheDir, locateCifar10, type LocateOptions } from '../dataset/locate';
@@ -57,6 +58,8 @@ import { z } from 'zod';
 import { UpdateGate, type UpdateFeed } from '../update/update-gate';
 import { loadProbeTasks } from '../validator/probe-tasks';
 import { loadNodeSettings, saveNodeSettings, type NodeSettings } from './node-settings';
+import { ChainWatch } from './chain-watch';
+import { parseRao, quoteRegistration, readWalletOnChain } from './wallet-chain';
 import { defaultBtcliWalletRoot, listBtcliWallets, readBtcliHotkey } from '../wallet/btcli';
 import { WalletError } from '../wallet/errors';
 import { parseKeyInput } from '../wallet/key-input';
@@ -99,6 +102,8 @@ export interface NodeServiceOptions {
   readonly desktop?: DesktopIntegration;
   /** A validator's API to show on the Validator screen (its dashboard), e.g. http://127.0.0.1:8091. */
   readonly validatorUrl?: string;
+  /** How long a question to the chain waits for a connection (default CHAIN_TIMEOUT_MS). */
+  readonly chainTimeoutMs?: number;
 }
 
 /** The desktop shell's part (Electron's app.setLoginItemSettings and electron-updater). */
@@ -118,6 +123,8 @@ const POOL_REFRESH_MS = 5000;
 const POOL_PAYOUTS_SHOWN = 10;
 /** How long a direct claim is followed (DirectMiner's default followMs, plus a margin). */
 const FOLLOW_MS = 11 * 60_000;
+/** How long a question to the chain waits for a connection before saying so (issue #17: < 15 s). */
+const CHAIN_TIMEOUT_MS = 12_000;
 
 /** A pool's address as the person typed it, checked: http(s), no credentials. */
 function checkPoolUrl(url: string | undefined): string {
@@ -147,7 +154,10 @@ export class NodeService {
   private keystore: Promise<Keystore> | null = null;
 
   private search: SearchOrchestrator | null = null;
-  private direct: { miner: DirectMiner; client: SubtensorClient } | null = null;
+  /** Direct mode: the claim logic, its chain connection and the address claims are signed by. */
+  /** The node's line to the chain, started when the UI first asks (see watchChain). */
+  private chainWatch: ChainWatch | null = null;
+  private direct: { miner: DirectMiner; client: SubtensorClient; address: string } | null = null;
   private mining: MiningStatus = IDLE_MINING_STATUS;
   private submissions: SubmissionView[] = [];
   private saver: NodeJS.Timeout | null = null;
@@ -210,6 +220,7 @@ export class NodeService {
 
   async close(): Promise<void> {
     this.updates?.close();
+    await this.chainWatch?.stop();
     await this.stopMining();
   }
 
@@ -239,6 +250,28 @@ export class NodeService {
     'wallet.keystore': async () => this.keystoreState(),
     'wallet.unlock': async ({ passphrase }) => this.unlockKeystore(String(passphrase ?? '')),
     'wallet.chain': async () => this.walletOnChain(),
+    'wallet.registerQuote': async ({ hotkey, payer }) => {
+      const { netuid } = this.requireNetwork();
+      const key = await this.payingKey(String(payer ?? ''));
+      return this.withChain((client) =>
+        quoteRegistration(client, netuid, String(hotkey ?? ''), key),
+      );
+    },
+    'wallet.register': async ({ hotkey, payer, maxBurnRao }) => {
+      const { netuid } = this.requireNetwork();
+      const max = parseRao(String(maxBurnRao ?? ''));
+      if (max === null)
+        throw new NodeCommandError('BAD_ARGUMENT', 'The confirmed cost is not an amount of RAO.');
+      const key = await this.payingKey(String(payer ?? ''));
+      const pair = await (await this.openKeystore()).unlock(key.name);
+      const target = String(hotkey ?? '');
+      this.o.log.info('registration sent', { hotkey: target, payer: key.address, netuid });
+      const result = await this.withChain((client) =>
+        client.burnedRegister(netuid, target, pair, max),
+      );
+      this.o.log.info('registered', { hotkey: target, netuid, uid: result.uid });
+      return result;
+    },
     'wallet.watch': async ({ name, address }) => {
       await cryptoReady();
       const keystore = await this.openKeystore();
@@ -276,6 +309,7 @@ export class NodeService {
       return this.status();
     },
     'mining.status': async () => this.status(),
+    'chain.status': async () => this.watchChain().current(),
     'mining.submissions': async () => [...this.submissions],
     'pool.discover': async () => this.discoverPools(),
     'sota.leaderboard': async () => this.leaderboard(),
@@ -314,6 +348,12 @@ export class NodeService {
           throw new NodeCommandError('BAD_SETTING', message);
         }
         this.o.log.info('network settings saved', { ...this.net });
+        // Watch the new network (if anyone was watching the old one).
+        if (this.chainWatch) {
+          void this.chainWatch.stop();
+          this.chainWatch = null;
+          this.emit('chain.status', this.watchChain().current());
+        }
       }
       return this.settings();
     },
@@ -729,7 +769,12 @@ export class NodeService {
   private async connectDirect(
     config: SearchConfig,
     tasks: readonly TaskData[],
-  ): Promise<{ miner: DirectMiner; client: SubtensorClient; record: RecordSource }> {
+  ): Promise<{
+    miner: DirectMiner;
+    client: SubtensorClient;
+    address: string;
+    record: RecordSource;
+  }> {
     const keystore = await this.openKeystore();
     const key = keystore.list().find((k) => k.kind !== 'public');
     if (!key) throw new NodeCommandError('NO_KEY', 'Direct mining needs a key: add one first.');
@@ -739,6 +784,14 @@ export class NodeService {
       log: this.o.log.child('chain'),
     });
     try {
+      // A claim from an unregistered hotkey is refused by every validator: say so before mining.
+      if ((await client.uidOf(this.netuid!, pair.address)) === null) {
+        const { burnRao } = await client.subnet(this.netuid!);
+        throw new NodeCommandError(
+          'NOT_REGISTERED',
+          `Your key "${key.name}" is not registered on subnet ${this.netuid}, so validators would refuse its claims. Register it in Wallet (it costs ${formatTao(burnRao)}, burned), or mine Solo.`,
+        );
+      }
       const direct = new DirectClient({
         client,
         netuid: this.netuid!,
@@ -766,7 +819,12 @@ export class NodeService {
         onEvent: (e) => this.onDirectEvent(e),
       });
       // The holder comes with the seeds (chooseSeeds): named by the validators, or kept.
-      return { miner, client, record: recordFromClient(direct, this.network!, this.netuid!) };
+      return {
+        miner,
+        client,
+        address: pair.address,
+        record: recordFromClient(direct, this.network!, this.netuid!),
+      };
     } catch (err) {
       await client.close();
       throw err;
@@ -781,7 +839,15 @@ export class NodeService {
     };
     switch (e.type) {
       case 'target':
-        this.publish({ target: { digest: e.holderDigest, needed: e.needed } });
+        this.publish({
+          target: {
+            digest: e.holderDigest,
+            holderScore: e.holderLocalScore,
+            needed: e.needed,
+            miner: e.holderMiner,
+            byYou: e.holderMiner !== null && e.holderMiner === this.direct?.address,
+          },
+        });
         break;
       case 'claim':
         this.publish({ claimNote: null });
@@ -839,62 +905,91 @@ export class NodeService {
 
   // --- the network ------------------------------------------------------------------------------
 
-  private async walletOnChain(): Promise<WalletOnChain> {
+  /** The node's network and subnet, or a sentence saying where to choose them. */
+  private requireNetwork(): { network: string; netuid: number } {
     if (!this.network || this.netuid === undefined)
       throw new NodeCommandError(
         'NO_NETWORK',
-        'This node has no network: start it with --network and --netuid to see balances.',
+        'This node has no network: choose one and a subnet in Settings (or start it with --network and --netuid).',
       );
-    const keystore = await this.openKeystore().catch(() => null);
-    const keys = keystore?.list() ?? [];
-    const netuid = this.netuid;
-    const client = await SubtensorClient.connect({
-      network: this.network,
-      log: this.o.log.child('chain'),
-    });
+    return { network: this.network, netuid: this.netuid };
+  }
+
+  /**
+   * A short-lived connection for one question. A chain that does not answer fails within
+   * chainTimeoutMs with a sentence, not after the client's minute of retries.
+   */
+  private async withChain<T>(fn: (client: SubtensorClient) => Promise<T>): Promise<T> {
+    const { network } = this.requireNetwork();
+    const timeoutMs = this.o.chainTimeoutMs ?? CHAIN_TIMEOUT_MS;
+    let client: SubtensorClient;
     try {
-      return {
-        network: this.network,
-        netuid,
-        keys: await Promise.all(
-          keys.map(async (k) => ({
-            address: k.address,
-            balanceRao: (await client.balance(k.address)).toString(),
-            uid: await client.uidOf(netuid, k.address),
-          })),
-        ),
-      };
+      client = await SubtensorClient.connect({
+        network,
+        connectTimeoutMs: timeoutMs,
+        log: this.o.log.child('chain'),
+      });
+    } catch (err) {
+      this.o.log.warn('chain unreachable', { network, error: String(err) });
+      throw new NodeCommandError(
+        'CHAIN_DOWN',
+        `The chain (${network}) did not answer within ${timeoutMs / 1000} s. Check your connection, or the network in Settings, and try again.`,
+      );
+    }
+    try {
+      return await fn(client);
     } finally {
       await client.close();
     }
   }
 
-  private async discoverPools(): Promise<PoolListingView[]> {
-    if (!this.network || this.netuid === undefined)
-      throw new NodeCommandError(
-        'NO_NETWORK',
-        'Choose a network and subnet in Settings to find the pools on it.',
-      );
-    const client = await SubtensorClient.connect({
-      network: this.network,
-      log: this.o.log.child('chain'),
+  /** The chain watch for the current network, started on first use. */
+  private watchChain(): ChainWatch {
+    this.chainWatch ??= new ChainWatch({
+      network: this.network ?? null,
+      log: this.o.log.child('chain-watch'),
+      connectTimeoutMs: this.o.chainTimeoutMs ?? CHAIN_TIMEOUT_MS,
+      onChange: (status) => this.emit('chain.status', status),
     });
-    try {
-      return (await discoverPools(client, this.netuid, this.o.log.child('pool'))).map(listingView);
-    } finally {
-      await client.close();
-    }
+    return this.chainWatch;
+  }
+
+  /** A key of the node's that can sign (pay for) a transaction, by name. */
+  private async payingKey(name: string): Promise<{ name: string; address: string }> {
+    const keystore = await this.openKeystore();
+    const key = keystore.list().find((k) => k.name === name);
+    if (!key)
+      throw new NodeCommandError('NO_KEY', `There is no key called "${name}" on this node.`);
+    if (key.kind === 'public')
+      throw new NodeCommandError(
+        'WATCH_ONLY',
+        `"${name}" is an address to watch: this node holds no secret for it and cannot pay with it.`,
+      );
+    return { name: key.name, address: key.address };
+  }
+
+  private async walletOnChain(): Promise<WalletOnChain> {
+    const { network, netuid } = this.requireNetwork();
+    const keystore = await this.openKeystore().catch(() => null);
+    const addresses = (keystore?.list() ?? []).map((k) => k.address);
+    return this.withChain((client) =>
+      readWalletOnChain(client, network, netuid, addresses, makeTrack().winnerShare),
+    );
+  }
+
+  private async discoverPools(): Promise<PoolListingView[]> {
+    const { netuid } = this.requireNetwork();
+    return this.withChain(async (client) =>
+      (await discoverPools(client, netuid, this.o.log.child('pool'))).map(listingView),
+    );
   }
 
   private async leaderboard(): Promise<Leaderboard> {
     if (!this.network || this.netuid === undefined)
       return { source: null, holder: null, history: [] };
-    const client = await SubtensorClient.connect({
-      network: this.network,
-      log: this.o.log.child('chain'),
-    });
-    try {
-      const mg = await client.metagraph(this.netuid);
+    const netuid = this.netuid;
+    return this.withChain(async (client) => {
+      const mg = await client.metagraph(netuid);
       const urls = mg.neurons
         .filter(isValidator)
         .filter(hasReachableAxon)
@@ -932,9 +1027,7 @@ export class NodeService {
         }
       }
       return { source: null, holder: null, history: [] };
-    } finally {
-      await client.close();
-    }
+    });
   }
 
   private diagnostics(): string {

@@ -29,6 +29,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import {
   COMMAND_NAMES,
   NodeCommandError,
+  SERVICE_EVENT_NAMES,
   type ClientFrame,
   type EventName,
   type NodeFrame,
@@ -285,9 +286,7 @@ export async function startBridge(o: BridgeOptions): Promise<RunningBridge> {
     const forward = <E extends EventName>(event: E) =>
       o.service.on(event, (payload) => send({ t: 'event', event, payload }));
     const unsubscribe = [
-      forward('mining.status'),
-      forward('dataset.status'),
-      forward('update.status'),
+      ...SERVICE_EVENT_NAMES.map(forward),
       o.logs.onLine((line) => send({ t: 'event', event: 'log', payload: line })),
     ];
     ws.on('message', (data) => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { checkServableIp, decodeIp, encodeIp } from './axon';
 import { backoffDelay } from './connection';
 import { formatTao } from './context';
+import { alphaToRao, epochsPerDay } from './earnings';
 import { ChainError, fromSubmitError } from './errors';
 import {
   hasReachableAxon,
@@ -14,6 +15,20 @@ import {
 import { NETWORKS, resolveEndpoints } from './networks';
 import { outcomeUnknown } from './tx';
 import { normalizeWeights } from './weights';
+
+describe('earnings', () => {
+  it("prices alpha at the pool's ratio, rounding down, and not at all without a pool", () => {
+    const pool = { taoInRao: 2_000_000_000n, alphaInRao: 3_000_000_000n }; // 1 α = 0.667 TAO
+    expect(alphaToRao(3_000_000_000n, pool)).toBe(2_000_000_000n);
+    expect(alphaToRao(1n, pool)).toBe(0n);
+    expect(alphaToRao(5n, null)).toBeNull();
+  });
+
+  it('counts the payouts of a day: one every tempo + 1 blocks of 12 s', () => {
+    expect(epochsPerDay(359)).toBe(20); // 7,200 blocks a day
+    expect(epochsPerDay(10) * 11).toBe(7200);
+  });
+});
 
 describe('networks', () => {
   it('resolves names, URLs and lists, and rejects typos', () => {

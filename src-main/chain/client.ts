@@ -11,6 +11,7 @@ import { type BlockHead, subscribeBlocks } from './blocks';
 import { type Commitment, readCommitment, setCommitment } from './commitments';
 import { type BackoffOptions, ChainConnection, type ConnectionState } from './connection';
 import type { ChainContext } from './context';
+import { type AlphaPool, type NeuronEarnings, readAlphaPool, readEarnings } from './earnings';
 import { type ChainFeatures, describeMissing, detectFeatures } from './features';
 import { isLocalChain } from '../net/addresses';
 import { markReachable, type Metagraph, readMetagraph } from './metagraph';
@@ -132,6 +133,16 @@ export class SubtensorClient implements ChainContext {
     opts?: SubmitOptions,
   ): Promise<Unstaked> {
     return removeStake(this, netuid, hotkey, coldkey, alpha, opts);
+  }
+
+  /** The subnet's pool (the price of its alpha in TAO), or null without one. */
+  alphaPool(netuid: number): Promise<AlphaPool | null> {
+    return readAlphaPool(this, netuid);
+  }
+
+  /** What the hotkey earns on the subnet (stake, incentive, emission), or null if unregistered. */
+  earnings(netuid: number, hotkey: string, pool: AlphaPool | null): Promise<NeuronEarnings | null> {
+    return readEarnings(this, netuid, hotkey, pool);
   }
 
   uidOf(netuid: number, hotkey: string): Promise<number | null> {

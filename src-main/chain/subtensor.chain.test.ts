@@ -100,6 +100,22 @@ describe('Subtensor client on the real runtime', () => {
     );
   });
 
+  it("reads a registered hotkey's owner, stake and pay, and nothing for an unregistered one", async () => {
+    const { minerHotkey, minerColdkey, spareHotkey } = net.accounts;
+    const pool = await client.alphaPool(netuid);
+    const earnings = await client.earnings(netuid, minerHotkey.address, pool);
+    expect(earnings).toMatchObject({
+      uid: await client.uidOf(netuid, minerHotkey.address),
+      coldkey: minerColdkey.address,
+    });
+    expect(earnings!.incentive).toBeGreaterThanOrEqual(0);
+    expect(earnings!.incentive).toBeLessThanOrEqual(1);
+    expect(earnings!.emissionAlphaRao).toBeGreaterThanOrEqual(0n);
+    // With a pool the stake has a TAO value (zero stake: zero TAO); without one, none.
+    expect(earnings!.stakeTaoRao === null).toBe(pool === null);
+    expect(await client.earnings(netuid, spareHotkey.address, pool)).toBeNull();
+  });
+
   it('surfaces a rejected extrinsic as its module error', async () => {
     const { minerHotkey, minerColdkey } = net.accounts;
     // Straight to the chain, past the client's own "already registered" check.

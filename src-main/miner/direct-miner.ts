@@ -30,7 +30,14 @@ import { localScore } from './local-score';
 export type SkipReason = 'below-needed' | 'same-as-holder' | 'unverifiable' | 'too-costly';
 
 export type DirectEvent =
-  | { type: 'target'; holderDigest: string; holderLocalScore: number; needed: number }
+  | {
+      type: 'target';
+      holderDigest: string;
+      /** The holder's hotkey, as the validators named it; null for the genesis program. */
+      holderMiner: string | null;
+      holderLocalScore: number;
+      needed: number;
+    }
   | { type: 'skipped'; digest: string; reason: SkipReason; message: string }
   | {
       type: 'claim';
@@ -150,6 +157,7 @@ export class DirectMiner {
     this.emit({
       type: 'target',
       holderDigest: sota.digest,
+      holderMiner: sota.miner,
       holderLocalScore: score,
       needed: score + sota.margin,
     });
@@ -339,7 +347,12 @@ export class DirectMiner {
         });
       }
       if (v.tally.reached) {
-        this.target = null; // the holder moved: learn the new target before the next claim
+        // The holder moved: learn the new target now (the screen then says who holds the
+        // record); if the validators cannot say yet, before the next claim.
+        this.target = null;
+        await this.refreshTarget().catch((err: unknown) =>
+          this.o.log.debug('new target not known yet', { error: String(err) }),
+        );
         return;
       }
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatTao, formatTaoExact, passphraseStrength } from './format';
+import { formatAlpha, formatBytes, formatTao, formatTaoExact, passphraseStrength } from './format';
 
 describe('format', () => {
   it('writes RAO as TAO with four decimals, rounded down, beyond 2^53', () => {
@@ -8,6 +8,11 @@ describe('format', () => {
     expect(formatTao('99999')).toBe('0.0000 TAO');
     expect(formatTao('21000000000000000000')).toBe(`${(21_000_000_000).toLocaleString()}.0000 TAO`);
     expect(formatTao('-5')).toBe('–');
+  });
+
+  it("writes a subnet's alpha like TAO, with its own sign", () => {
+    expect(formatAlpha('1234567890')).toBe('1.2345 α');
+    expect(formatAlpha('bad')).toBe('–');
   });
 
   it('writes RAO as TAO to the last RAO for payouts', () => {

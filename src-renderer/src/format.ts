@@ -36,6 +36,12 @@ export function formatTao(rao: string): string {
   return `${whole.toLocaleString()}.${fraction} TAO`;
 }
 
+/** α in its smallest unit (10^9 per α, a decimal string), four decimals, rounded down: 1.2345 α. */
+export function formatAlpha(rao: string): string {
+  const tao = formatTao(rao);
+  return tao === DASH ? DASH : tao.replace(/ TAO$/, ' α');
+}
+
 /** RAO (a decimal string) as TAO to the last RAO, trailing zeros dropped: 0.000012345 TAO. */
 export function formatTaoExact(rao: string): string {
   if (!/^\d+$/.test(rao)) return DASH;

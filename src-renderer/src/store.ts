@@ -5,6 +5,7 @@
  */
 import { create } from 'zustand';
 import type {
+  ChainStatus,
   DatasetStatus,
   Leaderboard,
   LogLine,
@@ -50,6 +51,7 @@ interface RemoteSlices {
   dataset: DatasetStatus;
   settings: Settings;
   update: UpdateStatus;
+  chain: ChainStatus;
 }
 type RemoteKey = keyof RemoteSlices;
 type RemoteState = { readonly [K in RemoteKey]: Remote<RemoteSlices[K]> };
@@ -73,6 +75,7 @@ export interface AppState extends RemoteState {
   loadDataset(): Promise<void>;
   loadSettings(): Promise<void>;
   loadUpdate(): Promise<void>;
+  loadChain(): Promise<void>;
   applyMiningStatus(status: MiningStatus): void;
   appendLog(line: LogLine): void;
 }
@@ -136,6 +139,7 @@ export const useStore = create<AppState>()((set, get) => {
     void s.loadDataset();
     void s.loadSettings();
     void s.loadUpdate();
+    void s.loadChain();
   }
 
   return {
@@ -152,6 +156,7 @@ export const useStore = create<AppState>()((set, get) => {
     dataset: empty,
     settings: empty,
     update: empty,
+    chain: empty,
 
     connect(bridge) {
       set({ bridge, connection: bridge.state });
@@ -164,6 +169,7 @@ export const useStore = create<AppState>()((set, get) => {
         bridge.on('update.status', (data) =>
           set({ update: { data, loading: false, error: null } }),
         ),
+        bridge.on('chain.status', (data) => set({ chain: { data, loading: false, error: null } })),
         bridge.onState((state) => {
           const before = get().connection;
           set({
@@ -195,6 +201,7 @@ export const useStore = create<AppState>()((set, get) => {
     loadDataset: () => load('dataset', (b) => b.call('dataset.status')),
     loadSettings: () => load('settings', (b) => b.call('settings.get')),
     loadUpdate: () => load('update', (b) => b.call('update.status')),
+    loadChain: () => load('chain', (b) => b.call('chain.status')),
 
     loadLogs: () => {
       // Lines that arrive while logs.recent is on its way are merged in, without duplicates.

@@ -232,7 +232,10 @@ export function wsBridge(url: string, options: WsBridgeOptions = {}): BridgeConn
       return new Promise<unknown>((resolve, reject) => {
         const timer = setTimeout(() => {
           settle(id)?.reject(
-            new NodeCommandError('timeout', `The node did not answer '${command}' in time.`),
+            new NodeCommandError(
+              'timeout',
+              `The node did not answer within ${Math.round(callTimeoutMs / 1000)} s. It may be busy or stopped: try again.`,
+            ),
           );
         }, callTimeoutMs);
         const call: PendingCall = { frame, resolve, reject, timer, sent: false };

@@ -1,5 +1,5 @@
 import icon from '../../../assets/icon.svg';
-import { ConnectionBadge } from './ConnectionBadge';
+import { ChainBadge, ConnectionBadge } from './ConnectionBadge';
 
 /** Where the UI runs: inside the desktop app or in a browser tab. */
 function shellLabel(): string {
@@ -17,6 +17,7 @@ export function AppHeader() {
       </div>
       <div className="app-header-end">
         <ConnectionBadge />
+        <ChainBadge />
         <span className="app-shell">{shellLabel()}</span>
       </div>
     </header>

@@ -3,6 +3,7 @@
  * compare at a glance, the whole value on hover.
  */
 import { formatScore, formatSignedScore, shortAddress, shortDigest } from '../format';
+import { useStore } from '../store';
 
 export function Digest({ digest }: { digest: string }) {
   return <code title={digest}>{shortDigest(digest)}</code>;
@@ -10,6 +11,12 @@ export function Digest({ digest }: { digest: string }) {
 
 export function Address({ address }: { address: string }) {
   return <code title={address}>{shortAddress(address)}</code>;
+}
+
+/** A key: "you (name)" when it is one of this node's keys, else its short address. */
+export function KeyName({ address }: { address: string }) {
+  const own = useStore((s) => s.wallets.data?.find((w) => w.address === address));
+  return own ? <span title={address}>you ({own.name})</span> : <Address address={address} />;
 }
 
 /** A challenger's score against the holder's, and the difference: "0.7316 vs 0.6971 (+0.0345)". */

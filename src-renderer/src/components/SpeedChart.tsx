@@ -1,66 +1,43 @@
 /**
- * Speed (algorithms per second, left axis) and best score (right axis) over time, drawn by uPlot.
- * Colours come from the page's CSS variables, so the chart follows the light or dark theme.
+ * Speed (algorithms per second, left axis) and best score (right axis) over time, drawn by uPlot,
+ * with the score of guessing (0.50) and, in direct mode, the score a claim needs as flat lines.
  */
-import { useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
-import uPlot from 'uplot';
-import 'uplot/dist/uPlot.min.css';
+import { useEffect, useMemo } from 'react';
+import type uPlot from 'uplot';
 import { isFiniteNumber } from '../format';
 import type { ChartPoint } from '../store';
+import { TIME_STEPS, clockLabel, cssColor, decimalsFor, level, useUPlot } from './chart-support';
 
 const HEIGHT = 240;
+/** Accuracy of a program that guesses: the chart draws it so a score has something to stand on. */
+const GUESSING = 0.5;
+/** The index of the "Needed to win" series. */
+const TARGET_SERIES = 4;
 
-const darkQuery = (): MediaQueryList => window.matchMedia('(prefers-color-scheme: dark)');
-
-function subscribeScheme(onChange: () => void): () => void {
-  const query = darkQuery();
-  query.addEventListener('change', onChange);
-  return () => query.removeEventListener('change', onChange);
-}
-
-function useColorScheme(): 'dark' | 'light' {
-  return useSyncExternalStore(subscribeScheme, () => (darkQuery().matches ? 'dark' : 'light'));
-}
-
-/** Whole seconds and up: the chart covers minutes to hours, never fractions of a second. */
-const TIME_STEPS = [
-  1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400,
-];
-
-function clockLabel(seconds: number, step: number): string {
-  const options: Intl.DateTimeFormatOptions =
-    step < 60
-      ? { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }
-      : { hour: '2-digit', minute: '2-digit', hour12: false };
-  return new Date(seconds * 1000).toLocaleTimeString(undefined, options);
-}
-
-/** Enough decimals to write the tick step exactly (a step of 0.0025 needs 4). */
-function decimalsFor(step: number): number {
-  if (!(step > 0)) return 3;
-  for (let d = 0; d < 8; d++) {
-    if (Math.abs(Number(step.toFixed(d)) - step) < step * 1e-6) return d;
-  }
-  return 8;
-}
-
-function toData(points: readonly ChartPoint[]): uPlot.AlignedData {
-  return [points.map((p) => p.t), points.map((p) => p.speed), points.map((p) => p.best)];
+function toData(points: readonly ChartPoint[], target: number | null): uPlot.AlignedData {
+  const t = points.map((p) => p.t);
+  return [
+    t,
+    points.map((p) => p.speed),
+    points.map((p) => p.best),
+    level(t, GUESSING),
+    level(t, target),
+  ];
 }
 
 function chartOptions(width: number, host: HTMLElement): uPlot.Options {
-  const css = getComputedStyle(host);
-  const color = (name: string, fallback: string): string =>
-    css.getPropertyValue(name).trim() || fallback;
+  const color = (name: string, fallback: string): string => cssColor(host, name, fallback);
   const muted = color('--muted', '#8b98a5');
   const grid = color('--grid', 'rgba(128,128,128,0.15)');
-  const axis = (scale: string, side?: 1) => ({
+  const axis = (scale: string, label: string, side?: 1) => ({
     scale,
+    label,
     stroke: muted,
     grid: { show: side === undefined, stroke: grid, width: 1 },
     ticks: { stroke: grid, width: 1 },
     ...(side === undefined ? {} : { side }),
   });
+  const score = (_u: uPlot, v: number | null) => (isFiniteNumber(v) ? v.toFixed(4) : '–');
   return {
     width,
     height: HEIGHT,
@@ -83,7 +60,16 @@ function chartOptions(width: number, host: HTMLElement): uPlot.Options {
         stroke: color('--accent-2', '#6ea8fe'),
         width: 2,
         spanGaps: true,
-        value: (_u, v) => (isFiniteNumber(v) ? v.toFixed(4) : '–'),
+        value: score,
+      },
+      { label: 'Guessing', scale: 'best', stroke: muted, width: 1, dash: [4, 4], value: score },
+      {
+        label: 'Needed to win',
+        scale: 'best',
+        stroke: color('--text', '#e6edf3'),
+        width: 1.5,
+        dash: [8, 4],
+        value: score,
       },
     ],
     axes: [
@@ -95,9 +81,9 @@ function chartOptions(width: number, host: HTMLElement): uPlot.Options {
         incrs: TIME_STEPS,
         values: (_u, ticks, _axis, _space, step) => ticks.map((t) => clockLabel(t, step)),
       },
-      axis('speed'),
+      axis('speed', 'Algorithms per second'),
       {
-        ...axis('best', 1),
+        ...axis('best', 'Score (accuracy)', 1),
         values: (_u, ticks, _axis, _space, step) => ticks.map((t) => t.toFixed(decimalsFor(step))),
       },
     ],
@@ -105,41 +91,30 @@ function chartOptions(width: number, host: HTMLElement): uPlot.Options {
   };
 }
 
-export function SpeedChart({ points }: { points: readonly ChartPoint[] }) {
-  const hostRef = useRef<HTMLDivElement>(null);
-  const plotRef = useRef<uPlot | null>(null);
-  const dataRef = useRef<uPlot.AlignedData>([[], [], []]);
-  const scheme = useColorScheme();
-  const data = useMemo(() => toData(points), [points]);
+export function SpeedChart({
+  points,
+  target = null,
+}: {
+  points: readonly ChartPoint[];
+  /** The score a claim needs (direct mode), drawn as a line; null when there is none. */
+  target?: number | null;
+}) {
+  const data = useMemo(() => toData(points, target), [points, target]);
+  const { host, plot, scheme } = useUPlot(chartOptions, data, HEIGHT);
 
-  // Declared first so that on mount the data is in dataRef before the chart is made.
+  // After the chart is made (effects run in order): the target's line and legend entry only
+  // where there is a target (direct mode).
   useEffect(() => {
-    dataRef.current = data;
-    plotRef.current?.setData(data);
-  }, [data]);
-
-  useEffect(() => {
-    const host = hostRef.current;
-    if (!host) return;
-    const plot = new uPlot(chartOptions(host.clientWidth, host), dataRef.current, host);
-    plotRef.current = plot;
-    const resize = new ResizeObserver(() => {
-      if (host.clientWidth > 0) plot.setSize({ width: host.clientWidth, height: HEIGHT });
-    });
-    resize.observe(host);
-    return () => {
-      resize.disconnect();
-      plot.destroy();
-      plotRef.current = null;
-    };
-  }, [scheme]);
+    plot.current?.setSeries(TARGET_SERIES, { show: target !== null });
+  }, [plot, target, scheme]);
 
   return (
     <figure className="chart" data-testid="chart" data-points={points.length}>
       <figcaption className="visually-hidden">
-        Speed and best score over time ({points.length} updates)
+        Speed and best score over time ({points.length} updates); 0.50 is guessing
+        {target !== null && `; a claim needs ${target.toFixed(4)}`}
       </figcaption>
-      <div ref={hostRef} className="chart-canvas" aria-hidden="true" />
+      <div ref={host} className="chart-canvas" aria-hidden="true" />
       {points.length < 2 && (
         <p className="chart-empty">The chart fills in while your computer is searching.</p>
       )}

@@ -1,12 +1,41 @@
 import type { MiningStatus } from '../../../shared/ipc/contract';
-import { formatScore, shortDigest } from '../format';
+import { formatScore, formatSignedScore } from '../format';
+import { Address, Digest } from './Names';
 
-/** In direct mode: the current record holder and the score a submission has to reach. */
+/**
+ * In direct mode: the record and the score a claim needs, scored on this miner's own tasks
+ * (the validators judge on hidden ones, so their figures differ a little). Says "you" when the
+ * person holds the record.
+ */
 export function TargetNote({ target }: { target: NonNullable<MiningStatus['target']> }) {
+  const margin = target.needed - target.holderScore;
   return (
     <p className="target" data-testid="target">
-      To win, beat the current record <code>{shortDigest(target.digest)}</code>: a score of{' '}
-      <strong>{formatScore(target.needed)}</strong> or better.
+      {target.byYou ? (
+        <>
+          <strong>You hold the record</strong> (program <Digest digest={target.digest} />,{' '}
+          {formatScore(target.holderScore)} on your tasks). To replace it with a better one of
+          yours, a new program needs <strong>{formatScore(target.needed)}</strong> or better.
+        </>
+      ) : (
+        <>
+          To win, beat the current record (program <Digest digest={target.digest} />,{' '}
+          {target.miner ? (
+            <>
+              by <Address address={target.miner} />
+            </>
+          ) : (
+            "the subnet's starting program"
+          )}
+          , {formatScore(target.holderScore)} on your tasks): a score of{' '}
+          <strong>{formatScore(target.needed)}</strong> or better ({formatSignedScore(margin)}, the
+          subnet&apos;s margin).
+        </>
+      )}{' '}
+      <span className="muted">
+        Scores are accuracy on 10 image tasks: 0.50 is guessing. Validators score again on tasks
+        nobody has seen, so their figures differ a little from yours.
+      </span>
     </p>
   );
 }

@@ -1,9 +1,10 @@
 import { useEffect } from 'react';
 import type { Leaderboard, LeaderboardEntry } from '../../../shared/ipc/contract';
-import { Address, Digest, ScoreVersus } from '../components/Names';
+import { Digest, KeyName, ScoreVersus } from '../components/Names';
+import { RecordChart } from '../components/RecordChart';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { EmptyNote, ErrorNote, Loading } from '../components/StatusNotes';
-import { formatDateTime, formatPercent, shortAddress, shortDigest } from '../format';
+import { formatDateTime, formatPercent } from '../format';
 import { useStore } from '../store';
 
 export function LeaderboardScreen() {
@@ -68,7 +69,7 @@ function LeaderboardBody({
   return (
     <>
       {error && <ErrorNote title="Could not refresh" message={error} />}
-      <CurrentHolder holder={leaderboard.holder} />
+      <CurrentHolder holder={leaderboard.holder} history={leaderboard.history} />
       <section className="panel" aria-labelledby="history-title">
         <div className="panel-header">
           <h3 id="history-title">Record history</h3>
@@ -79,14 +80,39 @@ function LeaderboardBody({
             Nobody has beaten the starting algorithm so far.
           </EmptyNote>
         ) : (
-          <HistoryTable entries={leaderboard.history} />
+          <>
+            <p className="muted">
+              Scores are accuracy on the validators&apos; hidden image tasks (0.50 is guessing); a
+              new record must beat the one before it there by the subnet&apos;s margin.
+            </p>
+            <RecordChart entries={leaderboard.history} />
+            <HistoryTable entries={leaderboard.history} />
+          </>
         )}
       </section>
     </>
   );
 }
 
-function CurrentHolder({ holder }: { holder: Leaderboard['holder'] }) {
+/** Records by their order: #1 is the first to beat the starting algorithm. */
+function recordNumbers(history: readonly LeaderboardEntry[]): Map<LeaderboardEntry, number> {
+  const oldestFirst = [...history].sort((a, b) => a.becameAt - b.becameAt);
+  return new Map(oldestFirst.map((e, i) => [e, i + 1]));
+}
+
+function CurrentHolder({
+  holder,
+  history,
+}: {
+  holder: Leaderboard['holder'];
+  history: readonly LeaderboardEntry[];
+}) {
+  const numbers = recordNumbers(history);
+  const entry = holder
+    ? [...history]
+        .filter((e) => e.digest === holder.digest)
+        .sort((a, b) => b.becameAt - a.becameAt)[0]
+    : undefined;
   return (
     <section
       className="panel holder"
@@ -102,16 +128,23 @@ function CurrentHolder({ holder }: { holder: Leaderboard['holder'] }) {
             <div>
               <dt>Algorithm</dt>
               <dd>
-                <code title={holder.digest}>{shortDigest(holder.digest)}</code>
+                {entry ? `Record #${numbers.get(entry)}` : 'The starting algorithm'}{' '}
+                <span className="muted">
+                  (<Digest digest={holder.digest} />)
+                </span>
               </dd>
             </div>
             <div>
               <dt>Found by</dt>
-              <dd>
-                {holder.miner ? (
-                  <code title={holder.miner}>{shortAddress(holder.miner)}</code>
+              <dd>{holder.miner ? <KeyName address={holder.miner} /> : 'The subnet (genesis)'}</dd>
+            </div>
+            <div>
+              <dt>Score on hidden tasks</dt>
+              <dd data-testid="leaderboard-holder-score">
+                {entry ? (
+                  <ScoreVersus challenger={entry.challengerScore} holder={entry.holderScore} />
                 ) : (
-                  'The starting algorithm'
+                  <span className="muted">not judged: it is where the subnet started</span>
                 )}
               </dd>
             </div>
@@ -135,29 +168,33 @@ function CurrentHolder({ holder }: { holder: Leaderboard['holder'] }) {
 }
 
 function HistoryTable({ entries }: { entries: readonly LeaderboardEntry[] }) {
+  const numbers = recordNumbers(entries);
   const rows = [...entries].sort((a, b) => b.becameAt - a.becameAt);
   return (
     <div className="table-wrap">
       <table className="table" data-testid="leaderboard-history">
         <thead>
           <tr>
+            <th scope="col">Record</th>
             <th scope="col">Date</th>
-            <th scope="col">Algorithm</th>
             <th scope="col">Found by</th>
-            <th scope="col">Score vs previous</th>
-            <th scope="col">Stake share</th>
+            <th scope="col">Score vs the record before</th>
+            <th scope="col">Validator stake that agreed</th>
             <th scope="col">Validators</th>
           </tr>
         </thead>
         <tbody>
           {rows.map((e) => (
             <tr key={`${e.digest}-${e.becameAt}`}>
+              <td>
+                #{numbers.get(e)}{' '}
+                <span className="muted">
+                  (<Digest digest={e.digest} />)
+                </span>
+              </td>
               <td>{formatDateTime(e.becameAt)}</td>
               <td>
-                <Digest digest={e.digest} />
-              </td>
-              <td>
-                <Address address={e.miner} />
+                <KeyName address={e.miner} />
               </td>
               <td className="num">
                 <ScoreVersus challenger={e.challengerScore} holder={e.holderScore} />

@@ -66,7 +66,8 @@ export function MiningScreen() {
       ) : (
         <>
           <LiveView status={mining.data} />
-          <SubmissionsPanel />
+          {/* Solo sends nothing anywhere: claims exist only in direct mode. */}
+          {mining.data.mode === 'direct' && <SubmissionsPanel />}
         </>
       )}
     </section>
@@ -202,7 +203,7 @@ function LiveView({ status }: { status: MiningStatus }) {
         <div className="panel-header">
           <h3 id="chart-title">Speed and best score</h3>
         </div>
-        <SpeedChart points={history} />
+        <SpeedChart points={history} target={status.target?.needed ?? null} />
       </section>
       <BestProgram
         program={p?.bestProgram ?? null}

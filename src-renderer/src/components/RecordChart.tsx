@@ -1,0 +1,83 @@
+/**
+ * The record over time: each new record's score on the validators' hidden tasks, held until the
+ * next one (a step line to now), with guessing (0.50) drawn for scale. Drawn by uPlot.
+ */
+import { useMemo } from 'react';
+import uPlot from 'uplot';
+import type { LeaderboardEntry } from '../../../shared/ipc/contract';
+import { isFiniteNumber } from '../format';
+import { TIME_STEPS, clockLabel, cssColor, decimalsFor, level, useUPlot } from './chart-support';
+
+const HEIGHT = 200;
+const GUESSING = 0.5;
+
+function toData(entries: readonly LeaderboardEntry[], nowSeconds: number): uPlot.AlignedData {
+  const rows = [...entries].sort((a, b) => a.becameAt - b.becameAt);
+  const t = rows.map((e) => e.becameAt / 1000);
+  const score = rows.map((e) => e.challengerScore);
+  // The last record still stands: carry it to now.
+  if (rows.length > 0 && nowSeconds > t[t.length - 1]!) {
+    t.push(nowSeconds);
+    score.push(score[score.length - 1]!);
+  }
+  return [t, score, level(t, GUESSING)];
+}
+
+function chartOptions(width: number, host: HTMLElement): uPlot.Options {
+  const muted = cssColor(host, '--muted', '#8b98a5');
+  const grid = cssColor(host, '--grid', 'rgba(128,128,128,0.15)');
+  const score = (_u: uPlot, v: number | null) => (isFiniteNumber(v) ? v.toFixed(4) : '–');
+  return {
+    width,
+    height: HEIGHT,
+    scales: { x: { time: true } },
+    series: [
+      {
+        label: 'Date',
+        value: (_u, v) => (isFiniteNumber(v) ? new Date(v * 1000).toLocaleString() : '–'),
+      },
+      {
+        label: 'Record (hidden tasks)',
+        stroke: cssColor(host, '--accent', '#3fb68b'),
+        width: 2,
+        paths: uPlot.paths.stepped!({ align: 1 }),
+        points: { show: true, size: 6 },
+        value: score,
+      },
+      { label: 'Guessing', stroke: muted, width: 1, dash: [4, 4], value: score },
+    ],
+    axes: [
+      {
+        stroke: muted,
+        grid: { stroke: grid, width: 1 },
+        ticks: { stroke: grid, width: 1 },
+        space: 80,
+        incrs: TIME_STEPS,
+        values: (_u, ticks, _axis, _space, step) => ticks.map((t) => clockLabel(t, step)),
+      },
+      {
+        label: 'Score (accuracy)',
+        stroke: muted,
+        grid: { stroke: grid, width: 1 },
+        ticks: { stroke: grid, width: 1 },
+        values: (_u, ticks, _axis, _space, step) => ticks.map((t) => t.toFixed(decimalsFor(step))),
+      },
+    ],
+    cursor: { drag: { x: false, y: false } },
+  };
+}
+
+export function RecordChart({ entries }: { entries: readonly LeaderboardEntry[] }) {
+  const data = useMemo(() => toData(entries, Date.now() / 1000), [entries]);
+  const { host } = useUPlot(chartOptions, data, HEIGHT);
+  const latest = [...entries].sort((a, b) => b.becameAt - a.becameAt)[0];
+  return (
+    <figure className="chart chart-small" data-testid="record-chart" data-points={entries.length}>
+      <figcaption className="visually-hidden">
+        The record over time: {entries.length} records
+        {latest && `, the newest scoring ${latest.challengerScore.toFixed(4)}`}; 0.50 is guessing
+      </figcaption>
+      <div ref={host} className="chart-canvas" aria-hidden="true" />
+    </figure>
+  );
+}
