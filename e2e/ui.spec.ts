@@ -74,6 +74,9 @@ test('settings: the dataset and start at login, as a headless node has them', as
   await expect(page.getByTestId('dataset-state')).toContainText(/ready/i);
   await expect(page.getByTestId('start-at-login')).toBeDisabled();
   await expect(page.getByTestId('start-at-login-note')).toContainText(/service manager/);
+  // Resting on battery or while the person works needs the desktop app's view of the computer.
+  await expect(page.getByTestId('pause-on-battery')).toBeDisabled();
+  await expect(page.getByTestId('power-note')).toContainText(/Only the desktop app/);
   // A network that is not one gets the reason; a good one is saved and shown.
   await page.getByTestId('network').fill('mainnet');
   await page.getByTestId('network-save').click();
@@ -111,6 +114,23 @@ test('solo mining: start, see the statistics change, stop', async ({ page, node 
   await expect(page.getByTestId('evolving-from')).toContainText(/^Starting from/);
   await expect(page.getByTestId('chart').locator('canvas')).toBeVisible();
   await shot(page, '04-mining');
+  await page.getByTestId('stop').click();
+  await expect(page.getByTestId('stat-state')).toContainText(/stopped/i, { timeout: 60_000 });
+  // The speed of a run that has stopped is not shown as if live.
+  await expect(page.getByTestId('stat-speed')).not.toContainText(/per second/);
+
+  // Starting again continues the saved search, and says so; "Start fresh" does not.
+  await page.getByTestId('start').click();
+  await expect(page.getByTestId('evolving-from')).toContainText(/^Continuing your saved search/, {
+    timeout: 60_000,
+  });
+  await page.getByTestId('stop').click();
+  await expect(page.getByTestId('stat-state')).toContainText(/stopped/i, { timeout: 60_000 });
+  await page.getByTestId('start-fresh').check();
+  await page.getByTestId('start').click();
+  await expect(page.getByTestId('evolving-from')).toContainText(/^Starting from/, {
+    timeout: 60_000,
+  });
   await page.getByTestId('stop').click();
   await expect(page.getByTestId('stat-state')).toContainText(/stopped/i, { timeout: 60_000 });
 });

@@ -62,6 +62,10 @@ export interface MiningStatus {
   readonly claimNote: string | null;
   /** Pool mode: the pool, the work done for it and what it has booked for this miner. */
   readonly pool: PoolView | null;
+  /** Why the node paused the search by itself (Settings asked it to); null otherwise. */
+  readonly pausedFor: 'battery' | 'active' | null;
+  /** The node's CPU use over the last second, in % of the whole computer; null when idle. */
+  readonly cpuPercent: number | null;
   readonly error: string | null;
 }
 
@@ -75,6 +79,8 @@ export const IDLE_MINING_STATUS: MiningStatus = {
   evolvingFrom: null,
   claimNote: null,
   pool: null,
+  pausedFor: null,
+  cpuPercent: null,
   error: null,
 };
 
@@ -245,6 +251,12 @@ export interface Settings {
   readonly startAtLogin: boolean;
   /** Only the desktop app can start with the operating system (a headless node has its service manager). */
   readonly startAtLoginSupported: boolean;
+  /** Pause the search while the computer runs on battery. */
+  readonly pauseOnBattery: boolean;
+  /** Pause the search while the person uses the computer (input within the last minute). */
+  readonly pauseWhenActive: boolean;
+  /** Only the desktop app can see the battery and the person's input. */
+  readonly powerSupported: boolean;
 }
 
 export interface UpdateStatus {
@@ -315,9 +327,12 @@ export interface Commands {
     args: { wallet: string; hotkey: string; name: string };
     result: WalletView;
   };
-  /** poolUrl: the pool to work for (pool mode only). */
+  /**
+   * poolUrl: the pool to work for (pool mode only). fresh: do not continue the search saved in
+   * the data folder for this mode (it is overwritten at the next save), as `mine --fresh`.
+   */
   'mining.start': {
-    args: { mode: MiningMode; threads: number; poolUrl?: string };
+    args: { mode: MiningMode; threads: number; poolUrl?: string; fresh?: boolean };
     result: MiningStatus;
   };
   'mining.pause': { args: void; result: MiningStatus };
@@ -339,7 +354,13 @@ export interface Commands {
   'settings.get': { args: void; result: Settings };
   /** Changes what is given; the network cannot change while mining. */
   'settings.set': {
-    args: { startAtLogin?: boolean; network?: string | null; netuid?: number | null };
+    args: {
+      startAtLogin?: boolean;
+      network?: string | null;
+      netuid?: number | null;
+      pauseOnBattery?: boolean;
+      pauseWhenActive?: boolean;
+    };
     result: Settings;
   };
   'update.status': { args: void; result: UpdateStatus };

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tar from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DatasetStatus, UpdateStatus } from '../../shared/ipc/contract';
+import type { ChainStatus, DatasetStatus, UpdateStatus } from '../../shared/ipc/contract';
 import { CIFAR_FILES } from '../dataset/cifar10';
 import { createLogger } from '../log/logger';
 import type { FeedState, UpdateFeed } from '../update/update-gate';
@@ -183,9 +183,9 @@ describe("the Wallet's questions to the chain", () => {
     const node = service();
     await node.call('settings.set', { network: 'ws://127.0.0.1:9', netuid: 3 });
     await node.call('wallet.import', { name: 'cold', secret: DEV_MNEMONIC });
-    const { address: watched } = await node.call('wallet.preview', {
+    const { address: watched } = (await node.call('wallet.preview', {
       secret: 'legal winner thank year wave sausage worth useful legal winner thank yellow',
-    });
+    })) as { address: string };
     await node.call('wallet.watch', { name: 'watched', address: watched });
     await expect(
       node.call('wallet.registerQuote', { hotkey: watched, payer: 'watched' }),
@@ -232,10 +232,14 @@ describe("the Wallet's questions to the chain", () => {
       network: 'ws://127.0.0.1:9',
     });
     await expect
-      .poll(async () => (await node.call('chain.status', undefined)).state, { timeout: 10_000 })
+      .poll(async () => ((await node.call('chain.status', undefined)) as ChainStatus).state, {
+        timeout: 10_000,
+      })
       .toBe('down');
     expect(seen).toContain('down');
-    expect((await node.call('chain.status', undefined)).error).toMatch(/within 1 s/);
+    expect(((await node.call('chain.status', undefined)) as ChainStatus).error).toMatch(
+      /within 1 s/,
+    );
     await node.close();
   });
 });
@@ -248,6 +252,9 @@ describe('start at login and updates', () => {
       netuid: null,
       startAtLogin: false,
       startAtLoginSupported: false,
+      pauseOnBattery: false,
+      pauseWhenActive: false,
+      powerSupported: false,
     });
     await expect(node.call('settings.set', { startAtLogin: true })).rejects.toThrow(
       /service manager/,
@@ -284,6 +291,37 @@ describe('start at login and updates', () => {
     expect(events.at(-1)).toMatchObject({ state: 'ready', version: '9.9.9' });
     await node.call('update.install', undefined); // nothing in flight: installs at once
     expect(installs).toEqual(['install']);
+  });
+
+  it('pause on battery and while the person is active: set in the desktop app, kept, refused headless', async () => {
+    const headless = service();
+    expect(await headless.call('settings.get', undefined)).toMatchObject({
+      powerSupported: false,
+      pauseOnBattery: false,
+    });
+    await expect(headless.call('settings.set', { pauseOnBattery: true })).rejects.toMatchObject({
+      code: 'UNSUPPORTED',
+    });
+
+    // A stand-in for Electron's powerMonitor (the gate's rule is tested in power-gate.test.ts).
+    const dataDir = path.join(dir, 'power-node');
+    const desktop = () => ({
+      getStartAtLogin: () => false,
+      setStartAtLogin: () => {},
+      updates: null,
+      power: { onBattery: () => true, idleSeconds: () => 3600 },
+    });
+    const node = service({ shell: 'desktop', dataDir, desktop: desktop() });
+    expect(
+      await node.call('settings.set', { pauseOnBattery: true, pauseWhenActive: true }),
+    ).toMatchObject({ powerSupported: true, pauseOnBattery: true, pauseWhenActive: true });
+    await node.call('settings.set', { network: 'local', netuid: 4 });
+    const again = service({ shell: 'desktop', dataDir, desktop: desktop() });
+    expect(await again.call('settings.get', undefined)).toMatchObject({
+      network: 'local',
+      pauseOnBattery: true,
+      pauseWhenActive: true,
+    });
   });
 });
 

@@ -58,7 +58,9 @@ import { z } from 'zod';
 import { UpdateGate, type UpdateFeed } from '../update/update-gate';
 import { loadProbeTasks } from '../validator/probe-tasks';
 import { loadNodeSettings, saveNodeSettings, type NodeSettings } from './node-settings';
+import { PowerGate, type PowerSource } from '../desktop/power-gate';
 import { ChainWatch } from './chain-watch';
+import { CpuMeter } from './cpu-meter';
 import { parseRao, quoteRegistration, readWalletOnChain } from './wallet-chain';
 import { defaultBtcliWalletRoot, listBtcliWallets, readBtcliHotkey } from '../wallet/btcli';
 import { WalletError } from '../wallet/errors';
@@ -112,6 +114,8 @@ export interface DesktopIntegration {
   setStartAtLogin(on: boolean): void;
   /** Null in a build without an update feed (a local build, an unsigned package). */
   readonly updates: UpdateFeed | null;
+  /** Battery and the person's input (Electron's powerMonitor); absent: never paused for them. */
+  readonly power?: PowerSource;
 }
 
 type Handler<K extends CommandName> = (args: Commands[K]['args']) => Promise<Commands[K]['result']>;
@@ -125,6 +129,8 @@ const POOL_PAYOUTS_SHOWN = 10;
 const FOLLOW_MS = 11 * 60_000;
 /** How long a question to the chain waits for a connection before saying so (issue #17: < 15 s). */
 const CHAIN_TIMEOUT_MS = 12_000;
+/** How often the power settings are checked while a search runs. */
+const POWER_CHECK_MS = 5000;
 
 /** A pool's address as the person typed it, checked: http(s), no credentials. */
 function checkPoolUrl(url: string | undefined): string {
@@ -166,14 +172,29 @@ export class NodeService {
   private dataset: DatasetStatus | null = null;
   private datasetDownload: Promise<void> | null = null;
   private readonly updates: UpdateGate | null;
+  /** Pauses the search on battery or while the person is active (desktop app, if asked). */
+  private readonly powerGate: PowerGate | null;
+  private powerTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly o: NodeServiceOptions) {
     // Saved settings win over the start-up options: the person changed them in Settings.
     const saved = loadNodeSettings(o.dataDir, (msg) => o.log.warn(msg));
     this.net = {
+      ...saved,
       network: saved.network ?? o.network ?? null,
       netuid: saved.netuid ?? o.netuid ?? null,
     };
+    const power = o.desktop?.power;
+    this.powerGate = power
+      ? new PowerGate(
+          power,
+          () => this.net,
+          (reason) => {
+            this.o.log.info('search paused by the power settings', { reason });
+            this.publish({ pausedFor: reason });
+          },
+        )
+      : null;
     const feed = o.desktop?.updates;
     this.updates = feed
       ? new UpdateGate(
@@ -290,17 +311,20 @@ export class NodeService {
       this.o.log.info('btcli hotkey imported', { name: info.name, address: info.address });
       return { name: info.name, address: info.address, source: info.source };
     },
-    'mining.start': async ({ mode, threads, poolUrl }) => this.startMining(mode, threads, poolUrl),
+    'mining.start': async ({ mode, threads, poolUrl, fresh }) =>
+      this.startMining(mode, threads, poolUrl, fresh === true),
     'mining.pause': async () => {
       if (this.poolRun)
         throw new NodeCommandError(
           'UNSUPPORTED',
           'Pool work comes in short units: stop, and start again later.',
         );
+      this.powerGate?.forget();
       this.search?.pause();
       return this.status();
     },
     'mining.resume': async () => {
+      this.powerGate?.forget();
       this.search?.resume();
       return this.status();
     },
@@ -319,7 +343,24 @@ export class NodeService {
     'dataset.status': async () => this.datasetStatus(),
     'dataset.download': async () => this.downloadDataset(),
     'settings.get': async () => this.settings(),
-    'settings.set': async ({ startAtLogin, network, netuid }) => {
+    'settings.set': async ({ startAtLogin, network, netuid, pauseOnBattery, pauseWhenActive }) => {
+      if (pauseOnBattery !== undefined || pauseWhenActive !== undefined) {
+        if (!this.powerGate)
+          throw new NodeCommandError(
+            'UNSUPPORTED',
+            'Only the desktop app can see the battery and when you use the computer; a headless node mines whenever it runs.',
+          );
+        this.net = saveNodeSettings(this.o.dataDir, {
+          ...this.net,
+          pauseOnBattery: pauseOnBattery ?? this.net.pauseOnBattery,
+          pauseWhenActive: pauseWhenActive ?? this.net.pauseWhenActive,
+        });
+        this.o.log.info('power settings saved', {
+          pauseOnBattery: this.net.pauseOnBattery,
+          pauseWhenActive: this.net.pauseWhenActive,
+        });
+        if (this.search) this.checkPower(this.search);
+      }
       if (startAtLogin !== undefined) {
         if (!this.o.desktop)
           throw new NodeCommandError(
@@ -333,6 +374,7 @@ export class NodeService {
         if (this.search || this.poolRun || this.mining.state === 'starting')
           throw new NodeCommandError('BUSY', 'Stop mining before changing the network.');
         const next = {
+          ...this.net,
           network: network === undefined ? this.net.network : network?.trim() || null,
           netuid: netuid === undefined ? this.net.netuid : netuid,
         };
@@ -464,6 +506,9 @@ export class NodeService {
       netuid: this.net.netuid,
       startAtLogin: this.o.desktop?.getStartAtLogin() ?? false,
       startAtLoginSupported: this.o.desktop !== undefined,
+      pauseOnBattery: this.net.pauseOnBattery,
+      pauseWhenActive: this.net.pauseWhenActive,
+      powerSupported: this.powerGate !== null,
     };
   }
 
@@ -597,6 +642,7 @@ export class NodeService {
     mode: MiningMode,
     threads: number,
     poolUrl?: string,
+    fresh = false,
   ): Promise<MiningStatus> {
     if (this.search || this.poolRun || this.mining.state === 'starting')
       throw new NodeCommandError('BUSY', 'Mining is already running; stop it first.');
@@ -623,9 +669,11 @@ export class NodeService {
       claimNote: null,
       progress: null,
       pool: null,
+      pausedFor: null,
+      cpuPercent: null,
     });
     // The heavy part (dataset, chain) runs after the answer, reported through status events.
-    const launching = pool ? this.launchPool(pool, threads) : this.launch(mode, threads);
+    const launching = pool ? this.launchPool(pool, threads) : this.launch(mode, threads, fresh);
     void launching.catch((err: unknown) => {
       const message = err instanceof Error ? err.message : String(err);
       this.o.log.error('mining could not start', { error: message });
@@ -635,15 +683,17 @@ export class NodeService {
     return this.status();
   }
 
-  private async launch(mode: MiningMode, threads: number): Promise<void> {
+  private async launch(mode: MiningMode, threads: number, fresh: boolean): Promise<void> {
     const config = this.o.searchConfig ?? parseSearchConfig({});
     const scope = searchScope(config);
     const stateDir = path.join(this.o.dataDir, mode);
     // One download at a time: a start while Settings downloads waits for that download.
     await this.datasetDownload?.catch(() => {});
     const tasks = await loadSearchTasks(config, { dir: this.o.cifarDir, dataDir: this.o.dataDir });
-    const loaded = await loadSearch(stateDir, scope, config);
-    this.o.log.info(loaded.message);
+    // Fresh: the saved search is left alone now and replaced at the first save, as `mine --fresh`.
+    const loaded = fresh ? null : await loadSearch(stateDir, scope, config);
+    if (loaded) this.o.log.info(loaded.message);
+    else this.o.log.info('starting a fresh search (asked for): the saved one is not continued');
     let record: RecordSource | undefined;
     if (mode === 'direct') {
       const connected = await this.connectDirect(config, tasks);
@@ -680,12 +730,14 @@ export class NodeService {
       progressIntervalMs: 1000,
       log: (line) => this.o.log.warn(line),
       onProgress: () => {
-        this.publish();
+        this.publish({ cpuPercent: cpu.sample() });
         const best = search.snapshot().hallOfFame[0];
         if (this.direct && best) void this.direct.miner.consider(best);
       },
     });
     this.search = search;
+    const cpu = new CpuMeter();
+    this.watchPower(search);
     const save = () =>
       saveSearch(stateDir, scope, config, search.snapshot(), plan.standsOn).catch((err: unknown) =>
         this.o.log.warn('could not save the search', { error: String(err) }),
@@ -695,10 +747,11 @@ export class NodeService {
     this.publish({ state: 'running' });
     void search.start().then(async () => {
       if (this.saver) clearInterval(this.saver);
+      this.stopWatchingPower();
       await save();
       this.o.log.info('mining stopped', { individuals: search.progress().individuals });
       this.search = null;
-      this.publish({ state: 'stopped', progress: search.progress() });
+      this.publish({ state: 'stopped', progress: search.progress(), cpuPercent: null });
     });
   }
 
@@ -879,7 +932,30 @@ export class NodeService {
     void this.updates?.recheck();
   }
 
+  /** Checks the power settings every POWER_CHECK_MS while `search` runs. */
+  private watchPower(search: SearchOrchestrator): void {
+    if (!this.powerGate) return;
+    this.stopWatchingPower();
+    this.checkPower(search);
+    this.powerTimer = setInterval(() => this.checkPower(search), POWER_CHECK_MS);
+  }
+
+  private checkPower(search: SearchOrchestrator): void {
+    this.powerGate?.check({
+      running: () => search.progress().state === 'running',
+      pause: () => search.pause(),
+      resume: () => search.resume(),
+    });
+  }
+
+  private stopWatchingPower(): void {
+    if (this.powerTimer) clearInterval(this.powerTimer);
+    this.powerTimer = null;
+    this.powerGate?.forget();
+  }
+
   private async stopMining(): Promise<void> {
+    this.stopWatchingPower();
     const pool = this.poolRun;
     if (pool) {
       this.publish({ state: 'stopping' });

@@ -1,6 +1,6 @@
 /**
  * What a person sets in the Settings screen and expects to find again after a restart: the
- * network (name or endpoints) and the subnet. One small JSON file in the data folder, written
+ * network (name or endpoints), the subnet, and when the search should rest. One small JSON file in the data folder, written
  * atomically; a file that cannot be read is reported and set aside, never deleted.
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -13,10 +13,18 @@ const FILE = 'settings.json';
 const NodeSettingsSchema = z.strictObject({
   network: z.string().min(1).max(1000).nullable(),
   netuid: z.number().int().min(1).max(65_535).nullable(),
+  // Files written before these existed lack them: off.
+  pauseOnBattery: z.boolean().default(false),
+  pauseWhenActive: z.boolean().default(false),
 });
 export type NodeSettings = z.infer<typeof NodeSettingsSchema>;
 
-const EMPTY: NodeSettings = { network: null, netuid: null };
+const EMPTY: NodeSettings = {
+  network: null,
+  netuid: null,
+  pauseOnBattery: false,
+  pauseWhenActive: false,
+};
 
 /** The saved settings, or none; `warn` hears of a file that was unreadable (and set aside). */
 export function loadNodeSettings(dataDir: string, warn: (msg: string) => void): NodeSettings {

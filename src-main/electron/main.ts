@@ -10,6 +10,7 @@ import {
   app,
   BrowserWindow,
   ipcMain,
+  powerMonitor,
   powerSaveBlocker,
   safeStorage,
   session,
@@ -68,7 +69,15 @@ function connectNode(): DesktopNode {
     dataDir: app.getPath('userData'),
     logDir: app.getPath('logs'),
     safeStorage,
-    desktop: { ...startAtLogin(), updates },
+    desktop: {
+      ...startAtLogin(),
+      updates,
+      // Read when the node asks (every few seconds while mining), after the app is ready.
+      power: {
+        onBattery: () => powerMonitor.isOnBatteryPower(),
+        idleSeconds: () => powerMonitor.getSystemIdleTime(),
+      },
+    },
   });
   updates?.check();
   ipcMain.handle('node:call', async (event, command: unknown, args: unknown) => {

@@ -13,6 +13,8 @@ function status(individuals: number, extra: Partial<SearchProgress> = {}): Minin
     evolvingFrom: null,
     claimNote: null,
     pool: null,
+    pausedFor: null,
+    cpuPercent: null,
     error: null,
     progress: {
       state: 'running',

@@ -39,6 +39,8 @@ const STATUS: MiningStatus = {
   evolvingFrom: null,
   claimNote: null,
   pool: null,
+  pausedFor: null,
+  cpuPercent: null,
   error: null,
 };
 

@@ -12,6 +12,12 @@ export const STATE_LABELS: Record<MiningStatus['state'], { word: string; sentenc
   error: { word: 'Error', sentence: 'The search stopped because of an error' },
 };
 
+/** Why the node paused the search by itself (the person asked for it in Settings). */
+const PAUSED_FOR: Record<NonNullable<MiningStatus['pausedFor']>, string> = {
+  battery: 'Paused while your computer runs on battery; it goes on when you plug in',
+  active: 'Paused while you use the computer; it goes on a minute after you stop',
+};
+
 /** The live numbers of a run, in plain words. */
 export function StatsGrid({ status }: { status: MiningStatus }) {
   const p = status.progress;
@@ -24,8 +30,12 @@ export function StatsGrid({ status }: { status: MiningStatus }) {
         state={status.state}
         value={STATE_LABELS[status.state].word}
         help={
-          STATE_LABELS[status.state].sentence +
-          (p && status.state === 'running' ? ` (${formatDuration(p.elapsedSeconds)} so far)` : '')
+          status.state === 'paused' && status.pausedFor
+            ? PAUSED_FOR[status.pausedFor]
+            : STATE_LABELS[status.state].sentence +
+              (p && status.state === 'running'
+                ? ` (${formatDuration(p.elapsedSeconds)} so far)`
+                : '')
         }
       />
       <Stat
@@ -39,6 +49,16 @@ export function StatsGrid({ status }: { status: MiningStatus }) {
         // A speed is only true of a run that is running: a stopped one shows none.
         value={status.state === 'running' ? formatSpeed(p?.individualsPerSec) : '–'}
         help={status.state === 'running' ? undefined : 'Shown while the search runs'}
+      />
+      <Stat
+        label="CPU use"
+        testId="stat-cpu"
+        value={
+          status.state === 'running' && status.cpuPercent !== null
+            ? `${Math.round(status.cpuPercent)}%`
+            : '–'
+        }
+        help={`Share of your whole computer, with ${status.threads} search thread${status.threads === 1 ? '' : 's'}`}
       />
       <Stat
         label="Already known"

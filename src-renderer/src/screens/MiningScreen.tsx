@@ -83,6 +83,7 @@ function MiningPanel({ status, info }: { status: MiningStatus; info: NodeInfo })
   const [mode, setMode] = useState<MiningMode | null>(null);
   const [threads, setThreads] = useState<number | null>(null);
   const [poolUrl, setPoolUrl] = useState('');
+  const [fresh, setFresh] = useState(false);
   const [busy, setBusy] = useState<MiningAction | null>(null);
   const [commandError, setCommandError] = useState<string | null>(null);
 
@@ -102,7 +103,7 @@ function MiningPanel({ status, info }: { status: MiningStatus; info: NodeInfo })
           ? await bridge.call('mining.start', {
               mode: shownMode,
               threads: shownThreads,
-              ...(shownMode === 'pool' ? { poolUrl } : {}),
+              ...(shownMode === 'pool' ? { poolUrl } : { fresh }),
             })
           : action === 'pause'
             ? await bridge.call('mining.pause')
@@ -155,6 +156,18 @@ function MiningPanel({ status, info }: { status: MiningStatus; info: NodeInfo })
               {shownMode === 'direct' ? 'Direct' : 'Pool'} mining sends results under your key.{' '}
               <a href={routeHref('wallet')}>Add a key</a> first.
             </p>
+          )}
+          {shownMode !== 'pool' && !active && (
+            <label className="checkbox">
+              <input
+                type="checkbox"
+                checked={fresh}
+                onChange={(e) => setFresh(e.target.checked)}
+                disabled={busy !== null}
+                data-testid="start-fresh"
+              />
+              Start fresh: do not continue the search saved on this computer (it is replaced)
+            </label>
           )}
           {!info.datasetReady && (
             <p className="field-help">

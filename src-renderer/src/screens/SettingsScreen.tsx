@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
-import type { DatasetStatus, Settings } from '../../../shared/ipc/contract';
+import type { Commands, DatasetStatus, Settings } from '../../../shared/ipc/contract';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { ErrorNote, Loading } from '../components/StatusNotes';
 import { errorMessage, formatBytes } from '../format';
@@ -41,6 +41,7 @@ export function SettingsScreen() {
           <NetworkPanel />
           <DatasetPanel />
           <StartAtLoginPanel />
+          <PowerPanel />
         </>
       )}
     </section>
@@ -238,21 +239,75 @@ function DownloadProgress({ status }: { status: DatasetStatus }) {
   );
 }
 
-function StartAtLoginPanel() {
+/** Saves a change of the settings and keeps the store's copy in step; the error, if any. */
+function useSaveSettings(): [(patch: SettingsPatch) => Promise<void>, string | null] {
   const bridge = useBridge();
-  const settings = useStore((s) => s.settings);
   const [error, setError] = useState<string | null>(null);
-  const data: Settings | null = settings.data;
-
-  async function toggle(on: boolean) {
+  const save = async (patch: SettingsPatch) => {
     setError(null);
     try {
-      const next = await bridge.call('settings.set', { startAtLogin: on });
+      const next = await bridge.call('settings.set', patch);
       useStore.setState({ settings: { data: next, loading: false, error: null } });
     } catch (e) {
       setError(errorMessage(e));
     }
-  }
+  };
+  return [save, error];
+}
+
+type SettingsPatch = Commands['settings.set']['args'];
+
+/** Pause on battery, pause while the person is active: the desktop app only. */
+function PowerPanel() {
+  const settings = useStore((s) => s.settings);
+  const [save, error] = useSaveSettings();
+  const data: Settings | null = settings.data;
+  if (data === null) return null;
+  return (
+    <div className="panel" data-testid="power-settings">
+      <div className="panel-header">
+        <h3>When to rest</h3>
+      </div>
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          checked={data.pauseOnBattery}
+          disabled={!data.powerSupported}
+          onChange={(e) => void save({ pauseOnBattery: e.target.checked })}
+          data-testid="pause-on-battery"
+        />
+        Pause the search while my computer runs on battery
+      </label>
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          checked={data.pauseWhenActive}
+          disabled={!data.powerSupported}
+          onChange={(e) => void save({ pauseWhenActive: e.target.checked })}
+          data-testid="pause-when-active"
+        />
+        Pause the search while I use the computer (it goes on a minute after I stop)
+      </label>
+      {!data.powerSupported && (
+        <p className="muted" data-testid="power-note">
+          Only the desktop app can see your battery and when you use the computer. A headless node
+          searches whenever it runs; choose its threads to leave room for other work.
+        </p>
+      )}
+      {error && (
+        <p className="inline-error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function StartAtLoginPanel() {
+  const settings = useStore((s) => s.settings);
+  const [save, error] = useSaveSettings();
+  const data: Settings | null = settings.data;
+  const toggle = (on: boolean) => save({ startAtLogin: on });
 
   return (
     <div className="panel">
