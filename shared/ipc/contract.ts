@@ -322,6 +322,14 @@ export interface Commands {
   'wallet.watch': { args: { name: string; address: string }; result: WalletView };
   /** The btcli wallets on this machine (~/.bittensor/wallets), with hotkey addresses. */
   'wallet.btcli.list': { args: void; result: BtcliWalletView[] };
+  /**
+   * Imports a btcli wallet's coldkey (to pay for registrations, receive payouts): the node reads
+   * the encrypted file; only the wallet's password crosses, once, as a pasted phrase does.
+   */
+  'wallet.btcli.importColdkey': {
+    args: { wallet: string; name: string; password: string };
+    result: WalletView;
+  };
   /** Imports a btcli hotkey (read by the node: the secret never passes through the UI). */
   'wallet.btcli.import': {
     args: { wallet: string; hotkey: string; name: string };
@@ -440,6 +448,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'wallet.watch',
   'wallet.btcli.list',
   'wallet.btcli.import',
+  'wallet.btcli.importColdkey',
   'mining.start',
   'mining.pause',
   'mining.resume',

@@ -311,6 +311,16 @@ export class NodeService {
       this.o.log.info('btcli hotkey imported', { name: info.name, address: info.address });
       return { name: info.name, address: info.address, source: info.source };
     },
+    'wallet.btcli.importColdkey': async ({ wallet, name, password }) => {
+      const keystore = await this.openKeystore();
+      const info = await keystore.importBtcliColdkey(
+        String(name ?? ''),
+        { root: this.btcliRoot(), wallet: String(wallet ?? '') },
+        new Secret(String(password ?? '')),
+      );
+      this.o.log.info('btcli coldkey imported', { name: info.name, address: info.address });
+      return { name: info.name, address: info.address, source: info.source };
+    },
     'mining.start': async ({ mode, threads, poolUrl, fresh }) =>
       this.startMining(mode, threads, poolUrl, fresh === true),
     'mining.pause': async () => {

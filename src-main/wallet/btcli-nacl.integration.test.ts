@@ -11,6 +11,8 @@ import sodium from 'libsodium-wrappers-sumo';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createLogger } from '../log/logger';
+import type { BtcliWalletView } from '../../shared/ipc/contract';
+import { NodeService } from '../bridge/node-service';
 import { btcliKeyfileJson, writeBtcliWallet } from './btcli-fixture';
 import { Keystore } from './keystore';
 import { PassphraseProtector } from './protector';
@@ -82,5 +84,43 @@ describe('btcli $NACL coldkey', () => {
       cold['privateKey']!.slice(2, 18),
     ])
       expect(logged).not.toContain(leak);
+  }, 120_000);
+});
+
+describe('a btcli coldkey imported from the UI (wallet.btcli.importColdkey)', () => {
+  it('is listed by its public key, refused with the wrong password in a sentence, then imported', async () => {
+    const lines: string[] = [];
+    const node = new NodeService({
+      shell: 'headless',
+      dataDir: path.join(root, 'node-data'),
+      log: createLogger({ level: 'debug', format: 'json', write: (l) => lines.push(l) }),
+      recentLogs: () => [],
+      openKeystore: () =>
+        Keystore.open(
+          path.join(root, 'node-keystore.json'),
+          new PassphraseProtector(new Secret('keystore passphrase'), { t: 1, m: 8192 }),
+        ),
+      btcliRoot: root,
+    });
+    const [owner] = (await node.call('wallet.btcli.list', undefined)) as BtcliWalletView[];
+    expect(owner).toMatchObject({ wallet: 'owner', coldkeyAddress: cold['ss58Address'] });
+    await expect(
+      node.call('wallet.btcli.importColdkey', {
+        wallet: 'owner',
+        name: 'owner-coldkey',
+        password: 'not the password',
+      }),
+    ).rejects.toMatchObject({
+      code: 'WRONG_PASSWORD',
+      message: expect.stringMatching(/password/i),
+    });
+    expect(
+      await node.call('wallet.btcli.importColdkey', {
+        wallet: 'owner',
+        name: 'owner-coldkey',
+        password: PASSWORD,
+      }),
+    ).toEqual({ name: 'owner-coldkey', address: cold['ss58Address'], source: 'btcli-coldkey' });
+    expect(lines.join('\n')).not.toContain(PASSWORD);
   }, 120_000);
 });

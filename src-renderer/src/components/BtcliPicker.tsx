@@ -1,11 +1,13 @@
 /**
  * Picking a hotkey from the btcli wallets on the node's machine (~/.bittensor/wallets). The node
- * reads the key file itself: no secret passes through the UI, only names and addresses.
+ * reads the key file itself: no secret passes through the UI, only names and addresses. Below,
+ * the wallets' coldkeys (BtcliColdkeyPicker), which need the wallet's password.
  */
 import { useEffect, useState } from 'react';
 import type { BtcliWalletView } from '../../../shared/ipc/contract';
 import { errorMessage, shortAddress } from '../format';
 import { useBridge } from '../store';
+import { BtcliColdkeyPicker } from './BtcliColdkeyPicker';
 import { PickConfirm, useSaving } from './PickConfirm';
 import { ErrorNote, Loading } from './StatusNotes';
 
@@ -93,6 +95,7 @@ export function BtcliPicker({ onImported }: { onImported: () => Promise<void> })
         onConfirm={() => void save.run()}
         testId="btcli"
       />
+      <BtcliColdkeyPicker wallets={wallets} onImported={onImported} />
     </div>
   );
 }
