@@ -924,13 +924,19 @@ export class NodeService {
         });
         break;
       case 'submitted':
-        update(e.digest, 'submitted', `sent to ${e.outcomes.length} validators`);
+        update(
+          e.digest,
+          'submitted',
+          e.outcomes.length === 1
+            ? 'sent to 1 validator'
+            : `sent to ${e.outcomes.length} validators`,
+        );
         break;
       case 'verdict':
         update(
           e.digest,
           e.reached ? 'accepted' : e.rejecting > 0 && e.accepting === 0 ? 'rejected' : 'submitted',
-          `${e.accepting} accept, ${e.rejecting} reject (stake share ${e.share.toFixed(2)})`,
+          `${e.accepting} accepted, ${e.rejecting} did not; validators holding ${Math.round(e.share * 100)}% of the stake accepted`,
         );
         break;
       case 'skipped':

@@ -13,12 +13,17 @@ export function SubmissionsTable({ submissions }: { submissions: readonly Submis
   const rows = [...submissions].sort((a, b) => b.at.localeCompare(a.at));
   return (
     <div className="table-wrap">
+      <p className="muted">
+        Your score is the claim&apos;s accuracy on 20 check tasks of yours that the search never saw
+        (0.50 is guessing). Validators judge it again on hidden tasks, where both it and the record
+        score a little differently; the leaderboard shows their figures.
+      </p>
       <table className="table" data-testid="submissions">
         <thead>
           <tr>
             <th scope="col">When</th>
             <th scope="col">Algorithm</th>
-            <th scope="col">Score</th>
+            <th scope="col">Your score</th>
             <th scope="col">Status</th>
             <th scope="col">Details</th>
           </tr>
