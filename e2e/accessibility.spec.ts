@@ -95,16 +95,20 @@ function lowContrastTexts(): Finding[] {
 
 /** Runs in the page: form controls a screen reader cannot name. */
 function unlabelledControls(): string[] {
-  return Array.from(document.querySelectorAll('input, select, textarea, button'))
-    .filter((el) => el.getClientRects().length > 0)
-    .filter((el) => {
-      const c = el as HTMLInputElement;
-      const byLabel = (c.labels?.length ?? 0) > 0;
-      const byAria = el.getAttribute('aria-label') || el.getAttribute('aria-labelledby');
-      const byText = el.tagName === 'BUTTON' && (el.textContent ?? '').trim() !== '';
-      return !(byLabel || byAria || byText || el.getAttribute('title'));
-    })
-    .map((el) => el.outerHTML.slice(0, 120));
+  return (
+    Array.from(document.querySelectorAll('input, select, textarea, button'))
+      .filter((el) => el.getClientRects().length > 0)
+      // Hidden from assistive technology on purpose (a slider mirroring a labelled number field).
+      .filter((el) => !el.closest('[aria-hidden="true"]'))
+      .filter((el) => {
+        const c = el as HTMLInputElement;
+        const byLabel = (c.labels?.length ?? 0) > 0;
+        const byAria = el.getAttribute('aria-label') || el.getAttribute('aria-labelledby');
+        const byText = el.tagName === 'BUTTON' && (el.textContent ?? '').trim() !== '';
+        return !(byLabel || byAria || byText || el.getAttribute('title'));
+      })
+      .map((el) => el.outerHTML.slice(0, 120))
+  );
 }
 
 async function checkScreen(page: Page, screen: string, width: number, scheme: string) {

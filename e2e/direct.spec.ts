@@ -229,15 +229,28 @@ test("the Validator screen shows the validator's verdict, its weights and its ch
   await expect(peers).toContainText('No claim judged by both yet');
   await shot(page, '11-validator-dashboard');
 
-  // The weights pay at the next epoch: the Wallet shows the holder's incentive and emission.
+  // What the key earns, in the Wallet. This runtime under chopsticks pays no miner incentive
+  // (measured: Incentive stays 0 with weights set; see src-main/pool/rewards.chain.test.ts), so
+  // the holder earns here through stake of its own, staked now: the next payout shows it.
+  await submitTx(
+    net.client,
+    net.client.api.tx['subtensorModule']!['addStake']!(minerAddress, netuidUnderTest, 1000n * TAO),
+    net.accounts.minerColdkey,
+  );
   await page.getByTestId('nav-wallet').click();
   await expect(async () => {
     await page.getByTestId('wallet-refresh').click();
-    await expect(page.getByTestId('wallet-incentive')).not.toContainText(/^0%/, {
+    await expect(page.getByTestId('wallet-emission')).not.toContainText(/^0\.0000 α per payout/, {
       timeout: 3_000,
     });
   }).toPass({ timeout: 90_000 });
-  await expect(page.getByTestId('wallet-emission')).toContainText(/\d\.\d{4} α per payout/);
+  await expect(page.getByTestId('wallet-emission')).toContainText(
+    /\d\.\d{4} α per payout \(every 11 blocks\); about [\d,]+\.\d{4} α a day \([\d,]+\.\d{4} TAO at today's price\)/,
+  );
+  await expect(page.getByTestId('wallet-stake')).toContainText(
+    /[\d,]+\.\d{4} α \(worth [\d,]+\.\d{4} TAO now\)/,
+  );
+  await expect(page.getByTestId('wallet-incentive')).toContainText("% of the miners' pay");
   await shot(page, '15-wallet-earnings');
 });
 

@@ -2,7 +2,7 @@
  * Speed (algorithms per second, left axis) and best score (right axis) over time, drawn by uPlot,
  * with the score of guessing (0.50) and, in direct mode, the score a claim needs as flat lines.
  */
-import { useEffect, useMemo } from 'react';
+import { useCallback, useMemo } from 'react';
 import type uPlot from 'uplot';
 import { isFiniteNumber } from '../format';
 import type { ChartPoint } from '../store';
@@ -11,21 +11,19 @@ import { TIME_STEPS, clockLabel, cssColor, decimalsFor, level, useUPlot } from '
 const HEIGHT = 240;
 /** Accuracy of a program that guesses: the chart draws it so a score has something to stand on. */
 const GUESSING = 0.5;
-/** The index of the "Needed to win" series. */
-const TARGET_SERIES = 4;
 
 function toData(points: readonly ChartPoint[], target: number | null): uPlot.AlignedData {
   const t = points.map((p) => p.t);
-  return [
-    t,
-    points.map((p) => p.speed),
-    points.map((p) => p.best),
-    level(t, GUESSING),
-    level(t, target),
-  ];
+  const speed = points.map((p) => p.speed);
+  const best = points.map((p) => p.best);
+  const guessing = level(t, GUESSING);
+  return target === null
+    ? [t, speed, best, guessing]
+    : [t, speed, best, guessing, level(t, target)];
 }
 
-function chartOptions(width: number, host: HTMLElement): uPlot.Options {
+/** The chart's options; with a target, a fifth series draws it (and names it in the legend). */
+function chartOptions(width: number, host: HTMLElement, withTarget: boolean): uPlot.Options {
   const color = (name: string, fallback: string): string => cssColor(host, name, fallback);
   const muted = color('--muted', '#8b98a5');
   const grid = color('--grid', 'rgba(128,128,128,0.15)');
@@ -63,14 +61,18 @@ function chartOptions(width: number, host: HTMLElement): uPlot.Options {
         value: score,
       },
       { label: 'Guessing', scale: 'best', stroke: muted, width: 1, dash: [4, 4], value: score },
-      {
-        label: 'Needed to win',
-        scale: 'best',
-        stroke: color('--text', '#e6edf3'),
-        width: 1.5,
-        dash: [8, 4],
-        value: score,
-      },
+      ...(withTarget
+        ? [
+            {
+              label: 'Needed to win',
+              scale: 'best',
+              stroke: color('--text', '#e6edf3'),
+              width: 1.5,
+              dash: [8, 4],
+              value: score,
+            },
+          ]
+        : []),
     ],
     axes: [
       {
@@ -100,13 +102,13 @@ export function SpeedChart({
   target?: number | null;
 }) {
   const data = useMemo(() => toData(points, target), [points, target]);
-  const { host, plot, scheme } = useUPlot(chartOptions, data, HEIGHT);
-
-  // After the chart is made (effects run in order): the target's line and legend entry only
-  // where there is a target (direct mode).
-  useEffect(() => {
-    plot.current?.setSeries(TARGET_SERIES, { show: target !== null });
-  }, [plot, target, scheme]);
+  // A chart with or without the target's series: made again when a target comes or goes.
+  const withTarget = target !== null;
+  const makeOptions = useCallback(
+    (width: number, host: HTMLElement) => chartOptions(width, host, withTarget),
+    [withTarget],
+  );
+  const { host } = useUPlot(makeOptions, data, HEIGHT);
 
   return (
     <figure className="chart" data-testid="chart" data-points={points.length}>

@@ -58,7 +58,11 @@ export function StatsGrid({ status }: { status: MiningStatus }) {
             ? `${Math.round(status.cpuPercent)}%`
             : '–'
         }
-        help={`Share of your whole computer, with ${status.threads} search thread${status.threads === 1 ? '' : 's'}`}
+        help={
+          status.state === 'running'
+            ? `Share of your whole computer, with ${status.threads} search thread${status.threads === 1 ? '' : 's'}`
+            : 'Share of your whole computer, shown while the search runs'
+        }
       />
       <Stat
         label="Already known"

@@ -54,11 +54,14 @@ function KeyOnChainFacts({
   wallet,
   data,
   holder,
+  registering,
   onRegister,
 }: {
   wallet: WalletView;
   data: WalletOnChain;
   holder: string | null;
+  /** Whether the register panel is open for this key (then its button is not shown). */
+  registering: boolean;
   onRegister: () => void;
 }) {
   const key: KeyOnChain | undefined = data.keys.find((k) => k.address === wallet.address);
@@ -132,7 +135,7 @@ function KeyOnChainFacts({
           weight while it stands, so your incentive above comes from it.
         </p>
       )}
-      {key.uid === null && data.registrationAllowed && (
+      {key.uid === null && data.registrationAllowed && !registering && (
         <button type="button" className="button" onClick={onRegister} data-testid="wallet-register">
           Register…
         </button>
@@ -223,6 +226,7 @@ export function WalletScreen() {
                     wallet={w}
                     data={chain.data}
                     holder={holder}
+                    registering={registering === w.name}
                     onRegister={() => setRegistering(w.name)}
                   />
                 )}
