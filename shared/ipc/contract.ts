@@ -435,40 +435,6 @@ export interface NodeBridge {
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
 }
 
-export const COMMAND_NAMES: readonly CommandName[] = [
-  'node.info',
-  'wallet.preview',
-  'wallet.import',
-  'wallet.list',
-  'wallet.keystore',
-  'wallet.unlock',
-  'wallet.chain',
-  'wallet.registerQuote',
-  'wallet.register',
-  'wallet.watch',
-  'wallet.btcli.list',
-  'wallet.btcli.import',
-  'wallet.btcli.importColdkey',
-  'mining.start',
-  'mining.pause',
-  'mining.resume',
-  'mining.stop',
-  'mining.status',
-  'chain.status',
-  'mining.submissions',
-  'pool.discover',
-  'sota.leaderboard',
-  'validator.status',
-  'logs.recent',
-  'dataset.status',
-  'dataset.download',
-  'settings.get',
-  'settings.set',
-  'update.status',
-  'update.install',
-  'diagnostics.report',
-];
-
 /** WebSocket frames. The client sends `call`; the node answers `result` or `error`, and pushes `event`. */
 export type ClientFrame = { t: 'call'; id: number; command: CommandName; args?: unknown };
 export type NodeFrame =

@@ -173,6 +173,34 @@ describe('network settings', () => {
   });
 });
 
+describe('malformed calls', () => {
+  it('are refused before any handler runs, naming the field, and the node goes on', async () => {
+    const node = service();
+    const refused = async (command: string, args: unknown) => {
+      const err = (await node.call(command, args).catch((e: unknown) => e)) as {
+        code: string;
+        message: string;
+      };
+      expect(err.code).toBe('BAD_ARGUMENT');
+      return err.message;
+    };
+    expect(await refused('mining.start', { mode: 'solo', threads: 'two' })).toMatch(
+      /^mining\.start: threads: /,
+    );
+    expect(await refused('mining.start', { mode: 'turbo', threads: 1 })).toMatch(/mode/);
+    expect(await refused('wallet.import', { name: 'k', secret: 42 })).toMatch(/secret/);
+    expect(await refused('wallet.import', { name: 'k', secret: 'x'.repeat(5000) })).toMatch(
+      /secret/,
+    );
+    expect(await refused('logs.recent', { limit: 1e9 })).toMatch(/limit/);
+    expect(await refused('settings.set', { network: 'local', admin: true })).toMatch(/admin/);
+    expect(await refused('wallet.import', null)).toMatch(/wallet\.import/);
+    // The node still answers a good call, and logged no argument of the bad ones.
+    expect(await node.call('mining.status', undefined)).toMatchObject({ state: 'idle' });
+    expect(lines.join('\n')).not.toContain('x'.repeat(100));
+  });
+});
+
 describe("the Wallet's questions to the chain", () => {
   it('need a network, a key that can pay and a confirmed amount, each said in a sentence', async () => {
     const none = service();

@@ -30,6 +30,7 @@ import {
   type SubmissionView,
   type WalletView,
 } from '../../shared/ipc/contract';
+import { COMMAND_ARGS, describeArgsError } from '../../shared/ipc/command-args';
 import { makeTrack } from '../../shared/protocol/track';
 import {
   ValidatorStatusSchema,
@@ -61,7 +62,7 @@ import { loadNodeSettings, saveNodeSettings, type NodeSettings } from './node-se
 import { PowerGate, type PowerSource } from '../desktop/power-gate';
 import { ChainWatch } from './chain-watch';
 import { CpuMeter } from './cpu-meter';
-import { parseRao, quoteRegistration, readWalletOnChain } from './wallet-chain';
+import { quoteRegistration, readWalletOnChain } from './wallet-chain';
 import { defaultBtcliWalletRoot, listBtcliWallets, readBtcliHotkey } from '../wallet/btcli';
 import { WalletError } from '../wallet/errors';
 import { parseKeyInput } from '../wallet/key-input';
@@ -212,8 +213,14 @@ export class NodeService {
   async call(command: string, args: unknown): Promise<unknown> {
     const handler = (this.handlers as Record<string, Handler<CommandName> | undefined>)[command];
     if (!handler) throw new NodeCommandError('UNKNOWN_COMMAND', `Unknown command ${command}.`);
+    // Checked before any handler runs: a handler only ever sees arguments of its declared shape.
+    const checked = COMMAND_ARGS[command as CommandName].safeParse(args);
+    if (!checked.success) {
+      this.o.log.warn('command refused: malformed arguments', { command });
+      throw new NodeCommandError('BAD_ARGUMENT', `${command}: ${describeArgsError(checked.error)}`);
+    }
     try {
-      return await handler(args as never);
+      return await handler(checked.data as never);
     } catch (err) {
       if (err instanceof NodeCommandError) throw err;
       if (err instanceof WalletError) throw new NodeCommandError(err.code, err.message);
@@ -251,12 +258,12 @@ export class NodeService {
     'node.info': async () => this.info(),
     'wallet.preview': async ({ secret }) => {
       await cryptoReady();
-      const pair = await pairFromMaterial(parseKeyInput(new Secret(String(secret ?? ''))));
+      const pair = await pairFromMaterial(parseKeyInput(new Secret(secret)));
       return { address: pair.address };
     },
     'wallet.import': async ({ name, secret }) => {
       const keystore = await this.openKeystore();
-      const info = await keystore.importKey(String(name ?? ''), new Secret(String(secret ?? '')));
+      const info = await keystore.importKey(name, new Secret(secret));
       this.o.log.info('key imported', { name: info.name, address: info.address });
       return { name: info.name, address: info.address, source: info.source };
     },
@@ -269,44 +276,39 @@ export class NodeService {
       }));
     },
     'wallet.keystore': async () => this.keystoreState(),
-    'wallet.unlock': async ({ passphrase }) => this.unlockKeystore(String(passphrase ?? '')),
+    'wallet.unlock': async ({ passphrase }) => this.unlockKeystore(passphrase),
     'wallet.chain': async () => this.walletOnChain(),
     'wallet.registerQuote': async ({ hotkey, payer }) => {
       const { netuid } = this.requireNetwork();
-      const key = await this.payingKey(String(payer ?? ''));
-      return this.withChain((client) =>
-        quoteRegistration(client, netuid, String(hotkey ?? ''), key),
-      );
+      const key = await this.payingKey(payer);
+      return this.withChain((client) => quoteRegistration(client, netuid, hotkey, key));
     },
     'wallet.register': async ({ hotkey, payer, maxBurnRao }) => {
       const { netuid } = this.requireNetwork();
-      const max = parseRao(String(maxBurnRao ?? ''));
-      if (max === null)
-        throw new NodeCommandError('BAD_ARGUMENT', 'The confirmed cost is not an amount of RAO.');
-      const key = await this.payingKey(String(payer ?? ''));
+      const max = BigInt(maxBurnRao); // digits only: checked by its schema
+      const key = await this.payingKey(payer);
       const pair = await (await this.openKeystore()).unlock(key.name);
-      const target = String(hotkey ?? '');
-      this.o.log.info('registration sent', { hotkey: target, payer: key.address, netuid });
+      this.o.log.info('registration sent', { hotkey, payer: key.address, netuid });
       const result = await this.withChain((client) =>
-        client.burnedRegister(netuid, target, pair, max),
+        client.burnedRegister(netuid, hotkey, pair, max),
       );
-      this.o.log.info('registered', { hotkey: target, netuid, uid: result.uid });
+      this.o.log.info('registered', { hotkey, netuid, uid: result.uid });
       return result;
     },
     'wallet.watch': async ({ name, address }) => {
       await cryptoReady();
       const keystore = await this.openKeystore();
-      const info = await keystore.addWatchAddress(String(name ?? ''), String(address ?? ''));
+      const info = await keystore.addWatchAddress(name, address);
       this.o.log.info('address added to view', { name: info.name, address: info.address });
       return { name: info.name, address: info.address, source: info.source };
     },
     'wallet.btcli.list': async () => this.btcliWallets(),
     'wallet.btcli.import': async ({ wallet, hotkey, name }) => {
       const keystore = await this.openKeystore();
-      const info = await keystore.importBtcliHotkey(String(name ?? ''), {
+      const info = await keystore.importBtcliHotkey(name, {
         root: this.btcliRoot(),
-        wallet: String(wallet ?? ''),
-        hotkey: String(hotkey ?? ''),
+        wallet: wallet,
+        hotkey: hotkey,
       });
       this.o.log.info('btcli hotkey imported', { name: info.name, address: info.address });
       return { name: info.name, address: info.address, source: info.source };
@@ -314,9 +316,9 @@ export class NodeService {
     'wallet.btcli.importColdkey': async ({ wallet, name, password }) => {
       const keystore = await this.openKeystore();
       const info = await keystore.importBtcliColdkey(
-        String(name ?? ''),
-        { root: this.btcliRoot(), wallet: String(wallet ?? '') },
-        new Secret(String(password ?? '')),
+        name,
+        { root: this.btcliRoot(), wallet: wallet },
+        new Secret(password),
       );
       this.o.log.info('btcli coldkey imported', { name: info.name, address: info.address });
       return { name: info.name, address: info.address, source: info.source };

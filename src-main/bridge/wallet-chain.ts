@@ -82,8 +82,3 @@ export async function quoteRegistration(
     affordable: q.affordable,
   };
 }
-
-/** Parses the confirmed cost the UI sends back (RAO, a decimal string). */
-export function parseRao(text: string): bigint | null {
-  return /^\d{1,20}$/.test(text) ? BigInt(text) : null;
-}

@@ -26,8 +26,8 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { LRUCache } from 'lru-cache';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { COMMAND_NAMES } from '../../shared/ipc/command-args';
 import {
-  COMMAND_NAMES,
   NodeCommandError,
   SERVICE_EVENT_NAMES,
   type ClientFrame,
