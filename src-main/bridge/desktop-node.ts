@@ -4,9 +4,10 @@
  * between this and the window (src-main/electron/main.ts). Logs go to a file in the OS log folder
  * and to the Logs screen.
  */
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { SERVICE_EVENT_NAMES, type EventName, type Events } from '../../shared/ipc/contract';
+import { FileLog } from '../log/file-log';
 import { LogBuffer } from '../log/log-buffer';
 import { createLogger } from '../log/logger';
 import { keystorePath } from '../wallet/headless';
@@ -25,6 +26,8 @@ export interface DesktopNodeOptions {
 export interface DesktopNode {
   readonly service: NodeService;
   readonly logFile: string;
+  /** Stops the node and writes the last log lines to the file. */
+  close(): Promise<void>;
   /** Every event the window should receive, as (name, payload). */
   subscribe(send: <E extends EventName>(event: E, payload: Events[E]) => void): () => void;
 }
@@ -33,16 +36,14 @@ export function createDesktopNode(o: DesktopNodeOptions): DesktopNode {
   mkdirSync(o.logDir, { recursive: true });
   const logFile = path.join(o.logDir, 'sota-miner.log');
   const logs = new LogBuffer();
+  // Asynchronous appends, kept to a size; a failing disk loses the file, never the node.
+  const file = new FileLog(logFile);
   const log = createLogger(
     {
       format: 'json',
       write: (line) => {
         logs.push(line);
-        try {
-          appendFileSync(logFile, `${line}\n`);
-        } catch {
-          // A full disk must not stop the node; the Logs screen still has the lines.
-        }
+        file.write(line);
       },
     },
     'node',
@@ -63,6 +64,10 @@ export function createDesktopNode(o: DesktopNodeOptions): DesktopNode {
   return {
     service,
     logFile,
+    close: async () => {
+      await service.close();
+      await file.close();
+    },
     subscribe: (send) => {
       const off = [
         ...SERVICE_EVENT_NAMES.map((event) => service.on(event, (p) => send(event, p))),

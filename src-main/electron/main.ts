@@ -190,5 +190,5 @@ if (isCliInvocation(userArgs)) {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
-  app.on('before-quit', () => void node?.service.close());
+  app.on('before-quit', () => void node?.close());
 }
