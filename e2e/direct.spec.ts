@@ -18,10 +18,10 @@ import { cryptoWaitReady, mnemonicGenerate } from '@polkadot/util-crypto';
 import { programDigest } from '../shared/algorithm/canonical';
 import { parseProgramOrThrow, printProgram } from '../shared/algorithm/dsl';
 import { startLocalnet, type Localnet } from '../src-main/chain/localnet';
-import { startDropProxy, type DropProxy } from '../src-main/chain/tcp-proxy';
+import { startDropProxy, type DropProxy } from '../tests/support/tcp-proxy';
 import { submit as submitTx } from '../src-main/chain/tx';
 import { firstPublicIpv4 } from '../src-main/net/addresses';
-import { btcliKeyfileJson } from '../src-main/wallet/btcli-fixture';
+import { btcliKeyfileJson } from '../tests/support/btcli-fixture';
 import {
   NodeProcess,
   eventually,

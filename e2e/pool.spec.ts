@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cryptoWaitReady, mnemonicGenerate } from '@polkadot/util-crypto';
-import { btcliKeyfileJson } from '../src-main/wallet/btcli-fixture';
+import { btcliKeyfileJson } from '../tests/support/btcli-fixture';
 import { NodeProcess, freePort } from '../tests/network/processes';
 import { DEV_MNEMONIC, expect, shot, test } from './fixtures';
 

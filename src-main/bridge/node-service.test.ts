@@ -16,7 +16,7 @@ import type { ChainStatus, DatasetStatus, UpdateStatus } from '../../shared/ipc/
 import { CIFAR_FILES } from '../dataset/cifar10';
 import { createLogger } from '../log/logger';
 import type { FeedState, UpdateFeed } from '../update/update-gate';
-import { btcliKeyfileJson, writeBtcliWallet } from '../wallet/btcli-fixture';
+import { btcliKeyfileJson, writeBtcliWallet } from '../../tests/support/btcli-fixture';
 import { openHeadlessKeystore, secretsStored } from '../wallet/headless';
 import { Keystore } from '../wallet/keystore';
 import { PassphraseProtector } from '../wallet/protector';

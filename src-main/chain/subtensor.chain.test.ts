@@ -10,7 +10,7 @@ import { SubtensorClient } from './client';
 import type { ConnectionStatus } from './connection';
 import { ChainError } from './errors';
 import { startLocalnet, type Localnet } from './localnet';
-import { startDropProxy } from './tcp-proxy';
+import { startDropProxy } from '../../tests/support/tcp-proxy';
 import { submit, type TxResult } from './tx';
 
 const logLines: string[] = [];

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REAL_DATA_TIMEOUT_MS, realCifar10Dir } from '../dataset/test-support';
+import { REAL_DATA_TIMEOUT_MS, realCifar10Dir } from '../../tests/support/cifar-tasks';
 import { runEval } from './eval-command';
 import { selectTasks } from './task-selection';
 

@@ -9,7 +9,7 @@ import { InvalidArgumentError } from 'commander';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hiddenTaskIds, roundSecret } from '../../shared/protocol/hidden-tasks';
 import { CIFAR10_BINARY } from '../../shared/protocol/track';
-import { REAL_DATA_TIMEOUT_MS, realCifar10Dir } from '../dataset/test-support';
+import { REAL_DATA_TIMEOUT_MS, realCifar10Dir } from '../../tests/support/cifar-tasks';
 import { formatJudgeReport, parseRounds, runJudge } from './judge-command';
 
 /** Judging reads 10 hidden tasks of 8000 + 2000 images; generous for a loaded 2-core machine. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REAL_DATA_TIMEOUT_MS, realCifar10Dir } from '../dataset/test-support';
+import { REAL_DATA_TIMEOUT_MS, realCifar10Dir } from '../../tests/support/cifar-tasks';
 import { runMine, type MineIo } from './mine-command';
 
 /** Small real tasks so a run takes seconds: 2 tasks of 400 train / 100 valid examples. */

@@ -12,7 +12,7 @@ import {
   parseCifarBatch,
   type Cifar10,
 } from './cifar10';
-import { REAL_DATA_TIMEOUT_MS, realCifar10Dir } from './test-support';
+import { REAL_DATA_TIMEOUT_MS, realCifar10Dir } from '../../tests/support/cifar-tasks';
 
 let dir = '';
 let data: Cifar10;

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { planProjectedTask } from '../../shared/task/projected';
 import type { Split, TaskData } from '../../shared/task/types';
 import { loadImageSet, loadTasks, resolveCifar10Dir } from './tasks';
-import { REAL_DATA_TIMEOUT_MS, realCifar10Dir } from './test-support';
+import { REAL_DATA_TIMEOUT_MS, realCifar10Dir } from '../../tests/support/cifar-tasks';
 
 const ID = { positive: 0, negative: 1, seed: 0 } as const;
 let dir = '';

@@ -16,7 +16,7 @@ import { makeTrack, type Track } from '../../shared/protocol/track';
 import { parseSearchConfig } from '../../shared/search/config';
 import { selectionTaskIds } from '../../shared/search/selection';
 import type { TaskData } from '../../shared/task/types';
-import { REAL_DATA_TIMEOUT_MS, realCifar10Dir } from '../dataset/test-support';
+import { REAL_DATA_TIMEOUT_MS, realCifar10Dir } from '../../tests/support/cifar-tasks';
 import { loadSearchTasks } from '../dataset/tasks';
 import { silentLogger } from '../log/logger';
 import { loadProbeTasks } from '../validator/probe-tasks';

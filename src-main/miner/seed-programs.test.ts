@@ -14,7 +14,7 @@ import { parseProgramOrThrow, printProgram } from '../../shared/algorithm/dsl';
 import type { Program } from '../../shared/algorithm/program';
 import { LINEAR_BASELINE, makeTrack } from '../../shared/protocol/track';
 import { parseSearchConfig, type SearchConfig } from '../../shared/search/config';
-import { REAL_DATA_TIMEOUT_MS, realCifar10Dir } from '../dataset/test-support';
+import { REAL_DATA_TIMEOUT_MS, realCifar10Dir } from '../../tests/support/cifar-tasks';
 import { loadSearchTasks } from '../dataset/tasks';
 import { createLogger } from '../log/logger';
 import type { SearchSnapshot } from '../search/orchestrator';

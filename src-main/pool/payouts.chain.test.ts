@@ -11,7 +11,7 @@ import { cryptoWaitReady, mnemonicGenerate } from '@polkadot/util-crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalnet, type Localnet } from '../chain/localnet';
 import { silentLogger } from '../log/logger';
-import { bookUnit } from './ledger-fixture';
+import { bookUnit } from '../../tests/support/ledger-fixture';
 import { payMiners } from './payouts';
 import { WorkLedger } from './work-ledger';
 

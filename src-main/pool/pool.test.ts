@@ -14,7 +14,7 @@ import type { WorkResult } from '../../shared/pool/units';
 import { splitReward } from '../../shared/pool/payout';
 import { parseSearchConfig, searchScope } from '../../shared/search/config';
 import { searchTaskIds } from '../../shared/task/pairs';
-import { realCifar10Dir } from '../dataset/test-support';
+import { realCifar10Dir } from '../../tests/support/cifar-tasks';
 import { silentLogger } from '../log/logger';
 import { PoolClient } from './pool-client';
 import { PoolNode } from './pool-node';

@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalnet, type Localnet } from '../chain/localnet';
 import { submit } from '../chain/tx';
 import { silentLogger } from '../log/logger';
-import { bookUnit } from './ledger-fixture';
+import { bookUnit } from '../../tests/support/ledger-fixture';
 import { POOL_TX_MORTAL_BLOCKS } from './payouts';
 import { RewardWindows, type RewardOptions } from './rewards';
 import { WorkLedger } from './work-ledger';

@@ -15,7 +15,7 @@ import { LINEAR_BASELINE } from '../../shared/protocol/track';
 import { parseSearchConfig, searchScope } from '../../shared/search/config';
 import { searchTaskIds } from '../../shared/task/pairs';
 import { loadSearchTasks } from '../dataset/tasks';
-import { realCifar10Dir } from '../dataset/test-support';
+import { realCifar10Dir } from '../../tests/support/cifar-tasks';
 import { silentLogger } from '../log/logger';
 import { PoolClient } from './pool-client';
 import { PoolNode } from './pool-node';

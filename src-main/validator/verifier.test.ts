@@ -10,7 +10,7 @@ import { hiddenTaskIds, roundSecret } from '../../shared/protocol/hidden-tasks';
 import { CIFAR10_BINARY } from '../../shared/protocol/track';
 import { behaviourFingerprint } from '../../src-worker/verify/judge';
 import { loadTasks } from '../dataset/tasks';
-import { REAL_DATA_TIMEOUT_MS, realCifar10Dir } from '../dataset/test-support';
+import { REAL_DATA_TIMEOUT_MS, realCifar10Dir } from '../../tests/support/cifar-tasks';
 import { probeTaskIds } from './probe-tasks';
 import { PROBE_TRAIN, PROBE_VALID, Verifier, VerifyError, type Verdict } from './verifier';
 

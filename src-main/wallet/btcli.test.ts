@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { listBtcliWallets, readBtcliHotkey, readColdkeyPub, readKeyfile } from './btcli';
-import { btcliKeyfileJson, writeBtcliWallet } from './btcli-fixture';
+import { btcliKeyfileJson, writeBtcliWallet } from '../../tests/support/btcli-fixture';
 import { Keystore } from './keystore';
 import { PassphraseProtector } from './protector';
 import { Secret } from './secret';

@@ -11,7 +11,7 @@ import { CIFAR10_BINARY, makeTrack } from '../../shared/protocol/track';
 import { searchTaskIds } from '../../shared/task/pairs';
 import type { TaskData } from '../../shared/task/types';
 import { loadTasks } from '../../src-main/dataset/tasks';
-import { REAL_DATA_TIMEOUT_MS, realCifar10Dir } from '../../src-main/dataset/test-support';
+import { REAL_DATA_TIMEOUT_MS, realCifar10Dir } from '../../tests/support/cifar-tasks';
 import { createEngine, evaluateProgram } from '../eval/index';
 import { behaviourFingerprint, JudgeError, readProgram, scoreOnTasks } from './judge';
 

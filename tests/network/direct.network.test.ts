@@ -21,7 +21,7 @@ import { LINEAR_BASELINE, makeTrack } from '../../shared/protocol/track';
 import { SIGNED_HEADERS } from '../../shared/protocol/request';
 import { startLocalnet, type Localnet } from '../../src-main/chain/localnet';
 import { submit as submitTx } from '../../src-main/chain/tx';
-import { realCifar10Dir } from '../../src-main/dataset/test-support';
+import { realCifar10Dir } from '../support/cifar-tasks';
 import { silentLogger } from '../../src-main/log/logger';
 import { DirectClient } from '../../src-main/miner/direct-client';
 import { signedRequest } from '../../src-main/net/http-client';

@@ -28,7 +28,7 @@ import type { WorkResult } from '../../shared/pool/units';
 import { startLocalnet, type Localnet } from '../../src-main/chain/localnet';
 import { stakeRemoved } from '../../src-main/chain/stake';
 import { findIncluded, submit as submitTx } from '../../src-main/chain/tx';
-import { realCifar10Dir } from '../../src-main/dataset/test-support';
+import { realCifar10Dir } from '../support/cifar-tasks';
 import { silentLogger } from '../../src-main/log/logger';
 import { firstPublicIpv4 } from '../../src-main/net/addresses';
 import { getOkJson } from '../../src-main/net/http-client';

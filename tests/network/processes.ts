@@ -12,7 +12,7 @@ import type { KeyringPair } from '@polkadot/keyring/types';
 import { mnemonicGenerate } from '@polkadot/util-crypto';
 import { MinerStatementSchema, type MinerStatement } from '../../shared/pool/statement';
 import type { SubtensorClient } from '../../src-main/chain/client';
-import { btcliKeyfileJson } from '../../src-main/wallet/btcli-fixture';
+import { btcliKeyfileJson } from '../support/btcli-fixture';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 

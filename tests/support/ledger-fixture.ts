@@ -3,7 +3,7 @@
  * comes after agreement (windows, payouts). Used by the pool's tests only.
  */
 import type { WorkResult, WorkUnit } from '../../shared/pool/units';
-import type { WorkLedger } from './work-ledger';
+import type { WorkLedger } from '../../src-main/pool/work-ledger';
 
 export const unitId = (n: number): string => n.toString(16).padStart(32, '0');
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { u8aToHex } from '@polkadot/util';
 import { encodeAddress, mnemonicToMiniSecret, sr25519PairFromSeed } from '@polkadot/util-crypto';
 
-import { cryptoReady } from './keypair';
+import { cryptoReady } from '../../src-main/wallet/keypair';
 
 /** The JSON btwallet writes for a key created from a mnemonic (all fields present). */
 export async function btcliKeyfileJson(mnemonic: string): Promise<Record<string, string>> {

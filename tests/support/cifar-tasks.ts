@@ -2,7 +2,7 @@
  * Helpers shared by this folder's tests (not used by the app).
  */
 
-import { ensureCifar10 } from './locate';
+import { ensureCifar10 } from '../../src-main/dataset/locate';
 
 /**
  * The real CIFAR-10 folder for tests: $SOTA_CIFAR10_DIR, ../shared/datasets/cifar-10-batches-bin or
