@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import type { ChainStatus } from '../../../shared/ipc/contract';
 import type { ConnectionState } from '../bridge';
 import { formatDuration } from '../format';
@@ -11,22 +11,44 @@ export const CONNECTION_LABELS: Record<ConnectionState, string> = {
   unauthorized: 'Node: access refused',
 };
 
-/** A small pill with the state of the line to the node. */
+/** A small pill with a coloured dot: the state of one line (to the node, to the chain). */
+function Pill({
+  className,
+  testId,
+  state,
+  title,
+  children,
+}: {
+  className: string;
+  testId: string;
+  state: string;
+  title?: string | undefined;
+  children: ReactNode;
+}) {
+  return (
+    <span
+      className={`connection ${className}`}
+      data-testid={testId}
+      data-state={state}
+      role="status"
+      title={title}
+    >
+      <span className="connection-dot" aria-hidden="true" />
+      {children}
+    </span>
+  );
+}
+
+/** The state of the line to the node. */
 export function ConnectionBadge() {
   const bridge = useStore((s) => s.bridge);
   const state = useStore((s) => s.connection);
   const reconnecting = useStore((s) => s.reconnecting);
   if (!bridge) return null;
   return (
-    <span
-      className={`connection connection-${state}`}
-      data-testid="connection-state"
-      data-state={state}
-      role="status"
-    >
-      <span className="connection-dot" aria-hidden="true" />
+    <Pill className={`connection-${state}`} testId="connection-state" state={state}>
       {state === 'connecting' && reconnecting ? 'Node: reconnecting…' : CONNECTION_LABELS[state]}
-    </span>
+    </Pill>
   );
 }
 
@@ -69,16 +91,14 @@ export function ChainBadge() {
   const stale = chain.state === 'connected' && age !== null && age > 60;
   const state = stale ? 'stale' : chain.state;
   return (
-    <span
-      className={`connection chain-${state}`}
-      data-testid="chain-state"
-      data-state={state}
-      role="status"
+    <Pill
+      className={`chain-${state}`}
+      testId="chain-state"
+      state={state}
       title={chain.error ?? chain.network ?? undefined}
     >
-      <span className="connection-dot" aria-hidden="true" />
       {chainLabel(chain, age)}
       {stale && ' (stalled?)'}
-    </span>
+    </Pill>
   );
 }

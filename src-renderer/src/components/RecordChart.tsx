@@ -6,10 +6,17 @@ import { useMemo } from 'react';
 import uPlot from 'uplot';
 import type { LeaderboardEntry } from '../../../shared/ipc/contract';
 import { isFiniteNumber } from '../format';
-import { TIME_STEPS, clockLabel, cssColor, decimalsFor, level, useUPlot } from './chart-support';
+import {
+  cssColor,
+  decimalsFor,
+  level,
+  useUPlot,
+  GUESSING,
+  scoreValue,
+  timeAxis,
+} from './chart-support';
 
 const HEIGHT = 200;
-const GUESSING = 0.5;
 
 function toData(entries: readonly LeaderboardEntry[], nowSeconds: number): uPlot.AlignedData {
   const rows = [...entries].sort((a, b) => a.becameAt - b.becameAt);
@@ -26,7 +33,6 @@ function toData(entries: readonly LeaderboardEntry[], nowSeconds: number): uPlot
 function chartOptions(width: number, host: HTMLElement): uPlot.Options {
   const muted = cssColor(host, '--muted', '#8b98a5');
   const grid = cssColor(host, '--grid', 'rgba(128,128,128,0.15)');
-  const score = (_u: uPlot, v: number | null) => (isFiniteNumber(v) ? v.toFixed(4) : '–');
   return {
     width,
     height: HEIGHT,
@@ -42,19 +48,12 @@ function chartOptions(width: number, host: HTMLElement): uPlot.Options {
         width: 2,
         paths: uPlot.paths.stepped!({ align: 1 }),
         points: { show: true, size: 6 },
-        value: score,
+        value: scoreValue,
       },
-      { label: 'Guessing', stroke: muted, width: 1, dash: [4, 4], value: score },
+      { label: 'Guessing', stroke: muted, width: 1, dash: [4, 4], value: scoreValue },
     ],
     axes: [
-      {
-        stroke: muted,
-        grid: { stroke: grid, width: 1 },
-        ticks: { stroke: grid, width: 1 },
-        space: 80,
-        incrs: TIME_STEPS,
-        values: (_u, ticks, _axis, _space, step) => ticks.map((t) => clockLabel(t, step)),
-      },
+      timeAxis(muted, grid, 80),
       {
         label: 'Score (accuracy)',
         stroke: muted,

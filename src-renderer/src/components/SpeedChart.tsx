@@ -6,11 +6,18 @@ import { useCallback, useMemo } from 'react';
 import type uPlot from 'uplot';
 import { isFiniteNumber } from '../format';
 import type { ChartPoint } from '../store';
-import { TIME_STEPS, clockLabel, cssColor, decimalsFor, level, useUPlot } from './chart-support';
+import {
+  clockLabel,
+  cssColor,
+  decimalsFor,
+  level,
+  useUPlot,
+  GUESSING,
+  scoreValue,
+  timeAxis,
+} from './chart-support';
 
 const HEIGHT = 240;
-/** Accuracy of a program that guesses: the chart draws it so a score has something to stand on. */
-const GUESSING = 0.5;
 
 function toData(points: readonly ChartPoint[], target: number | null): uPlot.AlignedData {
   const t = points.map((p) => p.t);
@@ -35,7 +42,6 @@ function chartOptions(width: number, host: HTMLElement, withTarget: boolean): uP
     ticks: { stroke: grid, width: 1 },
     ...(side === undefined ? {} : { side }),
   });
-  const score = (_u: uPlot, v: number | null) => (isFiniteNumber(v) ? v.toFixed(4) : '–');
   return {
     width,
     height: HEIGHT,
@@ -58,9 +64,16 @@ function chartOptions(width: number, host: HTMLElement, withTarget: boolean): uP
         stroke: color('--accent-2', '#6ea8fe'),
         width: 2,
         spanGaps: true,
-        value: score,
+        value: scoreValue,
       },
-      { label: 'Guessing', scale: 'best', stroke: muted, width: 1, dash: [4, 4], value: score },
+      {
+        label: 'Guessing',
+        scale: 'best',
+        stroke: muted,
+        width: 1,
+        dash: [4, 4],
+        value: scoreValue,
+      },
       ...(withTarget
         ? [
             {
@@ -69,20 +82,13 @@ function chartOptions(width: number, host: HTMLElement, withTarget: boolean): uP
               stroke: color('--text', '#e6edf3'),
               width: 1.5,
               dash: [8, 4],
-              value: score,
+              value: scoreValue,
             },
           ]
         : []),
     ],
     axes: [
-      {
-        stroke: muted,
-        grid: { stroke: grid, width: 1 },
-        ticks: { stroke: grid, width: 1 },
-        space: 70,
-        incrs: TIME_STEPS,
-        values: (_u, ticks, _axis, _space, step) => ticks.map((t) => clockLabel(t, step)),
-      },
+      timeAxis(muted, grid, 70),
       axis('speed', 'Algorithms per second'),
       {
         ...axis('best', 'Score (accuracy)', 1),

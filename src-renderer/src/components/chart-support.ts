@@ -25,6 +25,25 @@ export function cssColor(host: HTMLElement, name: string, fallback: string): str
   return getComputedStyle(host).getPropertyValue(name).trim() || fallback;
 }
 
+/** Accuracy of a program that guesses: the charts draw it, so a score has something to stand on. */
+export const GUESSING = 0.5;
+
+/** A score in a legend: four decimals, a dash where there is none. */
+export const scoreValue = (_u: uPlot, v: number | null): string =>
+  v !== null && Number.isFinite(v) ? v.toFixed(4) : '–';
+
+/** The time axis along the bottom, in the page's colours. */
+export function timeAxis(muted: string, grid: string, space: number): uPlot.Axis {
+  return {
+    stroke: muted,
+    grid: { stroke: grid, width: 1 },
+    ticks: { stroke: grid, width: 1 },
+    space,
+    incrs: TIME_STEPS,
+    values: (_u, ticks, _axis, _space, step) => ticks.map((t) => clockLabel(t, step)),
+  };
+}
+
 /** Whole seconds and up: the charts cover minutes to weeks, never fractions of a second. */
 export const TIME_STEPS = [
   1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800,

@@ -268,26 +268,22 @@ function PowerPanel() {
       <div className="panel-header">
         <h3>When to rest</h3>
       </div>
-      <label className="checkbox">
-        <input
-          type="checkbox"
-          checked={data.pauseOnBattery}
-          disabled={!data.powerSupported}
-          onChange={(e) => void save({ pauseOnBattery: e.target.checked })}
-          data-testid="pause-on-battery"
-        />
+      <Toggle
+        checked={data.pauseOnBattery}
+        disabled={!data.powerSupported}
+        onChange={(on) => void save({ pauseOnBattery: on })}
+        testId="pause-on-battery"
+      >
         Pause the search while my computer runs on battery
-      </label>
-      <label className="checkbox">
-        <input
-          type="checkbox"
-          checked={data.pauseWhenActive}
-          disabled={!data.powerSupported}
-          onChange={(e) => void save({ pauseWhenActive: e.target.checked })}
-          data-testid="pause-when-active"
-        />
+      </Toggle>
+      <Toggle
+        checked={data.pauseWhenActive}
+        disabled={!data.powerSupported}
+        onChange={(on) => void save({ pauseWhenActive: on })}
+        testId="pause-when-active"
+      >
         Pause the search while I use the computer (it goes on a minute after I stop)
-      </label>
+      </Toggle>
       {!data.powerSupported && (
         <p className="muted" data-testid="power-note">
           Only the desktop app can see your battery and when you use the computer. A headless node
@@ -322,16 +318,14 @@ function StartAtLoginPanel() {
         )
       ) : (
         <>
-          <label className="checkbox">
-            <input
-              type="checkbox"
-              checked={data.startAtLogin}
-              disabled={!data.startAtLoginSupported}
-              onChange={(e) => void toggle(e.target.checked)}
-              data-testid="start-at-login"
-            />
+          <Toggle
+            checked={data.startAtLogin}
+            disabled={!data.startAtLoginSupported}
+            onChange={(on) => void toggle(on)}
+            testId="start-at-login"
+          >
             Start sota-miner when I log in (in the tray, without a window)
-          </label>
+          </Toggle>
           {!data.startAtLoginSupported && (
             <p className="muted" data-testid="start-at-login-note">
               Only the desktop app starts at login. A headless node is started by your service
@@ -346,6 +340,34 @@ function StartAtLoginPanel() {
         </>
       )}
     </div>
+  );
+}
+
+/** A setting that is on or off, saved as soon as it changes. */
+function Toggle({
+  checked,
+  disabled,
+  onChange,
+  testId,
+  children,
+}: {
+  checked: boolean;
+  disabled: boolean;
+  onChange: (on: boolean) => void;
+  testId: string;
+  children: ReactNode;
+}) {
+  return (
+    <label className="checkbox">
+      <input
+        type="checkbox"
+        checked={checked}
+        disabled={disabled}
+        onChange={(e) => onChange(e.target.checked)}
+        data-testid={testId}
+      />
+      {children}
+    </label>
   );
 }
 
