@@ -127,10 +127,18 @@ test('solo mining: start, see the statistics change, stop', async ({ page, node 
   await page.getByTestId('stop').click();
   await expect(page.getByTestId('stat-state')).toContainText(/stopped/i, { timeout: 60_000 });
   await page.getByTestId('start-fresh').check();
+  await page.getByTestId('threads').fill('2');
   await page.getByTestId('start').click();
   await expect(page.getByTestId('evolving-from')).toContainText(/^Starting from/, {
     timeout: 60_000,
   });
+  // Threads change while the search runs (down, and back up to what it started with).
+  await expect(page.getByTestId('stat-state')).toContainText(/running/i, { timeout: 60_000 });
+  await page.getByTestId('threads').fill('1');
+  await expect(page.getByTestId('stat-cpu').locator('xpath=..')).toContainText(
+    'with 1 search thread',
+  );
+  await expect(page.getByTestId('threads')).toHaveAttribute('max', '2');
   await page.getByTestId('stop').click();
   await expect(page.getByTestId('stat-state')).toContainText(/stopped/i, { timeout: 60_000 });
 });

@@ -46,6 +46,7 @@ export const COMMAND_ARGS: ArgsSchemas = {
     poolUrl: z.string().max(2048).optional(),
     fresh: z.boolean().optional(),
   }),
+  'mining.threads': z.strictObject({ threads: z.number().int().min(1).max(4096) }),
   'mining.pause': none,
   'mining.resume': none,
   'mining.stop': none,

@@ -35,7 +35,10 @@ export interface WalletView {
 export interface MiningStatus {
   readonly state: 'idle' | 'starting' | 'running' | 'paused' | 'stopping' | 'stopped' | 'error';
   readonly mode: MiningMode | null;
+  /** Threads searching now. */
   readonly threads: number;
+  /** Threads the run started with: the most it can use without a restart (mining.threads). */
+  readonly threadsMax: number;
   readonly progress: SearchProgress | null;
   /** The holder to beat (direct mode), when known. */
   readonly target: {
@@ -74,6 +77,7 @@ export const IDLE_MINING_STATUS: MiningStatus = {
   state: 'idle',
   mode: null,
   threads: 0,
+  threadsMax: 0,
   progress: null,
   target: null,
   evolvingFrom: null,
@@ -343,6 +347,8 @@ export interface Commands {
     args: { mode: MiningMode; threads: number; poolUrl?: string; fresh?: boolean };
     result: MiningStatus;
   };
+  /** Searches on this many of the run's threads from now on (1 to threadsMax), without a stop. */
+  'mining.threads': { args: { threads: number }; result: MiningStatus };
   'mining.pause': { args: void; result: MiningStatus };
   'mining.resume': { args: void; result: MiningStatus };
   'mining.stop': { args: void; result: MiningStatus };

@@ -195,6 +195,10 @@ describe('malformed calls', () => {
     expect(await refused('logs.recent', { limit: 1e9 })).toMatch(/limit/);
     expect(await refused('settings.set', { network: 'local', admin: true })).toMatch(/admin/);
     expect(await refused('wallet.import', null)).toMatch(/wallet\.import/);
+    // Well formed, but nothing runs: a sentence, not a crash.
+    await expect(node.call('mining.threads', { threads: 1 })).rejects.toMatchObject({
+      code: 'NOT_RUNNING',
+    });
     // The node still answers a good call, and logged no argument of the bad ones.
     expect(await node.call('mining.status', undefined)).toMatchObject({ state: 'idle' });
     expect(lines.join('\n')).not.toContain('x'.repeat(100));

@@ -325,6 +325,23 @@ export class NodeService {
     },
     'mining.start': async ({ mode, threads, poolUrl, fresh }) =>
       this.startMining(mode, threads, poolUrl, fresh === true),
+    'mining.threads': async ({ threads }) => {
+      const search = this.search;
+      if (!search || this.mining.state === 'starting')
+        throw new NodeCommandError(
+          'NOT_RUNNING',
+          'The search is not running: choose the threads and press Start.',
+        );
+      if (threads > search.threads)
+        throw new NodeCommandError(
+          'BAD_THREADS',
+          `This run started with ${search.threads} thread${search.threads === 1 ? '' : 's'}: to use more, stop and start again.`,
+        );
+      search.useThreads(threads);
+      this.o.log.info('threads changed', { threads });
+      this.publish({ threads });
+      return this.status();
+    },
     'mining.pause': async () => {
       if (this.poolRun)
         throw new NodeCommandError(
@@ -675,6 +692,7 @@ export class NodeService {
       state: 'starting',
       mode,
       threads,
+      threadsMax: threads,
       error: null,
       target: null,
       evolvingFrom: null,

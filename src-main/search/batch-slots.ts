@@ -10,11 +10,23 @@
  */
 export class BatchSlots {
   private free: number;
+  private capacity: number;
   private readonly waiting: Array<{ priority: number; order: number; start: () => void }> = [];
   private arrivals = 0;
 
   constructor(slots: number) {
     this.free = slots;
+    this.capacity = slots;
+  }
+
+  /**
+   * Changes how many batches may run at once. Fewer: batches in flight finish, and no new one
+   * starts until the count is below the new limit. More: waiting batches start at once.
+   */
+  resize(slots: number): void {
+    this.free += slots - this.capacity;
+    this.capacity = slots;
+    this.next();
   }
 
   /** Resolves when a slot is this caller's; call the returned function to give it back. */

@@ -117,7 +117,10 @@ interface IslandRun {
 }
 
 export class SearchOrchestrator {
+  /** Worker threads started with: the most the search can use without a restart. */
   readonly threads: number;
+  /** Threads in use now (useThreads), at most `threads`. */
+  private activeThreads: number;
   private readonly pool: Piscina;
   private readonly slots: BatchSlots;
   private readonly islands: IslandRun[];
@@ -140,6 +143,7 @@ export class SearchOrchestrator {
       throw new RangeError(`threads must be a whole number in 1..256, got ${threads}`);
     }
     this.threads = threads;
+    this.activeThreads = threads;
     this.slots = new BatchSlots(threads);
     const islands = options.islands ?? threads;
     if (!Number.isInteger(islands) || islands < 1 || islands > 1024) {
@@ -239,6 +243,18 @@ export class SearchOrchestrator {
     this.emitProgress();
   }
 
+  /**
+   * Runs on `n` of the started threads from now on (islands then take turns), so the person can
+   * give cores back, or take them again, without stopping. More than started needs a restart.
+   */
+  useThreads(n: number): void {
+    if (!Number.isInteger(n) || n < 1 || n > this.threads)
+      throw new RangeError(`threads must be a whole number in 1..${this.threads}, got ${n}`);
+    this.activeThreads = n;
+    this.slots.resize(n);
+    this.emitProgress();
+  }
+
   get currentState(): SearchState {
     return this.state;
   }
@@ -280,7 +296,7 @@ export class SearchOrchestrator {
     return {
       state: this.state,
       elapsedSeconds: (now - this.startedAt) / 1000,
-      threads: this.threads,
+      threads: this.activeThreads,
       individuals,
       individualsPerSec,
       fecHitRate: individuals > 0 ? cached / individuals : 0,

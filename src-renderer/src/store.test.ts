@@ -9,6 +9,7 @@ function status(individuals: number, extra: Partial<SearchProgress> = {}): Minin
     state: 'running',
     mode: 'solo',
     threads: 1,
+    threadsMax: 1,
     target: null,
     evolvingFrom: null,
     claimNote: null,

@@ -34,6 +34,7 @@ const STATUS: MiningStatus = {
   state: 'running',
   mode: 'solo',
   threads: 2,
+  threadsMax: 2,
   progress: null,
   target: null,
   evolvingFrom: null,

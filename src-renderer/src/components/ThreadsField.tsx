@@ -2,11 +2,15 @@
 export function ThreadsField({
   value,
   max,
+  cores = max,
   onChange,
   disabled,
 }: {
   value: number;
+  /** The most this field offers: the cores, or what a running search started with. */
   max: number;
+  /** The computer's cores, for the help line. */
+  cores?: number;
   onChange: (threads: number) => void;
   disabled: boolean;
 }) {
@@ -39,8 +43,8 @@ export function ThreadsField({
         />
       </div>
       <p id="threads-help" className="field-help">
-        This computer has {max} {max === 1 ? 'core' : 'cores'}. Fewer threads leave more room for
-        other work.
+        This computer has {cores} {cores === 1 ? 'core' : 'cores'}. Fewer threads leave more room
+        for other work.
       </p>
     </div>
   );

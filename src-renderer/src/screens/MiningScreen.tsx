@@ -94,6 +94,19 @@ function MiningPanel({ status, info }: { status: MiningStatus; info: NodeInfo })
     info.cores,
   );
 
+  // Solo and direct searches change threads while running; a pool run does not.
+  const liveThreads =
+    (status.state === 'running' || status.state === 'paused') && status.mode !== 'pool';
+
+  async function changeThreads(n: number) {
+    setCommandError(null);
+    try {
+      applyMiningStatus(await bridge.call('mining.threads', { threads: n }));
+    } catch (error) {
+      setCommandError(errorMessage(error));
+    }
+  }
+
   async function run(action: MiningAction) {
     setBusy(action);
     setCommandError(null);
@@ -125,10 +138,18 @@ function MiningPanel({ status, info }: { status: MiningStatus; info: NodeInfo })
         <div>
           <ThreadsField
             value={shownThreads}
-            max={info.cores}
-            onChange={setThreads}
-            disabled={active || busy !== null}
+            // While a search runs, its threads can go down and back up to what it started with.
+            max={liveThreads ? status.threadsMax : info.cores}
+            cores={info.cores}
+            onChange={liveThreads ? (n) => void changeThreads(n) : setThreads}
+            disabled={(active && !liveThreads) || busy !== null}
           />
+          {liveThreads && status.threadsMax < info.cores && (
+            <p className="field-help">
+              This run started with {status.threadsMax} of {info.cores}: stop and start again to use
+              more.
+            </p>
+          )}
           {shownMode === 'pool' && (
             <div className="field">
               <label htmlFor="pool-url">Pool address</label>
