@@ -203,7 +203,10 @@ export class SearchOrchestrator {
     if (this.running) return this.running;
     this.state = 'running';
     const interval = this.options.progressIntervalMs ?? 1000;
-    this.progressTimer = setInterval(() => this.emitProgress(), interval);
+    this.progressTimer = setInterval(() => {
+      this.sampleSpeed();
+      this.emitProgress();
+    }, interval);
     this.running = Promise.all(this.islands.map((island) => this.runIsland(island))).then(
       async () => {
         if (this.progressTimer) clearInterval(this.progressTimer);
@@ -287,10 +290,9 @@ export class SearchOrchestrator {
         bestFitness: best,
       };
     });
-    this.speedSamples.push([now, individuals]);
-    while (this.speedSamples.length > 2 && now - this.speedSamples[0]![0] > SPEED_WINDOW_MS)
-      this.speedSamples.shift();
-    const [t0, n0] = this.speedSamples[0]!;
+    // The speed over the samples the progress timer took (sampleSpeed): reading the progress
+    // changes nothing, however often it is read.
+    const [t0, n0] = this.speedSamples[0] ?? [this.startedAt, 0];
     const individualsPerSec = now > t0 ? ((individuals - n0) * 1000) / (now - t0) : 0;
     const top = this.hallOfFame[0];
     return {
@@ -306,6 +308,14 @@ export class SearchOrchestrator {
       bestDigest: top?.digest ?? null,
       islands,
     };
+  }
+
+  /** Takes one speed sample (on the progress timer): individuals now, kept for SPEED_WINDOW_MS. */
+  private sampleSpeed(): void {
+    const now = Date.now();
+    this.speedSamples.push([now, this.progress().individuals]);
+    while (this.speedSamples.length > 2 && now - this.speedSamples[0]![0] > SPEED_WINDOW_MS)
+      this.speedSamples.shift();
   }
 
   private emitProgress(): void {
