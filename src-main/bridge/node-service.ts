@@ -58,7 +58,7 @@ import { loadSearch, saveSearch } from '../search/store';
 import { z } from 'zod';
 import { UpdateGate, type UpdateFeed } from '../update/update-gate';
 import { loadProbeTasks } from '../validator/probe-tasks';
-import { loadNodeSettings, saveNodeSettings, type NodeSettings } from './node-settings';
+import { loadAppSettings, saveAppSettings, type AppSettings } from './app-settings';
 import { PowerGate, type PowerSource } from '../desktop/power-gate';
 import { ChainWatch } from './chain-watch';
 import { CpuMeter } from './cpu-meter';
@@ -168,7 +168,7 @@ export class NodeService {
   private mining: MiningStatus = IDLE_MINING_STATUS;
   private submissions: SubmissionView[] = [];
   private saver: NodeJS.Timeout | null = null;
-  private net: NodeSettings;
+  private net: AppSettings;
   private poolRun: { stop: AbortController; done: Promise<void> } | null = null;
   private dataset: DatasetStatus | null = null;
   private datasetDownload: Promise<void> | null = null;
@@ -179,7 +179,7 @@ export class NodeService {
 
   constructor(private readonly o: NodeServiceOptions) {
     // Saved settings win over the start-up options: the person changed them in Settings.
-    const saved = loadNodeSettings(o.dataDir, (msg) => o.log.warn(msg));
+    const saved = loadAppSettings(o.dataDir, (msg) => o.log.warn(msg));
     this.net = {
       ...saved,
       network: saved.network ?? o.network ?? null,
@@ -379,7 +379,7 @@ export class NodeService {
             'UNSUPPORTED',
             'Only the desktop app can see the battery and when you use the computer; a headless node mines whenever it runs.',
           );
-        this.net = saveNodeSettings(this.o.dataDir, {
+        this.net = saveAppSettings(this.o.dataDir, {
           ...this.net,
           pauseOnBattery: pauseOnBattery ?? this.net.pauseOnBattery,
           pauseWhenActive: pauseWhenActive ?? this.net.pauseWhenActive,
@@ -408,7 +408,7 @@ export class NodeService {
           netuid: netuid === undefined ? this.net.netuid : netuid,
         };
         try {
-          this.net = saveNodeSettings(this.o.dataDir, next);
+          this.net = saveAppSettings(this.o.dataDir, next);
         } catch (err) {
           const message =
             err instanceof z.ZodError

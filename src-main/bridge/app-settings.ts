@@ -10,16 +10,16 @@ import { resolveEndpoints } from '../chain/networks';
 
 const FILE = 'settings.json';
 
-const NodeSettingsSchema = z.strictObject({
+const AppSettingsSchema = z.strictObject({
   network: z.string().min(1).max(1000).nullable(),
   netuid: z.number().int().min(1).max(65_535).nullable(),
   // Files written before these existed lack them: off.
   pauseOnBattery: z.boolean().default(false),
   pauseWhenActive: z.boolean().default(false),
 });
-export type NodeSettings = z.infer<typeof NodeSettingsSchema>;
+export type AppSettings = z.infer<typeof AppSettingsSchema>;
 
-const EMPTY: NodeSettings = {
+const EMPTY: AppSettings = {
   network: null,
   netuid: null,
   pauseOnBattery: false,
@@ -27,7 +27,7 @@ const EMPTY: NodeSettings = {
 };
 
 /** The saved settings, or none; `warn` hears of a file that was unreadable (and set aside). */
-export function loadNodeSettings(dataDir: string, warn: (msg: string) => void): NodeSettings {
+export function loadAppSettings(dataDir: string, warn: (msg: string) => void): AppSettings {
   const file = path.join(dataDir, FILE);
   let text: string;
   try {
@@ -36,7 +36,7 @@ export function loadNodeSettings(dataDir: string, warn: (msg: string) => void): 
     return EMPTY;
   }
   try {
-    return NodeSettingsSchema.parse(JSON.parse(text));
+    return AppSettingsSchema.parse(JSON.parse(text));
   } catch (err) {
     const aside = `${file}.unreadable-${Date.now()}`;
     renameSync(file, aside);
@@ -46,8 +46,8 @@ export function loadNodeSettings(dataDir: string, warn: (msg: string) => void): 
 }
 
 /** Checks and saves; throws an Error with a message for a person on a bad value. */
-export function saveNodeSettings(dataDir: string, settings: NodeSettings): NodeSettings {
-  const checked = NodeSettingsSchema.parse(settings);
+export function saveAppSettings(dataDir: string, settings: AppSettings): AppSettings {
+  const checked = AppSettingsSchema.parse(settings);
   if (checked.network !== null) resolveEndpoints(checked.network); // throws with the reason
   mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, FILE);
