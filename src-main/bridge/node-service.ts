@@ -161,14 +161,15 @@ export class NodeService {
   private keystore: Promise<Keystore> | null = null;
 
   private search: SearchOrchestrator | null = null;
-  /** Direct mode: the claim logic, its chain connection and the address claims are signed by. */
   /** The node's line to the chain, started when the UI first asks (see watchChain). */
   private chainWatch: ChainWatch | null = null;
+  /** Direct mode: the claim logic, its chain connection and the address claims are signed by. */
   private direct: { miner: DirectMiner; client: SubtensorClient; address: string } | null = null;
   private mining: MiningStatus = IDLE_MINING_STATUS;
   private submissions: SubmissionView[] = [];
   private saver: NodeJS.Timeout | null = null;
-  private net: AppSettings;
+  /** The Settings screen's choices, as saved in the data folder (app-settings.ts). */
+  private appSettings: AppSettings;
   private poolRun: { stop: AbortController; done: Promise<void> } | null = null;
   private dataset: DatasetStatus | null = null;
   private datasetDownload: Promise<void> | null = null;
@@ -180,7 +181,7 @@ export class NodeService {
   constructor(private readonly o: NodeServiceOptions) {
     // Saved settings win over the start-up options: the person changed them in Settings.
     const saved = loadAppSettings(o.dataDir, (msg) => o.log.warn(msg));
-    this.net = {
+    this.appSettings = {
       ...saved,
       network: saved.network ?? o.network ?? null,
       netuid: saved.netuid ?? o.netuid ?? null,
@@ -189,7 +190,7 @@ export class NodeService {
     this.powerGate = power
       ? new PowerGate(
           power,
-          () => this.net,
+          () => this.appSettings,
           (reason) => {
             this.o.log.info('search paused by the power settings', { reason });
             this.publish({ pausedFor: reason });
@@ -307,8 +308,8 @@ export class NodeService {
       const keystore = await this.openKeystore();
       const info = await keystore.importBtcliHotkey(name, {
         root: this.btcliRoot(),
-        wallet: wallet,
-        hotkey: hotkey,
+        wallet,
+        hotkey,
       });
       this.o.log.info('btcli hotkey imported', { name: info.name, address: info.address });
       return { name: info.name, address: info.address, source: info.source };
@@ -317,7 +318,7 @@ export class NodeService {
       const keystore = await this.openKeystore();
       const info = await keystore.importBtcliColdkey(
         name,
-        { root: this.btcliRoot(), wallet: wallet },
+        { root: this.btcliRoot(), wallet },
         new Secret(password),
       );
       this.o.log.info('btcli coldkey imported', { name: info.name, address: info.address });
@@ -379,14 +380,14 @@ export class NodeService {
             'UNSUPPORTED',
             'Only the desktop app can see the battery and when you use the computer; a headless node mines whenever it runs.',
           );
-        this.net = saveAppSettings(this.o.dataDir, {
-          ...this.net,
-          pauseOnBattery: pauseOnBattery ?? this.net.pauseOnBattery,
-          pauseWhenActive: pauseWhenActive ?? this.net.pauseWhenActive,
+        this.appSettings = saveAppSettings(this.o.dataDir, {
+          ...this.appSettings,
+          pauseOnBattery: pauseOnBattery ?? this.appSettings.pauseOnBattery,
+          pauseWhenActive: pauseWhenActive ?? this.appSettings.pauseWhenActive,
         });
         this.o.log.info('power settings saved', {
-          pauseOnBattery: this.net.pauseOnBattery,
-          pauseWhenActive: this.net.pauseWhenActive,
+          pauseOnBattery: this.appSettings.pauseOnBattery,
+          pauseWhenActive: this.appSettings.pauseWhenActive,
         });
         if (this.search) this.checkPower(this.search);
       }
@@ -403,12 +404,12 @@ export class NodeService {
         if (this.search || this.poolRun || this.mining.state === 'starting')
           throw new NodeCommandError('BUSY', 'Stop mining before changing the network.');
         const next = {
-          ...this.net,
-          network: network === undefined ? this.net.network : network?.trim() || null,
-          netuid: netuid === undefined ? this.net.netuid : netuid,
+          ...this.appSettings,
+          network: network === undefined ? this.appSettings.network : network?.trim() || null,
+          netuid: netuid === undefined ? this.appSettings.netuid : netuid,
         };
         try {
-          this.net = saveAppSettings(this.o.dataDir, next);
+          this.appSettings = saveAppSettings(this.o.dataDir, next);
         } catch (err) {
           const message =
             err instanceof z.ZodError
@@ -418,7 +419,7 @@ export class NodeService {
                 : String(err);
           throw new NodeCommandError('BAD_SETTING', message);
         }
-        this.o.log.info('network settings saved', { ...this.net });
+        this.o.log.info('network settings saved', { ...this.appSettings });
         // Watch the new network (if anyone was watching the old one).
         if (this.chainWatch) {
           void this.chainWatch.stop();
@@ -438,11 +439,11 @@ export class NodeService {
   // --- wallets, dataset, settings, updates ------------------------------------------------------
 
   private get network(): string | undefined {
-    return this.net.network ?? undefined;
+    return this.appSettings.network ?? undefined;
   }
 
   private get netuid(): number | undefined {
-    return this.net.netuid ?? undefined;
+    return this.appSettings.netuid ?? undefined;
   }
 
   private btcliRoot(): string {
@@ -531,12 +532,12 @@ export class NodeService {
 
   private settings(): Settings {
     return {
-      network: this.net.network,
-      netuid: this.net.netuid,
+      network: this.appSettings.network,
+      netuid: this.appSettings.netuid,
       startAtLogin: this.o.desktop?.getStartAtLogin() ?? false,
       startAtLoginSupported: this.o.desktop !== undefined,
-      pauseOnBattery: this.net.pauseOnBattery,
-      pauseWhenActive: this.net.pauseWhenActive,
+      pauseOnBattery: this.appSettings.pauseOnBattery,
+      pauseWhenActive: this.appSettings.pauseWhenActive,
       powerSupported: this.powerGate !== null,
     };
   }
@@ -750,6 +751,7 @@ export class NodeService {
     }
     this.o.log.info(plan.summary);
     this.publish({ evolvingFrom: plan.summary });
+    const cpu = new CpuMeter();
     const search = new SearchOrchestrator({
       config,
       tasks,
@@ -766,7 +768,6 @@ export class NodeService {
       },
     });
     this.search = search;
-    const cpu = new CpuMeter();
     this.watchPower(search);
     const save = () =>
       saveSearch(stateDir, scope, config, search.snapshot(), plan.standsOn).catch((err: unknown) =>
