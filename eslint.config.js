@@ -49,6 +49,14 @@ const restrict = {
     regex: '^\\.{1,2}/(?:.*/)?electron(?:/|$)',
     message: cite('src-main/electron/ is the desktop shell; the node must not import it.'),
   },
+  // Inside src-main: the app layer (bridge/: the UI's node service; cli/: the commands and the
+  // processes they start) is built on the services below it and not imported by them.
+  appLayer: {
+    regex: '^(?:\\.{1,2}/)+(?:bridge|cli)(?:/|$)',
+    message: cite(
+      "src-main's services (chain, validator, pool, miner, search, wallet, ...) do not import the app layer (bridge/, cli/).",
+    ),
+  },
   renderer: {
     regex: '(?:^|/)src-renderer(?:/|$)',
     message: cite('src-renderer/ is the UI bundle; other layers reach it only through shared/ipc.'),
@@ -170,7 +178,21 @@ export default defineConfig(
     ),
   },
   {
+    // src-main's services: below the app layer.
     files: [`src-main/**/*.${CODE}`],
+    ignores: ['src-main/electron/**', 'src-main/bridge/**', 'src-main/cli/**', '**/*.test.ts'],
+    rules: restrictImports(
+      restrict.electron,
+      restrict.react,
+      restrict.mainElectron,
+      restrict.relativeElectronDir,
+      restrict.renderer,
+      restrict.appLayer,
+    ),
+  },
+  {
+    // The app layer, and the tests of any src-main folder (they may drive it, e.g. NodeService).
+    files: [`src-main/{bridge,cli}/**/*.${CODE}`, 'src-main/**/*.test.ts'],
     ignores: ['src-main/electron/**'],
     rules: restrictImports(
       restrict.electron,

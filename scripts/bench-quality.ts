@@ -21,7 +21,7 @@ import { searchScope } from '../shared/search/config';
 import { selectionTaskIds } from '../shared/search/selection';
 import { heldoutTaskIds } from '../shared/task/pairs';
 import { scoreOnTaskIds } from '../src-main/cli/eval-command';
-import { readProgramFile } from '../src-main/cli/program-file';
+import { readProgramFile } from '../src-main/search/program-file';
 import { loadSearchTasks } from '../src-main/dataset/tasks';
 import { localScore } from '../src-main/miner/local-score';
 import { readSearchConfig } from '../src-main/search/config-file';

@@ -91,6 +91,20 @@ layer('src-main/ (the node) runs without electron', 'src-main/cli/__probe__.ts',
   ["import { OPS } from '../../shared/algorithm/ops';", false],
 ]);
 
+layer("src-main's services sit below the app layer (bridge/, cli/)", 'src-main/pool/__probe__.ts', [
+  ["import { startServe } from '../bridge/headless-node';", true],
+  ["import { readProgramFile } from '../cli/program-file';", true],
+  ["import { app } from 'electron';", true],
+  ["import { SubtensorClient } from '../chain/client';", false],
+  ["import { loadSearchTasks } from '../dataset/tasks';", false],
+]);
+
+layer('the app layer may use every service', 'src-main/bridge/__probe__.ts', [
+  ["import { PoolClient } from '../pool/pool-client';", false],
+  ["import { runCli } from '../cli/cli';", false],
+  ["import { app } from 'electron';", true],
+]);
+
 layer('src-main/electron/ is the only place for electron', 'src-main/electron/__probe__.ts', [
   ["import { app, BrowserWindow } from 'electron';", false],
   ["import { CONTENT_SECURITY_POLICY } from './csp';", false],

@@ -7,15 +7,15 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { ENGINE_KINDS, type EngineKind } from '../../src-worker/eval/index';
 import { createLogger } from '../log/logger';
 import { resolveValidatorConfig } from '../validator/config';
-import { runValidatorUntilSignal } from '../validator/run-validator';
+import { runValidatorUntilSignal } from './run-validator';
 import { formatEvalReport, runEval } from './eval-command';
 import { DEFAULT_ROUNDS, formatJudgeReport, parseRounds, runJudge } from './judge-command';
 import { runMine } from './mine-command';
 import { startServe } from '../bridge/headless-node';
 import { runSubmit } from './submit-command';
 import { resolvePoolConfig } from '../pool/config';
-import { runPoolUntilSignal } from '../pool/run-pool';
-import { runPoolMiner } from '../pool/run-pool-miner';
+import { runPoolUntilSignal } from './run-pool';
+import { runPoolMiner } from './run-pool-miner';
 import { discoverPools, listingView } from '../pool/discover';
 import { SubtensorClient } from '../chain/client';
 import { defaultThreads } from '../search/orchestrator';

@@ -12,7 +12,7 @@ import {
   type EngineKind,
   type TaskScore,
 } from '../../src-worker/eval/index';
-import { readProgramFile } from './program-file';
+import { readProgramFile } from '../search/program-file';
 import { formatDownloadProgress } from './progress';
 import { selectTasks } from './task-selection';
 

@@ -20,7 +20,7 @@ import type { TaskId } from '../../shared/task/types';
 import { checkCost, JudgeError, readProgram } from '../../src-worker/verify/judge';
 import { resolveCifar10Dir } from '../dataset/tasks';
 import { checkSecret, Verifier, VerifyError } from '../validator/verifier';
-import { ProgramFileError, readProgramFile } from './program-file';
+import { ProgramFileError, readProgramFile } from '../search/program-file';
 import { formatDownloadProgress } from './progress';
 
 export const DEFAULT_ROUNDS = 3;

@@ -18,7 +18,7 @@ import { DirectMiner, type DirectEvent } from '../miner/direct-miner';
 import { recordFromChain, recordFromClient, type RecordSource } from '../miner/record-source';
 import { chooseSeeds, type SeedPlan } from '../miner/seed-programs';
 import { defaultDataDir } from '../dataset/locate';
-import { readProgramFile } from './program-file';
+import { readProgramFile } from '../search/program-file';
 import { connectMiner, type NetworkOptions } from './submit-command';
 import { selectionTaskIds } from '../../shared/search/selection';
 import { loadSearchTasks } from '../dataset/tasks';

@@ -12,7 +12,7 @@ import type { Logger } from '../log/logger';
 import { DirectClient, type SubmitOutcome } from '../miner/direct-client';
 import { cryptoReady } from '../wallet/keypair';
 import { hotkeyFromFile } from '../wallet/headless';
-import { readProgramFile } from './program-file';
+import { readProgramFile } from '../search/program-file';
 
 export interface NetworkOptions {
   readonly network: string;

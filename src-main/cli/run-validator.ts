@@ -13,12 +13,12 @@ import { hotkeyFromFile } from '../wallet/headless';
 import { cryptoReady } from '../wallet/keypair';
 import { startServe } from '../bridge/headless-node';
 import { lockDataFolder } from '../storage/folder-lock';
-import { buildApi } from './api';
-import { trackOf, type ValidatorConfig } from './config';
-import { loadMasterSecret } from './master-secret';
-import { ValidatorStore } from './store';
-import { ValidatorNode } from './validator';
-import { Verifier } from './verifier';
+import { buildApi } from '../validator/api';
+import { trackOf, type ValidatorConfig } from '../validator/config';
+import { loadMasterSecret } from '../validator/master-secret';
+import { ValidatorStore } from '../validator/store';
+import { ValidatorNode } from '../validator/validator';
+import { Verifier } from '../validator/verifier';
 
 export interface RunningValidator {
   readonly node: ValidatorNode;

@@ -12,8 +12,8 @@ import { SubtensorClient } from '../chain/client';
 import { createLogger } from '../log/logger';
 import { hotkeyFromFile } from '../wallet/headless';
 import { cryptoReady } from '../wallet/keypair';
-import { discoverPools } from './discover';
-import { PoolClient } from './pool-client';
+import { discoverPools } from '../pool/discover';
+import { PoolClient } from '../pool/pool-client';
 
 const REPORT_EVERY_MS = 10_000;
 

@@ -22,7 +22,7 @@ import { searchScope } from '../../shared/search/config';
 import { searchTaskIds } from '../../shared/task/pairs';
 import { announceEndpoint } from '../chain/announce';
 import { SubtensorClient } from '../chain/client';
-import { readProgramFile } from '../cli/program-file';
+import { readProgramFile } from '../search/program-file';
 import { loadSearchTasks } from '../dataset/tasks';
 import { createLogger } from '../log/logger';
 import { DirectClient } from '../miner/direct-client';
@@ -33,12 +33,12 @@ import { loadProbeTasks } from '../validator/probe-tasks';
 import { hotkeyFromFile, pairFromKeyFile } from '../wallet/headless';
 import { cryptoReady } from '../wallet/keypair';
 import { secretFromEnv } from '../wallet/secret';
-import type { PoolConfig } from './config';
-import { DEFAULT_PLAN, PoolNode } from './pool-node';
-import { spotCheckRunner, unitWorkers } from './unit-workers';
-import { RewardWindows } from './rewards';
+import type { PoolConfig } from '../pool/config';
+import { DEFAULT_PLAN, PoolNode } from '../pool/pool-node';
+import { spotCheckRunner, unitWorkers } from '../pool/unit-workers';
+import { RewardWindows } from '../pool/rewards';
 import { lockDataFolder } from '../storage/folder-lock';
-import { WorkLedger } from './work-ledger';
+import { WorkLedger } from '../pool/work-ledger';
 
 const METAGRAPH_EVERY_MS = 60_000;
 
