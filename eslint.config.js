@@ -78,6 +78,15 @@ const restrict = {
   },
 };
 
+/** What all of src-main outside the shell must not import (the node runs under plain Node). */
+const NODE_LAYER = [
+  restrict.electron,
+  restrict.react,
+  restrict.mainElectron,
+  restrict.relativeElectronDir,
+  restrict.renderer,
+];
+
 const restrictImports = (...patterns) => ({
   'no-restricted-imports': ['error', { patterns }],
 });
@@ -181,26 +190,13 @@ export default defineConfig(
     // src-main's services: below the app layer.
     files: [`src-main/**/*.${CODE}`],
     ignores: ['src-main/electron/**', 'src-main/bridge/**', 'src-main/cli/**', '**/*.test.ts'],
-    rules: restrictImports(
-      restrict.electron,
-      restrict.react,
-      restrict.mainElectron,
-      restrict.relativeElectronDir,
-      restrict.renderer,
-      restrict.appLayer,
-    ),
+    rules: restrictImports(...NODE_LAYER, restrict.appLayer),
   },
   {
     // The app layer, and the tests of any src-main folder (they may drive it, e.g. NodeService).
     files: [`src-main/{bridge,cli}/**/*.${CODE}`, 'src-main/**/*.test.ts'],
     ignores: ['src-main/electron/**'],
-    rules: restrictImports(
-      restrict.electron,
-      restrict.react,
-      restrict.mainElectron,
-      restrict.relativeElectronDir,
-      restrict.renderer,
-    ),
+    rules: restrictImports(...NODE_LAYER),
   },
   {
     files: [`src-main/electron/**/*.${CODE}`],

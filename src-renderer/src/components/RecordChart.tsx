@@ -68,7 +68,7 @@ function chartOptions(width: number, host: HTMLElement): uPlot.Options {
 
 export function RecordChart({ entries }: { entries: readonly LeaderboardEntry[] }) {
   const data = useMemo(() => toData(entries, Date.now() / 1000), [entries]);
-  const { host } = useUPlot(chartOptions, data, HEIGHT);
+  const host = useUPlot(chartOptions, data, HEIGHT);
   const latest = [...entries].sort((a, b) => b.becameAt - a.becameAt)[0];
   return (
     <figure className="chart chart-small" data-testid="record-chart" data-points={entries.length}>

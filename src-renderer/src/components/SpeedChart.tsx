@@ -114,7 +114,7 @@ export function SpeedChart({
     (width: number, host: HTMLElement) => chartOptions(width, host, withTarget),
     [withTarget],
   );
-  const { host } = useUPlot(makeOptions, data, HEIGHT);
+  const host = useUPlot(makeOptions, data, HEIGHT);
 
   return (
     <figure className="chart" data-testid="chart" data-points={points.length}>

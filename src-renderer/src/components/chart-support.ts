@@ -89,7 +89,7 @@ export function useUPlot(
   makeOptions: (width: number, host: HTMLElement) => uPlot.Options,
   data: uPlot.AlignedData,
   height: number,
-): { host: RefObject<HTMLDivElement | null>; plot: RefObject<uPlot | null>; scheme: string } {
+): RefObject<HTMLDivElement | null> {
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const latest = useRef(data);
@@ -121,5 +121,5 @@ export function useUPlot(
     };
   }, [scheme, makeOptions, height]);
 
-  return { host, plot, scheme };
+  return host;
 }

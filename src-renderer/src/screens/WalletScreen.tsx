@@ -33,20 +33,14 @@ function useChainView(keyCount: number): [ChainView, () => void] {
   return [view, () => setRound((r) => r + 1)];
 }
 
-/** The record holder's address, when a validator could be asked (else null: no claim to show). */
+/** The record holder's address from the store's leaderboard (loaded here if not yet). */
 function useHolder(): string | null {
-  const bridge = useBridge();
-  const [holder, setHolder] = useState<string | null>(null);
+  const holder = useStore((s) => s.leaderboard.data?.holder?.miner ?? null);
+  const loaded = useStore((s) => s.leaderboard.data !== null);
+  const load = useStore((s) => s.loadLeaderboard);
   useEffect(() => {
-    let current = true;
-    bridge.call('sota.leaderboard').then(
-      (board) => current && setHolder(board.holder?.miner ?? null),
-      () => {},
-    );
-    return () => {
-      current = false;
-    };
-  }, [bridge]);
+    if (!loaded) void load();
+  }, [loaded, load]);
   return holder;
 }
 
