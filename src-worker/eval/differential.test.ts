@@ -6,7 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { NUM_OPS } from '../../shared/algorithm/ops';
 import { DEFAULT_MEMORY, type MemoryShape, type Program } from '../../shared/algorithm/program';
+import { parseProgramOrThrow } from '../../shared/algorithm/dsl';
 import { randomProgram } from '../../shared/algorithm/generate';
+import { readsSquashedPrediction } from '../../shared/algorithm/prediction-flow';
 import { Rng } from '../../shared/random/rng';
 import type { TaskData } from '../../shared/task/types';
 import { syntheticTask as makeTask } from './synthetic-task';
@@ -87,6 +89,7 @@ describe('the interpreter, WebAssembly and closure engines agree bit for bit', (
       const rng = new Rng(20261122 + F);
       const opsSeen = new Set<number>();
       let trainedFully = 0;
+      let sigmoidSkipped = 0;
       for (let p = 0; p < programs; p++) {
         const sizes = { setup: rng.int(6), predict: 1 + rng.int(8), learn: rng.int(10) };
         const program = randomProgram(rng, shape, sizes, {
@@ -96,6 +99,7 @@ describe('the interpreter, WebAssembly and closure engines agree bit for bit', (
         });
         for (const c of ['setup', 'predict', 'learn'] as const)
           for (const ins of program[c]) opsSeen.add(ins.op);
+        if (!readsSquashedPrediction(program)) sigmoidSkipped++;
         const task = tasks[p % tasks.length]!;
         const problem = compareRun(program, task, engines, p);
         if (problem) expect.fail(`program ${p}: ${problem}\n${JSON.stringify(program)}`);
@@ -103,8 +107,38 @@ describe('the interpreter, WebAssembly and closure engines agree bit for bit', (
       }
       expect(opsSeen.size).toBe(NUM_OPS);
       expect(trainedFully).toBeGreaterThan(programs / 4);
+      // A third or more of them take the WebAssembly engine's path that skips the training sigmoid.
+      expect(sigmoidSkipped).toBeGreaterThan(programs / 4);
     }, 120_000);
   }
+
+  it('stop early on a label far outside [0, 1] where the WebAssembly engine skips the sigmoid', () => {
+    const F = 4;
+    const program = parseProgramOrThrow(
+      'def Setup():\n  s2 = 0.01\ndef Predict():\n  s1 = dot(v1, v0)\n' +
+        'def Learn():\n  v2 = s0 * v0\n  v2 = s2 * v2\n  v1 = v1 + v2\n',
+      { shape: { scalars: 4, vectors: 3, matrices: 2 } },
+    );
+    expect(readsSquashedPrediction(program)).toBe(false);
+    const task = syntheticTask(F, 3);
+    for (const [label, stopsAt] of [
+      [250, -6], // |label - sigmoid| > MAX_ABS_ERROR = 100 at example 5
+      [NaN, -6],
+      [99.2, 40], // within the bound whatever the logit: trains through
+      [-98.6, 40],
+    ] as const) {
+      const y = task.train.y.slice();
+      y[5] = label;
+      const odd = { ...task, train: { ...task.train, y } };
+      const engines = allEngines({ scalars: 4, vectors: 3, matrices: 2 }, F);
+      const problem = compareRun(program, odd, engines, 0);
+      if (problem) expect.fail(problem);
+      engines[0]!.state.fill(0);
+      const runner = engines[0]!.prepare(program);
+      runner.setup();
+      expect(runner.train(odd.train, odd.train.n)).toBe(stopsAt);
+    }
+  });
 
   it('gives identical evaluation results across epochs, including test accuracy', () => {
     const F = 16;

@@ -36,6 +36,7 @@ export const OP = {
   f64Ne: 0x62,
   f64Lt: 0x63,
   f64Gt: 0x64,
+  f64Le: 0x65,
   f64Ge: 0x66,
   i32Add: 0x6a,
   i32Sub: 0x6b,

@@ -18,6 +18,7 @@
  */
 import { OPS, floatToIndex } from '../../../shared/algorithm/ops';
 import { COMPONENTS, type Instruction, type Program } from '../../../shared/algorithm/program';
+import { readsSquashedPrediction } from '../../../shared/algorithm/prediction-flow';
 import { MAX_ABS_ERROR } from '../engine';
 import { EXP_COEFFICIENTS, EXP_MAX, EXP_MIN, INV_LN2, LN2_HI, LN2_LO } from '../exp';
 import type { Layout } from '../layout';
@@ -806,6 +807,20 @@ function loopFunction(p: Program, layout: Layout, stateBytes: number): ByteWrite
   }
   f.op(OP.else);
   {
+    const squashAlways = readsSquashedPrediction(p);
+    if (!squashAlways) {
+      // The program never reads the squashed s1 (prediction-flow.ts), so the sigmoid only matters
+      // to the early-stop check, to the record, and to the state a caller sees after the call. As
+      // sigmoid(s1) is in [0, 1], |label - sigmoid(s1)| can pass MAX_ABS_ERROR only if s1 is NaN
+      // or the label is far outside [0, 1]: skip the sigmoid unless s1 is NaN, the label is far
+      // out, predictions are recorded, or this is the call's last example.
+      f.get(P_RECORD);
+      f.get(f.iCount).i32c(1).op(OP.i32Add).get(P_N).op(OP.i32GeU, OP.i32Or);
+      f.get(P_Y).loadF(0).f64c(0.5).op(OP.f64Sub, OP.f64Abs);
+      f.f64c(MAX_ABS_ERROR - 1).op(OP.f64Le, OP.i32Eqz, OP.i32Or);
+      f.get(f.s(1)).get(f.s(1)).op(OP.f64Ne, OP.i32Or);
+      f.op(OP.if, VOID_BLOCK);
+    }
     f.pushSigmoid().set(f.s(1));
     f.recordPrediction();
     // Early stop when |label - prediction| is NaN or above the bound: keep the state, return -(k+1).
@@ -816,6 +831,7 @@ function loopFunction(p: Program, layout: Layout, stateBytes: number): ByteWrite
     f.storeState();
     f.i32c(-1).get(f.iCount).op(OP.i32Sub, OP.return);
     f.op(OP.end);
+    if (!squashAlways) f.op(OP.end);
     f.get(P_Y).loadF(0).set(f.s(0));
     for (const ins of p.learn) f.instruction(ins);
   }
