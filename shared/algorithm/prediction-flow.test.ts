@@ -23,9 +23,9 @@ describe('readsSquashedPrediction', () => {
   });
 
   it('is false when Learn overwrites s1 before reading it', () => {
-    expect(readsSquashedPrediction(program('  s1 = s1 + s2', '  s1 = s0 * s2\n  s3 = s1 + s1'))).toBe(
-      false,
-    );
+    expect(
+      readsSquashedPrediction(program('  s1 = s1 + s2', '  s1 = s0 * s2\n  s3 = s1 + s1')),
+    ).toBe(false);
   });
 
   it('follows s1 into the next Predict when Learn leaves it alone', () => {

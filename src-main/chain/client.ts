@@ -24,7 +24,7 @@ import {
   uidOf,
 } from './registration';
 import { coldkeyAlpha, removeStake, type Unstaked } from './stake';
-import { readSubnetSettings, type SubnetSettings } from './subnet';
+import { readSubnetOwnerHotkey, readSubnetSettings, type SubnetSettings } from './subnet';
 import { NonceManager, type SubmitOptions, type TxResult } from './tx';
 import {
   type PendingReveal,
@@ -90,6 +90,15 @@ export class SubtensorClient implements ChainContext {
 
   subnet(netuid: number): Promise<SubnetSettings> {
     return readSubnetSettings(this, netuid);
+  }
+
+  subnetOwnerHotkey(netuid: number): Promise<string | null> {
+    return readSubnetOwnerHotkey(this, netuid);
+  }
+
+  /** The number of the newest block the chain node knows. */
+  async bestBlock(): Promise<number> {
+    return (await this.api.rpc.chain.getHeader()).number.toNumber();
   }
 
   /**

@@ -65,3 +65,13 @@ export async function readSubnetSettings(
     servingRateLimit: Number(srl),
   };
 }
+
+/** The subnet owner's hotkey (emission weighted to it is burned); null on runtimes without it. */
+export async function readSubnetOwnerHotkey(
+  ctx: ChainContext,
+  netuid: number,
+): Promise<string | null> {
+  const q = ctx.api.query['subtensorModule'] as unknown as Query;
+  const read = q['subnetOwnerHotkey'];
+  return read ? String((await read(netuid)).toJSON()) : null;
+}

@@ -18,8 +18,6 @@ import { quorumClaim, type ValidatorWeight } from '../../shared/protocol/quorum'
 import { verdictOnScores, type Receipt, type SignedReceipt } from '../../shared/protocol/receipt';
 import type { Track } from '../../shared/protocol/track';
 import type { ValidatorStatus } from '../../shared/protocol/validator-status';
-import { sotaWeights } from '../../shared/protocol/weights-policy';
-import type { SubtensorClient } from '../chain/client';
 import {
   axonUrl,
   hasReachableAxon,
@@ -27,25 +25,34 @@ import {
   type Metagraph,
   type Neuron,
 } from '../chain/metagraph';
-import type { PendingReveal } from '../chain/weights';
 import type { Logger } from '../log/logger';
-import { getOkJson, signedRequest } from '../net/http-client';
 import { parseReceipt, receiptSignatureHolds, signReceipt } from './receipts';
+import { admissionRefusal } from './receipt-admission';
 import { auditRounds } from './round-audit';
 import { quotaRefusal, DEFAULT_RECEIPT_QUOTAS, type ReceiptQuotas } from './receipt-quotas';
 import { formatCursor, parseCursor, ReceiptPageSchema } from './receipt-paging';
 import type { ReceiptCursor, SotaRow, SubmissionRow, ValidatorStore } from './store';
-import { VerifyError, type Verifier } from './verifier';
+import { VerifyError } from './verifier';
+import {
+  httpPeers,
+  type Peer,
+  type ValidatorChain,
+  type ValidatorPeers,
+  type ValidatorVerifier,
+} from './ports';
 import { ValidatorMetrics, type ChainView } from './metrics';
 import { validatorStatus } from './status';
+import { WeightsSetter } from './weights-setter';
 
 export interface ValidatorNodeDeps {
   readonly track: Track;
   readonly netuid: number;
   readonly pair: KeyringPair;
-  readonly client: SubtensorClient;
+  readonly client: ValidatorChain;
   readonly store: ValidatorStore;
-  readonly verifier: Verifier;
+  readonly verifier: ValidatorVerifier;
+  /** How it reaches the other validators: over HTTP, signed with `pair`, unless given. */
+  readonly peers?: ValidatorPeers;
   readonly masterSecret: Uint8Array;
   readonly log: Logger;
   readonly metagraphEveryBlocks: number;
@@ -69,25 +76,15 @@ export type Accepted =
   | { readonly status: 'queued' | 'judged' | 'refused'; readonly reason?: string }
   | { readonly status: 'rejected'; readonly code: string; readonly reason: string };
 
-const PEER_TIMEOUT_MS = 5000;
-/**
- * Rounds back a new receipt may name: quotas count per round, so a signer free to name any past
- * round would get the quota of every round since genesis. 24 rounds of 360 blocks is about 29 h.
- */
-const RECEIPT_ROUNDS_KEPT = 24;
 /** How many more times a relay is offered to a peer that could not take it yet. */
 const RELAY_RETRIES = 3;
 /** Pages pulled from one peer per sync (the rest comes at the next sync, from the cursor). */
 const MAX_SYNC_PAGES = 20;
-/** How far ahead of this clock a receipt's time may be. */
-const MAX_CLOCK_SKEW_MS = 10 * 60_000;
 
 export class ValidatorNode {
   private metagraph: Metagraph | null = null;
   private head = 0;
   private lastMetagraphBlock = -Infinity;
-  private lastWeightsBlock = -Infinity;
-  private pendingReveal: PendingReveal | null = null;
   private queue: Promise<void> = Promise.resolve();
   private stopped = false;
   /** The block handler under way, if any. */
@@ -98,6 +95,8 @@ export class ValidatorNode {
   private readonly genesisDigest: string;
   private readonly log: Logger;
   private readonly quotas: ReceiptQuotas;
+  private readonly net: ValidatorPeers;
+  private readonly weights: WeightsSetter;
   /** When the newest block was seen (Date.now()), for health and metrics. */
   private headSeenAt: number | null = null;
   readonly metrics: ValidatorMetrics;
@@ -105,11 +104,20 @@ export class ValidatorNode {
   constructor(private readonly deps: ValidatorNodeDeps) {
     this.log = deps.log;
     this.quotas = deps.receiptQuotas ?? DEFAULT_RECEIPT_QUOTAS;
+    this.net = deps.peers ?? httpPeers(deps.pair);
     this.metrics = deps.metrics ?? new ValidatorMetrics();
     this.metrics.watch({ chain: () => this.chainView(), queueDepth: () => this.waiting });
     this.genesisDigest = programDigest(parseProgramOrThrow(deps.track.genesis));
-    const saved = deps.store.getMeta('pendingReveal');
-    if (saved) this.pendingReveal = JSON.parse(saved, reviveBigInt) as PendingReveal;
+    this.weights = new WeightsSetter({
+      chain: deps.client,
+      netuid: deps.netuid,
+      pair: deps.pair,
+      track: deps.track,
+      store: deps.store,
+      log: deps.log,
+      metrics: this.metrics,
+      everyBlocks: deps.weightsEveryBlocks,
+    });
   }
 
   get hotkey(): string {
@@ -136,8 +144,7 @@ export class ValidatorNode {
 
   /** Reads the chain, resumes unfinished work and follows new blocks. */
   async start(): Promise<void> {
-    const header = await this.deps.client.api.rpc.chain.getHeader();
-    this.head = header.number.toNumber();
+    this.head = await this.deps.client.bestBlock();
     this.headSeenAt = Date.now();
     await this.refreshMetagraph();
     // First finish what this validator acknowledged before it stopped, against the holder it knew
@@ -213,7 +220,7 @@ export class ValidatorNode {
       });
   }
 
-  private peers(): Array<{ hotkey: string; url: string }> {
+  private peers(): Peer[] {
     return this.validators()
       .filter((n) => n.hotkey !== this.hotkey)
       .filter(hasReachableAxon)
@@ -231,7 +238,7 @@ export class ValidatorNode {
         .finally(() => (this.audit = null));
       this.deps.store.pruneNonces(Date.now());
     }
-    await this.maybeSetWeights();
+    await this.weights.onBlock(this.head, this.metagraph, this.isValidator(this.hotkey));
   }
 
   // --- the state of the art ------------------------------------------------------------------
@@ -452,6 +459,13 @@ export class ValidatorNode {
     let overQuota = 0;
     const rejected: string[] = [];
     const touched = new Set<string>();
+    const admission = {
+      track: this.deps.track.id,
+      currentRound: this.currentRound,
+      now: Date.now(),
+      isValidator: (hotkey: string) => this.isValidator(hotkey),
+      store: this.deps.store,
+    };
     for (const value of values) {
       const check = parseReceipt(value);
       if (!check.ok) {
@@ -459,21 +473,8 @@ export class ValidatorNode {
         continue;
       }
       const r = check.signed.receipt;
-      // The cheap checks and the quotas first: a signature costs far more than a lookup, and a
-      // flood must not buy a verification per receipt.
-      const refusal =
-        r.track !== this.deps.track.id
-          ? `receipt for another track (${r.track})`
-          : r.issuedAt > Date.now() + MAX_CLOCK_SKEW_MS
-            ? `receipt from ${r.validator} dated in the future`
-            : r.round > this.currentRound + 1
-              ? `receipt from ${r.validator} for round ${r.round}, which has not begun`
-              : r.round < this.currentRound - RECEIPT_ROUNDS_KEPT &&
-                  !this.deps.store.hasReceipt(r.validator, r.digest, r.holderDigest)
-                ? `receipt from ${r.validator} for round ${r.round}, older than ${RECEIPT_ROUNDS_KEPT} rounds`
-                : !this.isValidator(r.validator)
-                  ? `receipt from ${r.validator}, not a validator of this subnet`
-                  : null;
+      // The cheap checks and the quotas first (receipt-admission.ts), the signature last.
+      const refusal = admissionRefusal(r, admission);
       const quota = refusal ? null : quotaRefusal(this.deps.store, r, this.quotas);
       if (refusal || quota) {
         rejected.push((refusal ?? quota)!);
@@ -530,17 +531,7 @@ export class ValidatorNode {
         for (let attempt = 0; ; attempt++) {
           let status: number | null = null;
           try {
-            status = (
-              await signedRequest({
-                url: peer.url,
-                path,
-                method: 'POST',
-                body,
-                pair: this.deps.pair,
-                target: peer.hotkey,
-                timeoutMs: PEER_TIMEOUT_MS,
-              })
-            ).status;
+            status = await this.net.post(peer, path, body);
             if (status < 300) {
               this.metrics.peerPost(kind, 'delivered');
               return;
@@ -569,7 +560,7 @@ export class ValidatorNode {
         for (let page = 0; page < MAX_SYNC_PAGES; page++) {
           const query = cursor ? `?after=${formatCursor(cursor)}` : '';
           const body = ReceiptPageSchema.parse(
-            await getOkJson(`${peer.url}/v1/receipts${query}`, { timeoutMs: PEER_TIMEOUT_MS }),
+            await this.net.getJson(`${peer.url}/v1/receipts${query}`),
           );
           this.receiveReceipts(body.receipts);
           if (!body.next) break;
@@ -588,7 +579,7 @@ export class ValidatorNode {
       store: this.deps.store,
       currentRound: this.currentRound,
       peers: new Map(this.peers().map((p) => [p.hotkey, p.url])),
-      getJson: (url) => getOkJson(url, { timeoutMs: PEER_TIMEOUT_MS }),
+      getJson: (url) => this.net.getJson(url),
       log: this.log,
     });
   }
@@ -690,9 +681,9 @@ export class ValidatorNode {
   private async fetchProgram(digest: string, from: readonly string[]): Promise<string | null> {
     for (const peer of this.peers().filter((p) => from.includes(p.hotkey))) {
       try {
-        const body = (await getOkJson(`${peer.url}/v1/programs/${digest}`, {
-          timeoutMs: PEER_TIMEOUT_MS,
-        })) as { program?: unknown };
+        const body = (await this.net.getJson(`${peer.url}/v1/programs/${digest}`)) as {
+          program?: unknown;
+        };
         if (typeof body.program !== 'string') continue;
         if (programDigest(parseProgramOrThrow(body.program)) !== digest) continue;
         this.fetched.set(digest, body.program);
@@ -711,73 +702,10 @@ export class ValidatorNode {
   holderProgram(digest: string): string | null {
     return this.history().find((s) => s.digest === digest)?.program ?? null;
   }
-
-  // --- weights -------------------------------------------------------------------------------
-
-  private async maybeSetWeights(): Promise<void> {
-    const { client, netuid, pair, store, track } = this.deps;
-    if (this.pendingReveal && this.head >= this.pendingReveal.firstRevealBlock) {
-      const pending = this.pendingReveal;
-      if (this.head <= pending.lastRevealBlock) {
-        await client.revealWeights(pair, pending);
-        this.metrics.weightsSent('revealed', this.head);
-        this.log.info('weights revealed', { block: this.head });
-      } else this.log.warn('reveal window missed', { commitBlock: pending.commitBlock });
-      // Forgotten only once revealed (or too late): a failed reveal is tried at the next block.
-      this.pendingReveal = null;
-      store.setMeta('pendingReveal', '');
-    }
-    const every = this.deps.weightsEveryBlocks ?? (await client.subnet(netuid)).tempo;
-    if (this.head - this.lastWeightsBlock < every) return;
-    if (!this.isValidator(this.hotkey)) return;
-    this.lastWeightsBlock = this.head;
-    const sota = store.currentSota(track.id);
-    const uidOf = (hotkey: string) =>
-      this.metagraph?.neurons.find((n) => n.hotkey === hotkey)?.uid ?? null;
-    const plan = sotaWeights({
-      holderUid: sota ? uidOf(sota.miner) : null,
-      burnUid: await this.burnUid(),
-      winnerShare: track.winnerShare,
-      windowOpen: sota !== undefined && this.head < sota.block + track.rewardWindowBlocks,
-    });
-    const result = await client.setWeights(netuid, pair, plan.uids, plan.weights);
-    if (result.mode === 'committed') {
-      this.pendingReveal = result.pending;
-      store.setMeta('pendingReveal', JSON.stringify(result.pending, replaceBigInt));
-    }
-    this.metrics.weightsSent(result.mode, this.head);
-    store.recordWeights({
-      block: this.head,
-      uids: plan.uids,
-      weights: plan.weights,
-      mode: result.mode,
-      at: Date.now(),
-    });
-    this.log.info('weights set', { mode: result.mode, uids: plan.uids, weights: plan.weights });
-  }
-
-  /** The subnet owner's uid (emission sent there is burned), else uid 0. */
-  private async burnUid(): Promise<number> {
-    const q = this.deps.client.api.query['subtensorModule'];
-    const owner = q?.['subnetOwnerHotkey']
-      ? String((await q['subnetOwnerHotkey']!(this.deps.netuid)).toJSON())
-      : null;
-    return this.metagraph?.neurons.find((n) => n.hotkey === owner)?.uid ?? 0;
-  }
 }
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
-function replaceBigInt(_key: string, value: unknown): unknown {
-  return typeof value === 'bigint' ? { $bigint: value.toString() } : value;
-}
-
-function reviveBigInt(_key: string, value: unknown): unknown {
-  if (value && typeof value === 'object' && '$bigint' in value)
-    return BigInt((value as { $bigint: string }).$bigint);
-  return value;
 }
 
 /** A log line's worth of refusal reasons: how many of each, never the whole list. */
