@@ -87,6 +87,36 @@ const NODE_LAYER = [
   restrict.renderer,
 ];
 
+/**
+ * src-main's services in layers, lowest first (ARCHITECTURE.md, "Inside src-main"): a service
+ * folder imports only folders of lower layers (and itself). `workers` is src-main/workers.ts.
+ * Every folder of src-main is here or in the app layer (bridge/, cli/) or the shell (electron/):
+ * tests/lint-boundaries.test.ts checks that a new folder is given a place.
+ */
+export const SERVICE_LAYERS = [
+  ['log', 'config', 'dataset', 'desktop', 'update', 'workers'],
+  ['storage', 'wallet'],
+  ['net'],
+  ['chain', 'search'],
+  ['validator', 'pool'],
+  ['miner'],
+];
+
+/** For a service folder: the folders of its own layer and those above it (itself excepted). */
+const serviceOrder = (folder) => {
+  const layer = SERVICE_LAYERS.findIndex((names) => names.includes(folder));
+  const above = SERVICE_LAYERS.slice(layer)
+    .flat()
+    .filter((name) => name !== folder);
+  const lower = SERVICE_LAYERS.slice(0, layer).flat();
+  return {
+    regex: `^(?:\\.{1,2}/)+(?:${above.join('|')})(?:/|$)`,
+    message: cite(
+      `In src-main, ${folder}/ may import only the services below it (${lower.join(', ') || 'none'}).`,
+    ),
+  };
+};
+
 const restrictImports = (...patterns) => ({
   'no-restricted-imports': ['error', { patterns }],
 });
@@ -192,6 +222,15 @@ export default defineConfig(
     ignores: ['src-main/electron/**', 'src-main/bridge/**', 'src-main/cli/**', '**/*.test.ts'],
     rules: restrictImports(...NODE_LAYER, restrict.appLayer),
   },
+  // Each service folder, in the order of SERVICE_LAYERS. These blocks come after the one above
+  // and replace its options for their files, so each repeats the rules of that block.
+  ...SERVICE_LAYERS.flat()
+    .filter((folder) => folder !== 'workers')
+    .map((folder) => ({
+      files: [`src-main/${folder}/**/*.${CODE}`],
+      ignores: ['**/*.test.ts'],
+      rules: restrictImports(...NODE_LAYER, restrict.appLayer, serviceOrder(folder)),
+    })),
   {
     // The app layer, and the tests of any src-main folder (they may drive it, e.g. NodeService).
     files: [`src-main/{bridge,cli}/**/*.${CODE}`, 'src-main/**/*.test.ts'],

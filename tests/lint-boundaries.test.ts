@@ -2,7 +2,8 @@
  * Proves the layer rules in eslint.config.js: ESLint's Node API lints small snippets placed at
  * virtual paths inside each layer (the files need not exist) and we check what it reports.
  */
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ESLint } from 'eslint';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -98,6 +99,39 @@ layer("src-main's services sit below the app layer (bridge/, cli/)", 'src-main/p
   ["import { SubtensorClient } from '../chain/client';", false],
   ["import { loadSearchTasks } from '../dataset/tasks';", false],
 ]);
+
+layer('services import only the services below them', 'src-main/chain/__probe__.ts', [
+  ["import { ValidatorNode } from '../validator/validator';", true],
+  ["import { SearchOrchestrator } from '../search/orchestrator';", true], // same layer
+  ["import { getOkJson } from '../net/http-client';", false],
+  ["import { createLogger } from '../log/logger';", false],
+  ["import { loadTasks } from '../dataset/tasks';", false],
+  ["import { x } from './metagraph';", false],
+]);
+
+layer('the lowest services import no other service', 'src-main/log/__probe__.ts', [
+  ["import { openDatabase } from '../storage/sqlite';", true],
+  ["import { loadKeypair } from '../wallet/keypair';", true],
+  ["import { x } from '../../shared/protocol/track';", false],
+]);
+
+layer('the miner sits on the validator’s receipts', 'src-main/miner/__probe__.ts', [
+  ["import { parseReceipt } from '../validator/receipts';", false],
+  ["import { runBatch } from '../bridge/node-service';", true],
+]);
+
+describe('every folder of src-main has a place in the layers', () => {
+  it('is a service of SERVICE_LAYERS, the app layer or the shell', async () => {
+    // By URL: the config is plain JavaScript without type declarations.
+    const config = pathToFileURL(join(root, 'eslint.config.js')).href;
+    const { SERVICE_LAYERS } = (await import(config)) as { SERVICE_LAYERS: string[][] };
+    const placed = new Set([...SERVICE_LAYERS.flat(), 'bridge', 'cli', 'electron']);
+    const folders = readdirSync(join(root, 'src-main'), { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name);
+    expect(folders.filter((f) => !placed.has(f))).toEqual([]);
+  });
+});
 
 layer('the app layer may use every service', 'src-main/bridge/__probe__.ts', [
   ["import { PoolClient } from '../pool/pool-client';", false],
