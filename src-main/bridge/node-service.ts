@@ -37,7 +37,7 @@ import {
   type ValidatorStatus,
 } from '../../shared/protocol/validator-status';
 import type { TaskData } from '../../shared/task/types';
-import { parseSearchConfig, searchScope, type SearchConfig } from '../../shared/search/config';
+import { parseSearchConfig, type SearchConfig } from '../../shared/search/config';
 import { SubtensorClient } from '../chain/client';
 import { formatTao } from '../chain/context';
 import { axonUrl, hasReachableAxon, isValidator } from '../chain/metagraph';
@@ -49,12 +49,11 @@ import type { Logger } from '../log/logger';
 import { DirectClient } from '../miner/direct-client';
 import { DirectMiner, type DirectEvent } from '../miner/direct-miner';
 import { recordFromClient, type RecordSource } from '../miner/record-source';
-import { chooseSeeds, type SeedPlan } from '../miner/seed-programs';
+import { MiningSession } from '../miner/mining-session';
 import { getOkJson } from '../net/http-client';
 import { discoverPools, listingView } from '../pool/discover';
 import { PoolClient, type PoolAccount } from '../pool/pool-client';
 import { SearchOrchestrator, defaultThreads } from '../search/orchestrator';
-import { loadSearch, saveSearch } from '../search/store';
 import { z } from 'zod';
 import { UpdateGate, type UpdateFeed } from '../update/update-gate';
 import { loadProbeTasks } from '../validator/probe-tasks';
@@ -122,7 +121,6 @@ export interface DesktopIntegration {
 type Handler<K extends CommandName> = (args: Commands[K]['args']) => Promise<Commands[K]['result']>;
 type Listener<E extends EventName> = (payload: Events[E]) => void;
 
-const SAVE_EVERY_MS = 60_000;
 const POOL_REFRESH_MS = 5000;
 /** Payouts the mining screen lists. */
 const POOL_PAYOUTS_SHOWN = 10;
@@ -164,10 +162,14 @@ export class NodeService {
   /** The node's line to the chain, started when the UI first asks (see watchChain). */
   private chainWatch: ChainWatch | null = null;
   /** Direct mode: the claim logic, its chain connection and the address claims are signed by. */
-  private direct: { miner: DirectMiner; client: SubtensorClient; address: string } | null = null;
+  private direct: {
+    miner: DirectMiner;
+    client: SubtensorClient;
+    address: string;
+    record: RecordSource;
+  } | null = null;
   private mining: MiningStatus = IDLE_MINING_STATUS;
   private submissions: SubmissionView[] = [];
-  private saver: NodeJS.Timeout | null = null;
   /** The Settings screen's choices, as saved in the data folder (app-settings.ts). */
   private appSettings: AppSettings;
   private poolRun: { stop: AbortController; done: Promise<void> } | null = null;
@@ -716,73 +718,43 @@ export class NodeService {
 
   private async launch(mode: MiningMode, threads: number, fresh: boolean): Promise<void> {
     const config = this.o.searchConfig ?? parseSearchConfig({});
-    const scope = searchScope(config);
-    const stateDir = path.join(this.o.dataDir, mode);
     // One download at a time: a start while Settings downloads waits for that download.
     await this.datasetDownload?.catch(() => {});
     const tasks = await loadSearchTasks(config, { dir: this.o.cifarDir, dataDir: this.o.dataDir });
-    // Fresh: the saved search is left alone now and replaced at the first save, as `mine --fresh`.
-    const loaded = fresh ? null : await loadSearch(stateDir, scope, config);
-    if (loaded) this.o.log.info(loaded.message);
-    else this.o.log.info('starting a fresh search (asked for): the saved one is not continued');
-    let record: RecordSource | undefined;
-    if (mode === 'direct') {
-      const connected = await this.connectDirect(config, tasks);
-      this.direct = connected;
-      record = connected.record;
-    }
-    let plan: SeedPlan;
+    if (mode === 'direct') this.direct = await this.connectDirect(config, tasks);
+    const cpu = new CpuMeter();
+    let session: MiningSession;
     try {
-      plan = await chooseSeeds({
-        stateDir,
-        loaded,
-        record,
-        islands: threads,
+      session = await MiningSession.prepare({
         config,
         tasks,
-        log: this.o.log.child('seeds'),
+        stateDir: path.join(this.o.dataDir, mode),
+        threads,
+        fresh,
+        record: this.direct?.record,
+        direct: this.direct?.miner,
+        say: (line) => this.o.log.info(line),
+        log: this.o.log,
+        progressIntervalMs: 1000,
+        onProgress: () => this.publish({ cpuPercent: cpu.sample() }),
       });
-      if (this.direct && plan.record) this.direct.miner.useTarget(plan.record.view);
     } catch (err) {
       // No search starts: let go of the chain connection made for it.
       await this.direct?.client.close();
       this.direct = null;
       throw err;
     }
-    this.o.log.info(plan.summary);
-    this.publish({ evolvingFrom: plan.summary });
-    const cpu = new CpuMeter();
-    const search = new SearchOrchestrator({
-      config,
-      tasks,
-      threads,
-      scope,
-      resume: plan.resume ?? undefined,
-      seedPrograms: plan.programs,
-      progressIntervalMs: 1000,
-      log: (line) => this.o.log.warn(line),
-      onProgress: () => {
-        this.publish({ cpuPercent: cpu.sample() });
-        const best = search.snapshot().hallOfFame[0];
-        if (this.direct && best) void this.direct.miner.consider(best);
-      },
-    });
+    this.publish({ evolvingFrom: session.plan.summary });
+    const search = session.search;
     this.search = search;
     this.watchPower(search);
-    const save = () =>
-      saveSearch(stateDir, scope, config, search.snapshot(), plan.standsOn).catch((err: unknown) =>
-        this.o.log.warn('could not save the search', { error: String(err) }),
-      );
-    this.saver = setInterval(() => void save(), SAVE_EVERY_MS);
     this.o.log.info('mining started', { mode, threads });
     this.publish({ state: 'running' });
-    void search.start().then(async () => {
-      if (this.saver) clearInterval(this.saver);
+    void session.run().then((final) => {
       this.stopWatchingPower();
-      await save();
-      this.o.log.info('mining stopped', { individuals: search.progress().individuals });
+      this.o.log.info('mining stopped', { individuals: final.individuals });
       this.search = null;
-      this.publish({ state: 'stopped', progress: search.progress(), cpuPercent: null });
+      this.publish({ state: 'stopped', progress: final, cpuPercent: null });
     });
   }
 

@@ -10,20 +10,19 @@
  */
 import path from 'node:path';
 import { makeTrack } from '../../shared/protocol/track';
-import { searchScope } from '../../shared/search/config';
 import { readSearchConfig } from '../search/config-file';
 import { formatProgressLine, type SearchProgress } from '../../shared/search/progress';
 import { createLogger } from '../log/logger';
 import { DirectMiner, type DirectEvent } from '../miner/direct-miner';
 import { recordFromChain, recordFromClient, type RecordSource } from '../miner/record-source';
-import { chooseSeeds, type SeedPlan } from '../miner/seed-programs';
+import { MiningSession } from '../miner/mining-session';
 import { defaultDataDir } from '../dataset/locate';
 import { readProgramFile } from '../search/program-file';
 import { connectMiner, type NetworkOptions } from './submit-command';
 import { selectionTaskIds } from '../../shared/search/selection';
 import { loadSearchTasks } from '../dataset/tasks';
-import { SearchOrchestrator, defaultThreads } from '../search/orchestrator';
-import { BEST_FOLDER, loadSearch, saveSearch } from '../search/store';
+import { defaultThreads } from '../search/orchestrator';
+import { BEST_FOLDER } from '../search/store';
 import { loadProbeTasks } from '../validator/probe-tasks';
 import { formatDownloadProgress } from './progress';
 
@@ -63,7 +62,6 @@ export interface MineSummary {
   readonly stateDir: string;
 }
 
-const SAVE_EVERY_MS = 60_000;
 const PLAIN_LINE_EVERY_MS = 10_000;
 
 export async function runMine(opts: MineOptions, io: MineIo): Promise<MineSummary> {
@@ -86,15 +84,11 @@ export async function runMine(opts: MineOptions, io: MineIo): Promise<MineSummar
       program: await readProgramFile(f),
     })),
   );
-  const scope = searchScope(config);
 
   const tasks = await loadSearchTasks(config, {
     dir: opts.cifarDir,
     onProgress: (p) => io.log(formatDownloadProgress(p)),
   });
-  const loaded = opts.fresh ? null : await loadSearch(stateDir, scope, config);
-  if (loaded) io.log(loaded.message);
-
   let direct: { miner: DirectMiner; close: () => Promise<void> } | null = null;
   let record: RecordSource | undefined;
   if (opts.direct) {
@@ -141,26 +135,6 @@ export async function runMine(opts: MineOptions, io: MineIo): Promise<MineSummar
       log: createLogger({ write: io.log }, 'record'),
     });
   }
-  const islands = opts.islands ?? threads;
-  let plan: SeedPlan;
-  try {
-    plan = await chooseSeeds({
-      stateDir,
-      loaded,
-      files: fromFiles,
-      record,
-      islands,
-      config,
-      tasks,
-      log: createLogger({ write: io.log }, 'seeds'),
-    });
-    if (direct && plan.record) direct.miner.useTarget(plan.record.view);
-  } catch (err) {
-    await direct?.close();
-    throw err;
-  }
-  io.log(plan.summary);
-
   const tty = Boolean(io.out.isTTY);
   let lastPlainLine = 0;
   const show = (p: SearchProgress) => {
@@ -173,57 +147,48 @@ export async function runMine(opts: MineOptions, io: MineIo): Promise<MineSummar
     }
   };
 
-  const search = new SearchOrchestrator({
-    config,
-    tasks,
-    threads,
-    islands,
-    scope,
-    resume: plan.resume ?? undefined,
-    seedPrograms: plan.programs,
-    onProgress: (p) => {
-      show(p);
-      const best = search.snapshot().hallOfFame[0];
-      if (direct && best) void direct.miner.consider(best);
-    },
-    log: io.log,
-  });
+  let session: MiningSession;
+  try {
+    session = await MiningSession.prepare({
+      config,
+      tasks,
+      stateDir,
+      threads,
+      islands: opts.islands,
+      fresh: Boolean(opts.fresh),
+      files: fromFiles,
+      record,
+      direct: direct?.miner,
+      say: io.log,
+      log: createLogger({ write: io.log }, 'mine'),
+      onProgress: (p) => show(p),
+    });
+  } catch (err) {
+    await direct?.close();
+    throw err;
+  }
+
   io.log(
     `mining ${opts.direct ? 'direct' : 'solo'} on ${threads} thread${threads === 1 ? '' : 's'}; state in ${stateDir}; Ctrl-C stops`,
   );
 
-  let saving = Promise.resolve();
-  const save = () => {
-    // One save at a time; a failed save (disk full, permissions) is logged and the search goes on.
-    saving = saving
-      .then(() => saveSearch(stateDir, scope, config, search.snapshot(), plan.standsOn))
-      .catch((err: unknown) =>
-        io.log(
-          `could not save the search state: ${err instanceof Error ? err.message : String(err)}`,
-        ),
-      );
-    return saving;
-  };
-  const saver = setInterval(() => void save(), SAVE_EVERY_MS);
   const timer =
-    opts.seconds !== undefined ? setTimeout(() => void search.stop(), opts.seconds * 1000) : null;
+    opts.seconds !== undefined ? setTimeout(() => void session.stop(), opts.seconds * 1000) : null;
   const unregister = io.onInterrupt(() => {
     if (tty) io.out.write('\n');
     io.log('stopping after the current candidates…');
-    void search.stop();
+    void session.stop();
   });
+  let final: SearchProgress;
   try {
-    await search.start();
+    final = await session.run();
   } finally {
-    clearInterval(saver);
     if (timer) clearTimeout(timer);
     unregister();
     await direct?.close();
   }
   if (tty) io.out.write('\n');
-  await save();
-  const final = search.progress();
-  const best = search.snapshot().hallOfFame[0];
+  const best = session.search.snapshot().hallOfFame[0];
   if (best) {
     io.log(
       `best fitness ${best.fitness.toFixed(4)}: ${path.join(stateDir, BEST_FOLDER, `${best.digest.slice(0, 16)}.dsl`)}`,
