@@ -457,6 +457,17 @@ describe('weights', () => {
     lastRevealBlock: last,
   });
 
+  /** Commits weights with this reveal window, then stops: the next node is a restarted process. */
+  async function commitThenRestart(reveal: PendingReveal): Promise<void> {
+    chain.nextCommit = reveal;
+    const first = await started();
+    chain.block(HEAD + 1);
+    await vi.waitFor(() => expect(chain.weights).toHaveLength(1));
+    await first.stop();
+    chain.nextCommit = null;
+    await started();
+  }
+
   it('sends every weight to the burn uid (the owner) while nobody holds the record', async () => {
     await started();
     chain.block(HEAD + 1);
@@ -464,14 +475,7 @@ describe('weights', () => {
   });
 
   it('keeps a committed reveal across a restart and reveals it in its window', async () => {
-    chain.nextCommit = { ...pending(HEAD + 5, HEAD + 10), hotkey: alice.address };
-    const first = await started();
-    chain.block(HEAD + 1);
-    await vi.waitFor(() => expect(chain.weights).toHaveLength(1));
-    await first.stop();
-    chain.nextCommit = null;
-    // A new process on the same store.
-    await started();
+    await commitThenRestart({ ...pending(HEAD + 5, HEAD + 10), hotkey: alice.address });
     chain.block(HEAD + 6);
     await vi.waitFor(() => expect(chain.reveals).toHaveLength(1));
     expect(chain.reveals[0]!.versionKey).toBe(2n ** 60n + 7n);
@@ -480,13 +484,7 @@ describe('weights', () => {
   });
 
   it('lets a missed reveal window go, with a warning', async () => {
-    chain.nextCommit = pending(HEAD + 2, HEAD + 3);
-    const first = await started();
-    chain.block(HEAD + 1);
-    await vi.waitFor(() => expect(chain.weights).toHaveLength(1));
-    await first.stop();
-    chain.nextCommit = null;
-    await started();
+    await commitThenRestart(pending(HEAD + 2, HEAD + 3));
     chain.block(HEAD + 20);
     await vi.waitFor(() => expect(logged('reveal window missed')).toBe(true));
     expect(chain.reveals).toHaveLength(0);
