@@ -26,7 +26,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '4' },
     tasks: { type: 'string', default: '10' },
     json: { type: 'boolean', default: false },
-    'interpreter-seconds': { type: 'string', default: '1' },
+    'js-seconds': { type: 'string', default: '1' },
   },
 });
 const seconds = Number(values.seconds);
@@ -76,12 +76,7 @@ async function main(): Promise<void> {
   const linear = example('linear_regression');
   const nnSteps = stepsPerSecond('wasm', nn, tasks, seconds);
   const linearSteps = stepsPerSecond('wasm', linear, tasks, seconds);
-  const interpreterSteps = stepsPerSecond(
-    'interpreter',
-    nn,
-    tasks.slice(0, 1),
-    Number(values['interpreter-seconds']),
-  );
+  const jsSteps = stepsPerSecond('js', nn, tasks.slice(0, 1), Number(values['js-seconds']));
   const compile = compileMs(nn);
   const result = {
     bench: 'eval',
@@ -94,7 +89,7 @@ async function main(): Promise<void> {
     linearTrainStepsPerSec: Math.round(linearSteps),
     nnRatioToCpp: +(nnSteps / CPP_NN_STEPS_PER_SEC).toFixed(3),
     linearRatioToCpp: +(linearSteps / CPP_LINEAR_STEPS_PER_SEC).toFixed(3),
-    interpreterNnTrainStepsPerSec: Math.round(interpreterSteps),
+    jsNnTrainStepsPerSec: Math.round(jsSteps),
     nnCompileMs: +compile.total.toFixed(3),
     nnEmitMs: +compile.emit.toFixed(3),
     nnEvaluationMs: +(((tasks.length * tasks[0]!.train.n) / nnSteps) * 1000).toFixed(2),
@@ -108,7 +103,7 @@ async function main(): Promise<void> {
       [
         `2-layer NN     ${m(nnSteps)}  (${result.nnRatioToCpp}× the C++ ${m(CPP_NN_STEPS_PER_SEC)})`,
         `linear         ${m(linearSteps)}  (${result.linearRatioToCpp}× the C++ ${m(CPP_LINEAR_STEPS_PER_SEC)})`,
-        `interpreter NN ${m(interpreterSteps)}`,
+        `JS engine NN   ${m(jsSteps)}`,
         `compile NN     ${compile.total.toFixed(2)} ms per program (emit ${compile.emit.toFixed(2)} ms)`,
       ].join('\n') + '\n',
     );

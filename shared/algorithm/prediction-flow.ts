@@ -8,7 +8,7 @@
  *
  * The check is syntactic and conservative: any instruction that reads s1 counts, even one whose
  * result is dead, so that the engine's whole state (not only its predictions) stays bit-identical
- * with the interpreter's.
+ * with the JS engine's.
  */
 import { OPS } from './ops';
 import { PREDICTION_SCALAR, type Instruction, type Program } from './program';

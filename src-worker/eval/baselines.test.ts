@@ -61,17 +61,12 @@ describe('baseline programs on real held-out tasks', () => {
     expect(nn.fitness).toBeGreaterThan(0.68);
   });
 
-  it('the interpreter reproduces the WebAssembly score of the neural network bit for bit', () => {
+  it('the JS engine reproduces the WebAssembly score of the neural network bit for bit', () => {
     const program = example('nn');
     const one = tasks.slice(0, 1);
     const settings = { seed: 3, test: true };
     const fast = evaluateProgram(createEngine('wasm', DEFAULT_MEMORY, 16), program, one, settings);
-    const slow = evaluateProgram(
-      createEngine('interpreter', DEFAULT_MEMORY, 16),
-      program,
-      one,
-      settings,
-    );
+    const slow = evaluateProgram(createEngine('js', DEFAULT_MEMORY, 16), program, one, settings);
     expect(slow).toEqual(fast);
   }, 60_000);
 });

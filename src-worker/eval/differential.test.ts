@@ -1,7 +1,8 @@
 /**
- * The differential test: thousands of random programs over the whole op set run through the
- * reference interpreter, the WebAssembly engine and the closure engine, which must agree bit for bit
- * on the state after Setup and after training, on early stopping, and on every validation count.
+ * The differential test: thousands of random programs over the whole op set run through the JS
+ * engine (js-ops.ts: the ops' executable specification) and the WebAssembly engine, which must
+ * agree bit for bit on the state after Setup and after training, on early stopping, and on every
+ * validation count.
  */
 import { describe, expect, it } from 'vitest';
 import { NUM_OPS } from '../../shared/algorithm/ops';
@@ -17,17 +18,12 @@ const syntheticTask = (F: number, seed: number, train = 40, valid = 16) =>
   makeTask({ F, seed, train, valid, wild: true });
 import type { Engine } from './engine';
 import { evaluateProgram } from './evaluate';
-import { ClosureEngine } from './closure-engine';
-import { InterpreterEngine } from './interpreter';
+import { JsEngine } from './js-engine';
 import { WasmEngine } from './wasm/engine';
 
 /** The reference first, then the engines that must match it. */
 function allEngines(shape: MemoryShape, F: number): Engine[] {
-  return [
-    new InterpreterEngine(shape, F, new Rng(0)),
-    new WasmEngine(shape, F, new Rng(0)),
-    new ClosureEngine(shape, F, new Rng(0)),
-  ];
+  return [new JsEngine(shape, F, new Rng(0)), new WasmEngine(shape, F, new Rng(0))];
 }
 
 /** Bitwise equality of two state arrays, where any NaN equals any NaN (WebAssembly may change NaN payloads). */
@@ -76,7 +72,7 @@ function compareRun(
   return null;
 }
 
-describe('the interpreter, WebAssembly and closure engines agree bit for bit', () => {
+describe('the JS and WebAssembly engines agree bit for bit', () => {
   const cases: Array<{ F: number; shape: MemoryShape; programs: number }> = [
     { F: 16, shape: DEFAULT_MEMORY, programs: 2500 },
     { F: 4, shape: { scalars: 4, vectors: 3, matrices: 2 }, programs: 500 },

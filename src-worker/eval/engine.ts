@@ -1,7 +1,7 @@
 /**
- * What an execution engine offers the evaluator. Three engines implement it and must agree bit for
- * bit: the reference interpreter (the executable specification of every op), the closure engine
- * (no code generation: the search's fingerprints) and the WebAssembly compiler (the fast path).
+ * What an execution engine offers the evaluator. Two engines implement it and must agree bit for
+ * bit: the JS engine (js-engine.ts over js-ops.ts, the executable specification of every op; no
+ * code generation, so also the search's fingerprints) and the WebAssembly compiler (the fast path).
  */
 import type { Program } from '../../shared/algorithm/program';
 import type { Rng } from '../../shared/random/rng';
@@ -51,7 +51,7 @@ export interface Engine {
 
 /**
  * The example loops of a Runner for engines that run Setup, Predict and Learn one call at a time
- * (the interpreter, the closure engine): what the evaluator does around the program, written once.
+ * (the JS engine): what the evaluator does around the program, written once.
  */
 export abstract class LoopRunner implements Runner {
   constructor(private readonly memory: { readonly state: Float64Array; readonly layout: Layout }) {}

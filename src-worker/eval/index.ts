@@ -2,17 +2,15 @@
 import type { MemoryShape } from '../../shared/algorithm/program';
 import { Rng } from '../../shared/random/rng';
 import type { Engine } from './engine';
-import { InterpreterEngine } from './interpreter';
+import { JsEngine } from './js-engine';
 import { WasmEngine } from './wasm/engine';
 
-export type EngineKind = 'wasm' | 'interpreter';
-export const ENGINE_KINDS: readonly EngineKind[] = ['wasm', 'interpreter'];
+export type EngineKind = 'wasm' | 'js';
+export const ENGINE_KINDS: readonly EngineKind[] = ['wasm', 'js'];
 
-/** The WebAssembly engine unless asked for the (much slower) reference interpreter. */
+/** The WebAssembly engine unless asked for the (slower) reference JS engine. */
 export function createEngine(kind: EngineKind, shape: MemoryShape, F: number): Engine {
-  return kind === 'interpreter'
-    ? new InterpreterEngine(shape, F, new Rng(0))
-    : new WasmEngine(shape, F, new Rng(0));
+  return kind === 'js' ? new JsEngine(shape, F, new Rng(0)) : new WasmEngine(shape, F, new Rng(0));
 }
 
 export type { Engine, Runner } from './engine';

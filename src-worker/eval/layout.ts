@@ -1,5 +1,5 @@
 /**
- * Where an evaluation's memory lives in a flat float64 array. The interpreter and the compiled
+ * Where an evaluation's memory lives in a flat float64 array. The JS engine and the compiled
  * WebAssembly use the same layout, so the evaluator can zero, snapshot and restore the state of
  * either with one typed-array copy.
  *

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseProgramOrThrow, printProgram } from '../../shared/algorithm/dsl';
 import { resultDigest, WorkResultSchema, type WorkUnit } from '../../shared/pool/units';
 import { parseSearchConfig } from '../../shared/search/config';
-import { ClosureEngine } from '../eval/closure-engine';
+import { JsEngine } from '../eval/js-engine';
 import { evaluateProgram } from '../eval/evaluate';
 import { syntheticTask } from '../eval/synthetic-task';
 import { WasmEngine } from '../eval/wasm/engine';
@@ -46,9 +46,9 @@ describe('pool work units', () => {
       ),
     );
     expect(result).toEqual({ kind: 'evaluate', unit: ID, fitnesses: expected });
-    // Another engine (closures instead of WebAssembly): the same bytes, the same digest.
-    const closures = new ClosureEngine(config.memory, 16, new Rng(0));
-    expect(resultDigest(runUnit(unit, config, tasks, closures))).toBe(resultDigest(result));
+    // Another engine (JavaScript instead of WebAssembly): the same bytes, the same digest.
+    const js = new JsEngine(config.memory, 16, new Rng(0));
+    expect(resultDigest(runUnit(unit, config, tasks, js))).toBe(resultDigest(result));
   });
 
   it('evolves the same children from the same unit, whatever ran before on the thread', () => {

@@ -7,7 +7,7 @@
  * random stream as its full evaluation; the recorded predictions are hashed, and a candidate whose
  * hash was seen before gets the cached fitness without the full evaluation.
  *
- * The fingerprint runs on the closure engine, which needs no code generation; only a candidate
+ * The fingerprint runs on the JS engine, which needs no code generation; only a candidate
  * the cache has not seen is compiled for the full evaluation. Compiling WebAssembly takes
  * process-wide locks in V8, so compiling every candidate kept island threads from scaling.
  *
@@ -35,7 +35,7 @@ import type { Program } from '../../shared/algorithm/program';
 import { Rng, mixSeeds } from '../../shared/random/rng';
 import type { SearchConfig } from '../../shared/search/config';
 import type { TaskData } from '../../shared/task/types';
-import { ClosureEngine } from '../eval/closure-engine';
+import { JsEngine } from '../eval/js-engine';
 import type { Engine, Runner } from '../eval/engine';
 import { evaluateOnTask, evaluateProgram, taskStreamSeed } from '../eval/evaluate';
 import { FecTable, type FecKey } from './fec-table';
@@ -81,7 +81,7 @@ export class SearchEvaluator {
   private hurdleSamples = 0;
   private readonly record: Float64Array;
   /** Runs the fingerprints: the same memory layout as `engine`, its own state and random stream. */
-  private readonly quick: ClosureEngine;
+  private readonly quick: JsEngine;
 
   constructor(
     private readonly engine: Engine,
@@ -93,7 +93,7 @@ export class SearchEvaluator {
     const { fec } = config;
     this.cache = fec.enabled ? (cache ?? new FecTable(FecTable.allocate(fec.cacheSize))) : null;
     this.record = new Float64Array(tasks.length * (fec.trainExamples + fec.validExamples));
-    this.quick = new ClosureEngine(engine.layout.shape, engine.layout.F, new Rng(0));
+    this.quick = new JsEngine(engine.layout.shape, engine.layout.F, new Rng(0));
   }
 
   score(original: Program, options: ScoreOptions = {}): CandidateScore {

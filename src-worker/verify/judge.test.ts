@@ -91,7 +91,7 @@ describe('judge (worker-side verification)', () => {
       expect(got.perTask).toHaveLength(hidden.length);
       expect(got.score).toBe(got.perTask.reduce((a, b) => a + b, 0) / hidden.length);
       const reference = evaluateProgram(
-        createEngine('interpreter', DEFAULT_MEMORY, track.features),
+        createEngine('js', DEFAULT_MEMORY, track.features),
         program,
         hidden,
         { seed: track.evalSeed },

@@ -4,8 +4,8 @@
  * Scalars live in f64 locals and vectors in F/2 v128 locals each for the whole training loop;
  * matrices stay in linear memory. Setup, the training loop (Predict, sigmoid, early-stop check,
  * Learn) and the validation loop are the three exported functions; the loops run entirely inside
- * WebAssembly. Every op reproduces the reference interpreter's arithmetic in the same order
- * (see interpreter.ts), so both give bit-identical results.
+ * WebAssembly. Every op reproduces the arithmetic of js-ops.ts (the ops' executable specification) in
+ * the same order, so both engines give bit-identical results.
  *
  * Module interface (all imports under "e"):
  *   mem: the shared memory (state at `stateBytes`, datasets elsewhere)
@@ -16,7 +16,7 @@
  * validation (mode 1, returns the correct count); task(...) = setup, training, validation in one
  * call. A nonzero `record` is where each example's s1 is written (after the sigmoid in training).
  */
-import { OPS, floatToIndex } from '../../../shared/algorithm/ops';
+import { OPS, floatToIndex, type OpName } from '../../../shared/algorithm/ops';
 import { COMPONENTS, type Instruction, type Program } from '../../../shared/algorithm/program';
 import { readsSquashedPrediction } from '../../../shared/algorithm/prediction-flow';
 import { MAX_ABS_ERROR } from '../engine';
@@ -48,15 +48,16 @@ const fn = {
   task: IMPORTED_FUNCTIONS.length + 2,
   exp: IMPORTED_FUNCTIONS.length + 3,
 };
-const MATH_BY_OP: Record<number, number> = {
-  7: fn.sin,
-  8: fn.cos,
-  9: fn.tan,
-  10: fn.asin,
-  11: fn.acos,
-  12: fn.atan,
-  13: fn.exp,
-  14: fn.log,
+/** The scalar ops that call a function: the imported Math ones, and exp compiled in. */
+const MATH_BY_OP: Partial<Record<OpName, number>> = {
+  SCALAR_SIN_OP: fn.sin,
+  SCALAR_COS_OP: fn.cos,
+  SCALAR_TAN_OP: fn.tan,
+  SCALAR_ARCSIN_OP: fn.asin,
+  SCALAR_ARCCOS_OP: fn.acos,
+  SCALAR_ARCTAN_OP: fn.atan,
+  SCALAR_EXP_OP: fn.exp,
+  SCALAR_LOG_OP: fn.log,
 };
 
 // Types: 0 (f64)->f64 math and exp; 1 (f64,f64)->f64 random draws; 2 (i32,i32,f64,f64)->()
@@ -367,7 +368,7 @@ class FunctionCode {
     this.get(this.iCount).i32c(1).op(OP.i32Add).set(this.iCount);
   }
 
-  /** Pushes sigmoid(s1) = 1 / (1 + exp(-s1)), the same expression as the interpreter's. */
+  /** Pushes sigmoid(s1) = 1 / (1 + exp(-s1)), the same expression as engine.ts's. */
   pushSigmoid(): this {
     return this.f64c(1)
       .f64c(1)
@@ -412,83 +413,85 @@ class FunctionCode {
     const setOut = (j: number) => this.set(this.v(o, j));
     const divF = (n: number) => this.constV(n, n).simd(SIMD.f64x2Div);
 
-    switch (ins.op) {
-      case 0:
+    const name = OPS[ins.op]?.name;
+    if (name === undefined) throw new RangeError(`unknown op ${ins.op}`);
+    switch (name) {
+      case 'NO_OP':
         return;
-      case 1:
+      case 'SCALAR_SUM_OP':
         scalar2(OP.f64Add);
         return;
-      case 2:
+      case 'SCALAR_DIFF_OP':
         scalar2(OP.f64Sub);
         return;
-      case 3:
+      case 'SCALAR_PRODUCT_OP':
         scalar2(OP.f64Mul);
         return;
-      case 4:
+      case 'SCALAR_DIVISION_OP':
         scalar2(OP.f64Div);
         return;
-      case 5:
+      case 'SCALAR_ABS_OP':
         this.get(this.s(a)).op(OP.f64Abs).set(this.s(o));
         return;
-      case 6:
+      case 'SCALAR_RECIPROCAL_OP':
         this.f64c(1).get(this.s(a)).op(OP.f64Div).set(this.s(o));
         return;
-      case 7:
-      case 8:
-      case 9:
-      case 10:
-      case 11:
-      case 12:
-      case 13:
-      case 14:
-        this.get(this.s(a)).call(MATH_BY_OP[ins.op]!).set(this.s(o));
+      case 'SCALAR_SIN_OP':
+      case 'SCALAR_COS_OP':
+      case 'SCALAR_TAN_OP':
+      case 'SCALAR_ARCSIN_OP':
+      case 'SCALAR_ARCCOS_OP':
+      case 'SCALAR_ARCTAN_OP':
+      case 'SCALAR_EXP_OP':
+      case 'SCALAR_LOG_OP':
+        this.get(this.s(a)).call(MATH_BY_OP[name]!).set(this.s(o));
         return;
-      case 15:
+      case 'SCALAR_HEAVYSIDE_OP':
         this.get(this.s(a)).f64c(0).op(OP.f64Ge, OP.f64ConvertI32U).set(this.s(o));
         return;
-      case 16:
+      case 'VECTOR_HEAVYSIDE_OP':
         vector1((k) => {
           this.get(this.v(a, k));
           heavisideV();
         });
         return;
-      case 17:
+      case 'MATRIX_HEAVYSIDE_OP':
         this.matrixMap(o, [a], heavisideV);
         return;
-      case 18:
+      case 'SCALAR_VECTOR_PRODUCT_OP':
         this.get(this.s(a)).splat().set(this.t(0));
         vector1((k) => this.get(this.t(0)).get(this.v(b, k)).simd(SIMD.f64x2Mul));
         return;
-      case 19:
+      case 'SCALAR_BROADCAST_OP':
         this.get(this.s(a)).splat().set(this.t(0));
         vector1(() => this.get(this.t(0)));
         return;
-      case 20:
+      case 'VECTOR_RECIPROCAL_OP':
         vector1((k) => this.constV(1, 1).get(this.v(a, k)).simd(SIMD.f64x2Div));
         return;
-      case 21:
+      case 'VECTOR_NORM_OP':
         vecSum(a, true).op(OP.f64Sqrt).set(this.s(o));
         return;
-      case 22:
+      case 'VECTOR_ABS_OP':
         vector1((k) => this.get(this.v(a, k)).simd(SIMD.f64x2Abs));
         return;
-      case 23:
+      case 'VECTOR_SUM_OP':
         vector2(SIMD.f64x2Add);
         return;
-      case 24:
+      case 'VECTOR_DIFF_OP':
         vector2(SIMD.f64x2Sub);
         return;
-      case 25:
+      case 'VECTOR_PRODUCT_OP':
         vector2(SIMD.f64x2Mul);
         return;
-      case 26:
+      case 'VECTOR_DIVISION_OP':
         vector2(SIMD.f64x2Div);
         return;
-      case 27:
+      case 'VECTOR_INNER_PRODUCT_OP':
         this.laneSum(H, (k) => this.get(this.v(a, k)).get(this.v(b, k)).simd(SIMD.f64x2Mul));
         this.set(this.s(o));
         return;
-      case 28: // outer: row r = splat(a[r]) * b
+      case 'VECTOR_OUTER_PRODUCT_OP': // outer: row r = splat(a[r]) * b
         for (let r = 0; r < F; r++) {
           this.vElem(a, r).splat().set(this.t(0));
           for (let k = 0; k < H; k++) {
@@ -497,16 +500,16 @@ class FunctionCode {
           }
         }
         return;
-      case 29:
+      case 'SCALAR_MATRIX_PRODUCT_OP':
         this.get(this.s(a)).splat().set(this.t(0));
         this.matrixMap(o, [b], () => this.get(this.t(0)).simd(SIMD.f64x2Mul));
         return;
-      case 30:
+      case 'MATRIX_RECIPROCAL_OP':
         this.matrixMap(o, [a], () => {
           this.set(this.t(0)).constV(1, 1).get(this.t(0)).simd(SIMD.f64x2Div);
         });
         return;
-      case 31: // dot(M, x): results in temps t(4..), then copied (out may be x)
+      case 'MATRIX_VECTOR_PRODUCT_OP': // dot(M, x): results in temps t(4..), then copied (out may be x)
         this.rowPairs(
           a,
           (row, k) =>
@@ -517,7 +520,7 @@ class FunctionCode {
         );
         for (let j = 0; j < H; j++) this.get(this.t(4 + j)).set(this.v(o, j));
         return;
-      case 32: // column broadcast: M[r][c] = x[r]
+      case 'VECTOR_COLUMN_BROADCAST_OP': // column broadcast: M[r][c] = x[r]
         for (let r = 0; r < F; r++) {
           this.vElem(a, r).splat().set(this.t(0));
           for (let k = 0; k < H; k++)
@@ -526,7 +529,7 @@ class FunctionCode {
               .storeV(this.matBytes(o) + r * F * 8 + 16 * k);
         }
         return;
-      case 33: // row broadcast: M[r][c] = x[c]
+      case 'VECTOR_ROW_BROADCAST_OP': // row broadcast: M[r][c] = x[c]
         for (let r = 0; r < F; r++) {
           for (let k = 0; k < H; k++)
             this.i32c(0)
@@ -534,10 +537,10 @@ class FunctionCode {
               .storeV(this.matBytes(o) + r * F * 8 + 16 * k);
         }
         return;
-      case 34:
+      case 'MATRIX_NORM_OP':
         flatSum(a, true).op(OP.f64Sqrt).set(this.s(o));
         return;
-      case 35: {
+      case 'MATRIX_COLUMN_NORM_OP': {
         // column norms: rows accumulated in order, per column
         const rowBytes = F * 8;
         for (let k = 0; k < H; k++) {
@@ -550,13 +553,13 @@ class FunctionCode {
         }
         return;
       }
-      case 36:
+      case 'MATRIX_ROW_NORM_OP':
         this.rowPairs(a, rowTerm(true), (j) => {
           this.simd(SIMD.f64x2Sqrt);
           setOut(j);
         });
         return;
-      case 37: {
+      case 'MATRIX_TRANSPOSE_OP': {
         // transpose by 2×2 blocks, through scratch when in place
         const target = o === a ? this.scratchBytes() : this.matBytes(o);
         const rowBytes = F * 8;
@@ -577,22 +580,22 @@ class FunctionCode {
         if (o === a) this.copyMatrix(target, this.matBytes(o));
         return;
       }
-      case 38:
+      case 'MATRIX_ABS_OP':
         this.matrixMap(o, [a], () => this.simd(SIMD.f64x2Abs));
         return;
-      case 39:
+      case 'MATRIX_SUM_OP':
         matrix2(SIMD.f64x2Add);
         return;
-      case 40:
+      case 'MATRIX_DIFF_OP':
         matrix2(SIMD.f64x2Sub);
         return;
-      case 41:
+      case 'MATRIX_PRODUCT_OP':
         matrix2(SIMD.f64x2Mul);
         return;
-      case 42:
+      case 'MATRIX_DIVISION_OP':
         matrix2(SIMD.f64x2Div);
         return;
-      case 43: {
+      case 'MATRIX_MATRIX_PRODUCT_OP': {
         // matmul: out row r = sum over k in order of A[r][k] * B row k
         const target = o === a || o === b ? this.scratchBytes() : this.matBytes(o);
         const rowBytes = F * 8;
@@ -619,37 +622,37 @@ class FunctionCode {
         if (target !== this.matBytes(o)) this.copyMatrix(target, this.matBytes(o));
         return;
       }
-      case 44:
+      case 'SCALAR_MIN_OP':
         scalar2(OP.f64Min);
         return;
-      case 45:
+      case 'VECTOR_MIN_OP':
         vector2(SIMD.f64x2Min);
         return;
-      case 46:
+      case 'MATRIX_MIN_OP':
         matrix2(SIMD.f64x2Min);
         return;
-      case 47:
+      case 'SCALAR_MAX_OP':
         scalar2(OP.f64Max);
         return;
-      case 48:
+      case 'VECTOR_MAX_OP':
         vector2(SIMD.f64x2Max);
         return;
-      case 49:
+      case 'MATRIX_MAX_OP':
         matrix2(SIMD.f64x2Max);
         return;
-      case 50:
+      case 'VECTOR_MEAN_OP':
         vecSum(a, false).f64c(F).op(OP.f64Div).set(this.s(o));
         return;
-      case 51:
+      case 'MATRIX_MEAN_OP':
         flatSum(a, false).f64c(FF).op(OP.f64Div).set(this.s(o));
         return;
-      case 52:
+      case 'MATRIX_ROW_MEAN_OP':
         this.rowPairs(a, rowTerm(false), (j) => {
           divF(F);
           setOut(j);
         });
         return;
-      case 53: // row std: sqrt(sumsq/F - mean*mean) per row, sums into temps first
+      case 'MATRIX_ROW_ST_DEV_OP': // row std: sqrt(sumsq/F - mean*mean) per row, sums into temps first
         this.rowPairs(a, rowTerm(false), (j) => {
           divF(F);
           this.set(this.t(4 + j));
@@ -664,7 +667,7 @@ class FunctionCode {
           setOut(j);
         });
         return;
-      case 54:
+      case 'VECTOR_ST_DEV_OP':
         vecSum(a, false).f64c(F).op(OP.f64Div).set(this.fTmp);
         vecSum(a, true).f64c(F).op(OP.f64Div);
         this.get(this.fTmp)
@@ -674,7 +677,7 @@ class FunctionCode {
           .op(OP.f64Sqrt)
           .set(this.s(o));
         return;
-      case 55:
+      case 'MATRIX_ST_DEV_OP':
         flatSum(a, false).f64c(FF).op(OP.f64Div).set(this.fTmp);
         flatSum(a, true).f64c(FF).op(OP.f64Div);
         this.get(this.fTmp)
@@ -684,10 +687,10 @@ class FunctionCode {
           .op(OP.f64Sqrt)
           .set(this.s(o));
         return;
-      case 56:
+      case 'SCALAR_CONST_SET_OP':
         this.f64c(d0).set(this.s(o));
         return;
-      case 57: {
+      case 'VECTOR_CONST_SET_OP': {
         const i = floatToIndex(d0, F);
         this.get(this.v(o, i >> 1))
           .f64c(d1)
@@ -696,32 +699,35 @@ class FunctionCode {
         this.set(this.v(o, i >> 1));
         return;
       }
-      case 58:
+      case 'MATRIX_CONST_SET_OP':
         this.i32c(0)
           .f64c(d2)
           .storeF(this.matBytes(o) + 8 * (floatToIndex(d0, F) * F + floatToIndex(d1, F)));
         return;
-      case 59:
+      case 'SCALAR_UNIFORM_SET_OP':
         this.f64c(d0).f64c(d1).call(fn.uniform).set(this.s(o));
         return;
-      case 62:
+      case 'SCALAR_GAUSSIAN_SET_OP':
         this.f64c(d0).f64c(d1).call(fn.gaussian).set(this.s(o));
         return;
-      case 60:
-      case 63: {
+      case 'VECTOR_UNIFORM_SET_OP':
+      case 'VECTOR_GAUSSIAN_SET_OP': {
         const fill = ins.op === 60 ? fn.fillUniform : fn.fillGaussian;
         this.i32c(this.scratchBytes()).i32c(F).f64c(d0).f64c(d1).call(fill);
         vector1((k) => this.loadAbsV(this.scratchBytes() + 16 * k));
         return;
       }
-      case 61:
-      case 64: {
+      case 'MATRIX_UNIFORM_SET_OP':
+      case 'MATRIX_GAUSSIAN_SET_OP': {
         const fill = ins.op === 61 ? fn.fillUniform : fn.fillGaussian;
         this.i32c(this.matBytes(o)).i32c(FF).f64c(d0).f64c(d1).call(fill);
         return;
       }
-      default:
-        throw new RangeError(`unknown op ${ins.op}`);
+      default: {
+        // Every op of ops.ts has a case: a new op without one does not compile.
+        const missing: never = name;
+        throw new RangeError(`no emitter for ${String(missing)}`);
+      }
     }
   }
 

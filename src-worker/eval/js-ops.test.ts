@@ -1,5 +1,5 @@
 /**
- * Op semantics of the reference interpreter, checked against values worked out by hand (F = 4).
+ * Op semantics of js-ops.ts (run by the JS engine), checked against values worked out by hand (F = 4).
  * The differential test then holds the WebAssembly engine to the same results.
  */
 import { describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import {
 import { Rng } from '../../shared/random/rng';
 import type { TaskData } from '../../shared/task/types';
 import { evaluateOnTask } from './evaluate';
-import { InterpreterEngine } from './interpreter';
+import { JsEngine } from './js-engine';
 import { matrixAt, vectorAt } from './layout';
 
 const F = 4;
@@ -20,7 +20,7 @@ const shape: MemoryShape = { scalars: 4, vectors: 4, matrices: 3 };
 
 /** Runs instructions as Setup on a state prepared by `init`, returns accessors. */
 function run(instructions: Instruction[], init: (e: Mem) => void = () => {}, seed = 1) {
-  const engine = new InterpreterEngine(shape, F, new Rng(seed));
+  const engine = new JsEngine(shape, F, new Rng(seed));
   const mem = new Mem(engine);
   init(mem);
   engine.prepare({ setup: instructions, predict: [], learn: [] }).setup();
@@ -28,7 +28,7 @@ function run(instructions: Instruction[], init: (e: Mem) => void = () => {}, see
 }
 
 class Mem {
-  constructor(readonly e: InterpreterEngine) {}
+  constructor(readonly e: JsEngine) {}
   s(i: number, value?: number): number {
     if (value !== undefined) this.e.state[i] = value;
     return this.e.state[i]!;
@@ -60,7 +60,7 @@ const B = [
   [0, 0, 0, -1],
 ];
 
-describe('reference interpreter op semantics', () => {
+describe('op semantics (js-ops.ts)', () => {
   it('scalar heaviside is x >= 0, vector and matrix heaviside are x > 0', () => {
     const m = run(
       [
@@ -203,7 +203,7 @@ describe('evaluation loop', () => {
   };
 
   it('shares memory across training examples, sees the label only in Learn, and validates on a snapshot', () => {
-    const engine = new InterpreterEngine(shape, F, new Rng(0));
+    const engine = new JsEngine(shape, F, new Rng(0));
     // Predict: s1 = dot(v0, v1). Learn: s2 = s2 + s0 (counts positive labels), v1 = v1 + v0.
     // Predict also does s3 = s3 + s0, which must stay 0: s0 is zeroed before every Predict.
     const program = {
@@ -231,7 +231,7 @@ describe('evaluation loop', () => {
   });
 
   it('stops early on an error above the bound and scores 0', () => {
-    const engine = new InterpreterEngine(shape, F, new Rng(0));
+    const engine = new JsEngine(shape, F, new Rng(0));
     // s1 = log(0) = -inf → sigmoid 0 → error 1: fine. s1 = 0/0 = NaN → stop.
     const program = {
       setup: [],
@@ -249,7 +249,7 @@ describe('evaluation loop', () => {
   });
 
   it('a no-op program predicts probability 0.5, i.e. class 0', () => {
-    const engine = new InterpreterEngine(shape, F, new Rng(0));
+    const engine = new JsEngine(shape, F, new Rng(0));
     const score = evaluateOnTask(
       engine,
       engine.prepare({ setup: [], predict: [], learn: [] }),
