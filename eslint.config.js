@@ -49,12 +49,12 @@ const restrict = {
     regex: '^\\.{1,2}/(?:.*/)?electron(?:/|$)',
     message: cite('src-main/electron/ is the desktop shell; the node must not import it.'),
   },
-  // Inside src-main: the app layer (bridge/: the UI's node service; cli/: the commands and the
+  // Inside src-main: the app layer (app/: the UI's node service; cli/: the commands and the
   // processes they start) is built on the services below it and not imported by them.
   appLayer: {
-    regex: '^(?:\\.{1,2}/)+(?:bridge|cli)(?:/|$)',
+    regex: '^(?:\\.{1,2}/)+(?:app|cli)(?:/|$)',
     message: cite(
-      "src-main's services (chain, validator, pool, miner, search, wallet, ...) do not import the app layer (bridge/, cli/).",
+      "src-main's services (chain, validator, pool, miner, search, wallet, ...) do not import the app layer (app/, cli/).",
     ),
   },
   renderer: {
@@ -90,7 +90,7 @@ const NODE_LAYER = [
 /**
  * src-main's services in layers, lowest first (ARCHITECTURE.md, "Inside src-main"): a service
  * folder imports only folders of lower layers (and itself). `workers` is src-main/workers.ts.
- * Every folder of src-main is here or in the app layer (bridge/, cli/) or the shell (electron/):
+ * Every folder of src-main is here or in the app layer (app/, cli/) or the shell (electron/):
  * tests/lint-boundaries.test.ts checks that a new folder is given a place.
  */
 export const SERVICE_LAYERS = [
@@ -219,7 +219,7 @@ export default defineConfig(
   {
     // src-main's services: below the app layer.
     files: [`src-main/**/*.${CODE}`],
-    ignores: ['src-main/electron/**', 'src-main/bridge/**', 'src-main/cli/**', '**/*.test.ts'],
+    ignores: ['src-main/electron/**', 'src-main/app/**', 'src-main/cli/**', '**/*.test.ts'],
     rules: restrictImports(...NODE_LAYER, restrict.appLayer),
   },
   // Each service folder, in the order of SERVICE_LAYERS. These blocks come after the one above
@@ -233,7 +233,7 @@ export default defineConfig(
     })),
   {
     // The app layer, and the tests of any src-main folder (they may drive it, e.g. NodeService).
-    files: [`src-main/{bridge,cli}/**/*.${CODE}`, 'src-main/**/*.test.ts'],
+    files: [`src-main/{app,cli}/**/*.${CODE}`, 'src-main/**/*.test.ts'],
     ignores: ['src-main/electron/**'],
     rules: restrictImports(...NODE_LAYER),
   },

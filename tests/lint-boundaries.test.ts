@@ -92,8 +92,8 @@ layer('src-main/ (the node) runs without electron', 'src-main/cli/__probe__.ts',
   ["import { OPS } from '../../shared/algorithm/ops';", false],
 ]);
 
-layer("src-main's services sit below the app layer (bridge/, cli/)", 'src-main/pool/__probe__.ts', [
-  ["import { startServe } from '../bridge/headless-node';", true],
+layer("src-main's services sit below the app layer (app/, cli/)", 'src-main/pool/__probe__.ts', [
+  ["import { startServe } from '../app/headless-node';", true],
   ["import { readProgramFile } from '../cli/program-file';", true],
   ["import { app } from 'electron';", true],
   ["import { SubtensorClient } from '../chain/client';", false],
@@ -117,7 +117,7 @@ layer('the lowest services import no other service', 'src-main/log/__probe__.ts'
 
 layer('the miner sits on the validator’s receipts', 'src-main/miner/__probe__.ts', [
   ["import { parseReceipt } from '../validator/receipts';", false],
-  ["import { runBatch } from '../bridge/node-service';", true],
+  ["import { runBatch } from '../app/node-service';", true],
 ]);
 
 describe('every folder of src-main has a place in the layers', () => {
@@ -125,7 +125,7 @@ describe('every folder of src-main has a place in the layers', () => {
     // By URL: the config is plain JavaScript without type declarations.
     const config = pathToFileURL(join(root, 'eslint.config.js')).href;
     const { SERVICE_LAYERS } = (await import(config)) as { SERVICE_LAYERS: string[][] };
-    const placed = new Set([...SERVICE_LAYERS.flat(), 'bridge', 'cli', 'electron']);
+    const placed = new Set([...SERVICE_LAYERS.flat(), 'app', 'cli', 'electron']);
     const folders = readdirSync(join(root, 'src-main'), { withFileTypes: true })
       .filter((d) => d.isDirectory())
       .map((d) => d.name);
@@ -133,7 +133,7 @@ describe('every folder of src-main has a place in the layers', () => {
   });
 });
 
-layer('the app layer may use every service', 'src-main/bridge/__probe__.ts', [
+layer('the app layer may use every service', 'src-main/app/__probe__.ts', [
   ["import { PoolClient } from '../pool/pool-client';", false],
   ["import { runCli } from '../cli/cli';", false],
   ["import { app } from 'electron';", true],

@@ -11,7 +11,7 @@ import { runValidatorUntilSignal } from './run-validator';
 import { formatEvalReport, runEval } from './eval-command';
 import { DEFAULT_ROUNDS, formatJudgeReport, parseRounds, runJudge } from './judge-command';
 import { runMine } from './mine-command';
-import { startServe } from '../bridge/headless-node';
+import { startServe } from '../app/headless-node';
 import { runSubmit } from './submit-command';
 import { resolvePoolConfig } from '../pool/config';
 import { runPoolUntilSignal } from './run-pool';

@@ -11,7 +11,7 @@ import { createLogger, type Logger } from '../log/logger';
 import { RateLimiter } from '../net/rate-limit';
 import { hotkeyFromFile } from '../wallet/headless';
 import { cryptoReady } from '../wallet/keypair';
-import { startServe } from '../bridge/headless-node';
+import { startServe } from '../app/headless-node';
 import { lockDataFolder } from '../storage/folder-lock';
 import { buildApi } from '../validator/api';
 import { trackOf, type ValidatorConfig } from '../validator/config';

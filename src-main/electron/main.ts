@@ -18,7 +18,7 @@ import {
   type IpcMainInvokeEvent,
 } from 'electron';
 import { NodeCommandError } from '../../shared/ipc/contract';
-import { createDesktopNode, type DesktopNode } from '../bridge/desktop-node';
+import { createDesktopNode, type DesktopNode } from '../app/desktop-node';
 import { isCliInvocation, runCli } from '../cli/cli';
 import { CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY } from './csp';
 import { linuxAutostart } from '../desktop/autostart';

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { app, Menu, nativeImage, Tray } from 'electron';
 import { IDLE_MINING_STATUS, type MiningStatus } from '../../shared/ipc/contract';
-import type { DesktopNode } from '../bridge/desktop-node';
+import type { DesktopNode } from '../app/desktop-node';
 
 export function createTray(node: DesktopNode, showWindow: () => void): Tray {
   const icon = nativeImage

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createLogger } from '../log/logger';
 import type { BtcliWalletView } from '../../shared/ipc/contract';
-import { NodeService } from '../bridge/node-service';
+import { NodeService } from '../app/node-service';
 import { btcliKeyfileJson, writeBtcliWallet } from '../../tests/support/btcli-fixture';
 import { Keystore } from './keystore';
 import { PassphraseProtector } from './protector';
