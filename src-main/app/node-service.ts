@@ -23,7 +23,6 @@ import {
   type MiningStatus,
   type NodeInfo,
   type PoolListingView,
-  type PoolView,
   type Settings,
   type UpdateStatus,
   type WalletOnChain,
@@ -50,9 +49,9 @@ import { DirectClient } from '../miner/direct-client';
 import { DirectMiner, type DirectEvent } from '../miner/direct-miner';
 import { recordFromClient, type RecordSource } from '../miner/record-source';
 import { MiningSession } from '../miner/mining-session';
+import { PoolMiningSession } from '../miner/pool-mining-session';
 import { getOkJson } from '../net/http-client';
 import { discoverPools, listingView } from '../pool/discover';
-import { PoolClient, type PoolAccount } from '../pool/pool-client';
 import { SearchOrchestrator, defaultThreads } from '../search/orchestrator';
 import { z } from 'zod';
 import { UpdateGate, type UpdateFeed } from '../update/update-gate';
@@ -121,9 +120,6 @@ export interface DesktopIntegration {
 type Handler<K extends CommandName> = (args: Commands[K]['args']) => Promise<Commands[K]['result']>;
 type Listener<E extends EventName> = (payload: Events[E]) => void;
 
-const POOL_REFRESH_MS = 5000;
-/** Payouts the mining screen lists. */
-const POOL_PAYOUTS_SHOWN = 10;
 /** How long a direct claim is followed (DirectMiner's default followMs, plus a margin). */
 const FOLLOW_MS = 11 * 60_000;
 /** How long a question to the chain waits for a connection before saying so (issue #17: < 15 s). */
@@ -172,7 +168,7 @@ export class NodeService {
   private submissions: SubmissionView[] = [];
   /** The Settings screen's choices, as saved in the data folder (app-settings.ts). */
   private appSettings: AppSettings;
-  private poolRun: { stop: AbortController; done: Promise<void> } | null = null;
+  private poolRun: { session: PoolMiningSession; done: Promise<void> } | null = null;
   private dataset: DatasetStatus | null = null;
   private datasetDownload: Promise<void> | null = null;
   private readonly updates: UpdateGate | null;
@@ -764,62 +760,23 @@ export class NodeService {
     const key = keystore.list().find((k) => k.kind !== 'public');
     if (!key) throw new NodeCommandError('NO_KEY', 'Pool mining needs a key: add one first.');
     const pair = await keystore.unlock(key.name);
-    const client = new PoolClient({
+    const session = await PoolMiningSession.join({
       url,
       pair,
       threads,
       cifarDir: this.o.cifarDir,
       dataDir: this.o.dataDir,
       log: this.o.log.child('pool'),
+      onStanding: (pool) => this.publish({ pool }),
     });
-    const terms = await client.connect().catch(async (err: unknown) => {
-      await client.close();
-      throw err;
-    });
-    const stop = new AbortController();
-    let account: PoolAccount | null = null;
-    const view = (): PoolView => ({
-      url,
-      feeBps: terms.feeBps,
-      windowBlocks: terms.windowBlocks,
-      minimumPayoutRao: terms.minimumPayoutRao,
-      units: client.stats.units,
-      // The pool's book, not this run's replies: a result that was still waiting for replicas
-      // when it was sent is settled later, and only the pool knows how.
-      accepted: account?.statement.agreed ?? client.stats.accepted,
-      rejected: account
-        ? account.statement.dissented + account.statement.late
-        : client.stats.rejected,
-      shares: account?.statement.shares ?? null,
-      reputation: account?.statement.reputation ?? null,
-      pendingRao: account?.statement.pendingRao ?? null,
-      paidRao: account?.statement.paidRao ?? null,
-      payouts: account?.statement.payouts.slice(0, POOL_PAYOUTS_SHOWN) ?? [],
-      splitsChecked: account?.splitsChecked ?? 0,
-      splitsFailed: account?.splitsFailed ?? 0,
-    });
-    const refresh = () =>
-      client.account().then(
-        (a) => {
-          account = a;
-          this.publish({ pool: view() });
-        },
-        (err: unknown) => this.o.log.debug('pool account unreadable', { error: String(err) }),
-      );
-    const timer = setInterval(() => void refresh(), POOL_REFRESH_MS);
-    const done = client.work(stop.signal).finally(async () => {
-      clearInterval(timer);
-      await client.close();
-    });
-    this.poolRun = { stop, done };
-    this.o.log.info('pool mining started', { pool: url, threads, feeBps: terms.feeBps });
+    this.poolRun = { session, done: session.run() };
+    this.o.log.info('pool mining started', { pool: url, threads, feeBps: session.terms.feeBps });
     this.publish({
       state: 'running',
-      pool: view(),
+      pool: session.standing(),
       // The pool leases parents (its best programs, the record before them); each unit evolves them.
       evolvingFrom: 'Evolving from the programs the pool hands out',
     });
-    void refresh();
   }
 
   private async connectDirect(
@@ -968,7 +925,7 @@ export class NodeService {
     const pool = this.poolRun;
     if (pool) {
       this.publish({ state: 'stopping' });
-      pool.stop.abort();
+      await pool.session.stop();
       await pool.done;
       this.poolRun = null;
       this.o.log.info('pool mining stopped');

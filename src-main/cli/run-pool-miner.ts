@@ -1,8 +1,8 @@
 /**
- * `sota-miner mine --pool URL --hotkey-file FILE`: works for a pool until Ctrl-C, printing what
- * it has done every ten seconds (units sent; agreed, dissented and late as the pool books them), its
- * shares, pending balance and
- * payouts as the pool books them, and whether the pool's splits check out. `--pool chain` (with
+ * `sota-miner mine --pool URL --hotkey-file FILE`: works for a pool until Ctrl-C (a
+ * PoolMiningSession), printing what it has done every ten seconds: units sent; agreed, dissented
+ * and late, shares, pending balance and payouts as the pool books them; and whether the pool's
+ * splits check out. `--pool chain` (with
  * --network and --netuid) picks the first pool that pays among those announced on the subnet
  * (lowest fee, then most stake: discover.ts).
  */
@@ -13,7 +13,7 @@ import { createLogger } from '../log/logger';
 import { hotkeyFromFile } from '../wallet/headless';
 import { cryptoReady } from '../wallet/keypair';
 import { discoverPools } from '../pool/discover';
-import { PoolClient } from '../pool/pool-client';
+import { PoolMiningSession } from '../miner/pool-mining-session';
 
 const REPORT_EVERY_MS = 10_000;
 
@@ -31,35 +31,30 @@ export async function runPoolMiner(o: {
   await cryptoReady();
   const pair: KeyringPair = await hotkeyFromFile(o.hotkeyFile);
   const url = o.url === 'chain' ? await poolFromChain(o, log) : o.url;
-  const client = new PoolClient({ ...o, url, pair, log });
-  const terms = await client.connect();
+  const session = await PoolMiningSession.join({
+    url,
+    pair,
+    threads: o.threads,
+    cifarDir: o.cifarDir,
+    dataDir: o.dataDir,
+    log,
+    standingEveryMs: REPORT_EVERY_MS,
+    onStanding: (s, { statement: a }) =>
+      void process.stdout.write(
+        `units sent ${s.units} · agreed ${a.agreed}, dissented ${a.dissented}, late ${a.late} · ` +
+          `shares ${a.shares} · reputation ${a.reputation} · pending ${formatTao(BigInt(a.pendingRao))} · ` +
+          `paid ${formatTao(BigInt(a.paidRao))} · splits checked ${s.splitsChecked}${s.splitsFailed ? `, ${s.splitsFailed} WRONG` : ''}\n`,
+      ),
+  });
+  const { terms } = session;
   process.stdout.write(
     `pool ${url}: fee ${(terms.feeBps / 100).toFixed(2)}%, payouts from ${formatTao(BigInt(terms.minimumPayoutRao))}` +
       `${terms.windowBlocks === null ? ' (this pool pays nothing: no chain or no coldkey)' : ''}; working as ${pair.address}\n`,
   );
-  const stop = new AbortController();
-  const onSignal = () => stop.abort();
+  const onSignal = () => void session.stop();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const report = setInterval(() => {
-    void client
-      .account()
-      .then(({ statement: a, splitsChecked, splitsFailed }) => {
-        const s = client.stats;
-        process.stdout.write(
-          `units sent ${s.units} · agreed ${a.agreed}, dissented ${a.dissented}, late ${a.late} · ` +
-            `shares ${a.shares} · reputation ${a.reputation} · pending ${formatTao(BigInt(a.pendingRao))} · ` +
-            `paid ${formatTao(BigInt(a.paidRao))} · splits checked ${splitsChecked}${splitsFailed ? `, ${splitsFailed} WRONG` : ''}\n`,
-        );
-      })
-      .catch((err: unknown) => log.warn('could not read the account', { error: String(err) }));
-  }, REPORT_EVERY_MS);
-  try {
-    await client.work(stop.signal);
-  } finally {
-    clearInterval(report);
-    await client.close();
-  }
+  await session.run();
 }
 
 async function poolFromChain(

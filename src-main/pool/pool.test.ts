@@ -3,22 +3,18 @@
  * threads running real units on CIFAR-10 tasks, the ledger in a real SQLite file. One miner is
  * dishonest: it raises every fitness it returns. It must earn nothing while the honest two earn.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LINEAR_BASELINE } from '../../shared/protocol/track';
 import type { WorkResult } from '../../shared/pool/units';
 import { splitReward } from '../../shared/pool/payout';
-import { parseSearchConfig, searchScope } from '../../shared/search/config';
-import { searchTaskIds } from '../../shared/task/pairs';
+import { parseSearchConfig } from '../../shared/search/config';
 import { realCifar10Dir } from '../../tests/support/cifar-tasks';
+import { startLoopbackPool, type LoopbackPool } from '../../tests/support/loopback-pool';
 import { silentLogger } from '../log/logger';
 import { PoolClient } from './pool-client';
-import { PoolNode } from './pool-node';
-import { WorkLedger } from './work-ledger';
+import type { PoolNode } from './pool-node';
+import type { WorkLedger } from './work-ledger';
 
 const config = parseSearchConfig({
   populationSize: 20,
@@ -34,6 +30,7 @@ const inflate = (r: WorkResult): WorkResult =>
 
 describe('a pool with three miners, one dishonest', () => {
   const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+  let loopback: LoopbackPool;
   let ledger: WorkLedger;
   let pool: PoolNode;
   let url: string;
@@ -43,34 +40,12 @@ describe('a pool with three miners, one dishonest', () => {
   beforeAll(async () => {
     await cryptoWaitReady();
     cifarDir = await realCifar10Dir();
-    ledger = WorkLedger.open(path.join(mkdtempSync(path.join(tmpdir(), 'pool-')), 'pool.db'));
-    const poolKey = keyring.addFromUri('//PoolNode');
-    pool = new PoolNode({
-      terms: {
-        hotkey: poolKey.address,
-        feeBps: 500,
-        minimumPayoutRao: '100000000',
-        leaseSeconds: 60,
-        windowBlocks: null,
-        scope: searchScope(config),
-        config,
-        // The search's two tasks, then two check tasks (the next projection seeds).
-        tasks: [...searchTaskIds(2, 0), ...searchTaskIds(2, 2)],
-      },
-      checkTasks: [2, 3],
-      ledger,
-      seeds: [LINEAR_BASELINE],
-      plan: { openUnits: 3, individualsPerUnit: 60, parents: 2, keep: 2, checkPrograms: 2 },
-      ownerOf: (hotkey) => hotkey,
-      onBest: (best) => offered.push(best),
-      log: silentLogger,
-    });
-    url = await pool.api.listen({ host: '127.0.0.1', port: 0 });
+    loopback = await startLoopbackPool(config, (best) => offered.push(best));
+    ({ ledger, pool, url } = loopback);
   });
 
   afterAll(async () => {
-    await pool?.api.close();
-    ledger?.close();
+    await loopback?.close();
   });
 
   it('credits the honest miners, not the one that alters its results', async () => {
