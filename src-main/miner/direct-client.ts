@@ -1,7 +1,8 @@
 /**
  * The miner's side of direct mode: find the validators on chain, learn the current state of the
  * art, commit to a program on chain, submit it to every validator (signed, addressed to each), and
- * follow their receipts to a quorum.
+ * follow their receipts to a quorum. The chain and the validators are ports (MinerChain,
+ * ValidatorLinks): SubtensorClient and HTTP on the network, in-memory ones in direct-client.test.ts.
  */
 import type { KeyringPair } from '@polkadot/keyring/types';
 import { z } from 'zod';
@@ -66,6 +67,41 @@ export interface VerdictView {
 
 const TIMEOUT_MS = 15_000;
 
+/** What the miner needs of the chain: the metagraph and its commitments. */
+export type MinerChain = Pick<SubtensorClient, 'metagraph' | 'readCommitment' | 'setCommitment'>;
+
+/** How the miner reaches validators. */
+export interface ValidatorLinks {
+  /** A POST signed by the miner, addressed to `v`; rejects when `v` is unreachable. */
+  post(
+    v: ValidatorEndpoint,
+    path: string,
+    body: unknown,
+  ): Promise<{ readonly status: number; readonly json: unknown }>;
+  /** A GET's JSON body; rejects when unreachable, on a non-2xx status or an oversized answer. */
+  getJson(url: string): Promise<unknown>;
+}
+
+/** Validators over HTTP, requests signed with `pair` (net/http-client.ts). */
+export function httpValidatorLinks(pair: KeyringPair): ValidatorLinks {
+  return {
+    post: (v, path, body) =>
+      signedRequest({
+        url: v.url,
+        path,
+        method: 'POST',
+        body,
+        pair,
+        target: v.hotkey,
+        timeoutMs: TIMEOUT_MS,
+      }),
+    getJson: readJson,
+  };
+}
+
+/** An unsigned GET: what surveys and receipts need, no key. */
+const readJson = (url: string): Promise<unknown> => getOkJson(url, { timeoutMs: TIMEOUT_MS });
+
 /** What a validator's GET /v1/sota holds for the miner; anything else in the answer is ignored. */
 const SotaAnswer = z.object({
   holder: z.object({
@@ -77,7 +113,7 @@ const SotaAnswer = z.object({
 
 /** Validators with a permit and an announced endpoint, from the metagraph (no key needed). */
 export async function validatorEndpoints(
-  client: SubtensorClient,
+  client: Pick<MinerChain, 'metagraph'>,
   netuid: number,
 ): Promise<ValidatorEndpoint[]> {
   const mg = await client.metagraph(netuid);
@@ -101,6 +137,7 @@ export async function surveyHolder(
   validators: readonly ValidatorEndpoint[],
   track: Track,
   log: Logger,
+  getJson: ValidatorLinks['getJson'] = readJson,
 ): Promise<HolderSurvey> {
   const answers = await Promise.all(
     validators.map(async (v) => {
@@ -108,7 +145,7 @@ export async function surveyHolder(
         return {
           validator: v.hotkey,
           stake: v.stake,
-          body: await getOkJson(`${v.url}/v1/sota`, { timeoutMs: TIMEOUT_MS }),
+          body: await getJson(`${v.url}/v1/sota`),
         };
       } catch (err) {
         log.warn('validator unreachable', { validator: v.hotkey, error: String(err) });
@@ -205,15 +242,21 @@ export type DirectNetwork = Pick<
 >;
 
 export class DirectClient {
+  private readonly links: ValidatorLinks;
+
   constructor(
     private readonly deps: {
-      client: SubtensorClient;
+      client: MinerChain;
       netuid: number;
       pair: KeyringPair;
       track: Track;
       log: Logger;
+      /** Default: HTTP, signed with `pair`. */
+      links?: ValidatorLinks;
     },
-  ) {}
+  ) {
+    this.links = deps.links ?? httpValidatorLinks(deps.pair);
+  }
 
   /** The track claims are judged by (its margin, its evaluation seed). */
   get track(): Track {
@@ -228,7 +271,7 @@ export class DirectClient {
   /** What every validator says of the holder (see surveyHolder). */
   async survey(validators?: ValidatorEndpoint[]): Promise<HolderSurvey> {
     const list = validators ?? (await this.validators());
-    return surveyHolder(list, this.deps.track, this.deps.log);
+    return surveyHolder(list, this.deps.track, this.deps.log, this.links.getJson);
   }
 
   /** The holder named by the most stake (then validators), or null when none answers usably. */
@@ -258,14 +301,10 @@ export class DirectClient {
     return Promise.all(
       list.map(async (v) => {
         try {
-          const res = await signedRequest({
-            url: v.url,
-            path: '/v1/submissions',
-            method: 'POST',
-            body: { track: this.deps.track.id, program, digest },
-            pair: this.deps.pair,
-            target: v.hotkey,
-            timeoutMs: TIMEOUT_MS,
+          const res = await this.links.post(v, '/v1/submissions', {
+            track: this.deps.track.id,
+            program,
+            digest,
           });
           this.deps.log.info('submitted', { validator: v.hotkey, status: res.status });
           return { validator: v.hotkey, status: res.status, answer: res.json };
@@ -287,16 +326,18 @@ export class DirectClient {
     const byKey = new Map<string, SignedReceipt>();
     for (const v of list) {
       try {
-        const body = (await getOkJson(`${v.url}/v1/receipts/${digest}`, {
-          timeoutMs: TIMEOUT_MS,
-        })) as { receipts?: unknown[] };
-        for (const value of body.receipts ?? []) {
+        const body = (await this.links.getJson(`${v.url}/v1/receipts/${digest}`)) as {
+          receipts?: unknown;
+        } | null;
+        const listed = Array.isArray(body?.receipts) ? body.receipts : [];
+        for (const value of listed) {
           const check = checkReceipt(value);
-          if (check.ok)
-            byKey.set(
-              `${check.signed.receipt.validator}:${check.signed.receipt.holderDigest}`,
-              check.signed,
-            );
+          if (!check.ok) continue;
+          // Receipts are relayed: a peer may pass on an older one; each validator's newest counts.
+          const key = `${check.signed.receipt.validator}:${check.signed.receipt.holderDigest}`;
+          const seen = byKey.get(key);
+          if (!seen || check.signed.receipt.issuedAt > seen.receipt.issuedAt)
+            byKey.set(key, check.signed);
         }
       } catch (err) {
         this.deps.log.debug('receipts unavailable', { validator: v.hotkey, error: String(err) });

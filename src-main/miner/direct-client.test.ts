@@ -1,0 +1,267 @@
+/**
+ * DirectClient's rules one at a time, against an in-memory chain and in-memory validators (its
+ * ports: MinerChain, ValidatorLinks): which neurons count as validators, a commitment published
+ * once per program, a submission that reaches every validator it can, and a tally of checked
+ * receipts that a peer cannot skew by relaying forged or stale ones. The holder survey has its own
+ * tests over real HTTP (seed-programs.test.ts), and tests/network/direct.network.test.ts runs the
+ * whole claim on the real runtime.
+ */
+import { Keyring } from '@polkadot/keyring';
+import type { KeyringPair } from '@polkadot/keyring/types';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { programDigest } from '../../shared/algorithm/canonical';
+import { parseProgramOrThrow } from '../../shared/algorithm/dsl';
+import { commitmentBytes } from '../../shared/protocol/commitment';
+import type { Receipt, SignedReceipt } from '../../shared/protocol/receipt';
+import { LINEAR_BASELINE, makeTrack } from '../../shared/protocol/track';
+import type { Commitment } from '../chain/commitments';
+import type { AxonRole } from '../chain/axon';
+import type { Metagraph, Neuron } from '../chain/metagraph';
+import type { TxResult } from '../chain/tx';
+import { silentLogger } from '../log/logger';
+import { signReceipt } from '../validator/receipts';
+import {
+  DirectClient,
+  type MinerChain,
+  type ValidatorEndpoint,
+  type ValidatorLinks,
+} from './direct-client';
+
+const NETUID = 4;
+const track = makeTrack({ quorum: 0.6 });
+const HOLDER = programDigest(parseProgramOrThrow(LINEAR_BASELINE));
+const CHALLENGER_TEXT = LINEAR_BASELINE.replace('0.01', '0.003');
+const CHALLENGER = programDigest(parseProgramOrThrow(CHALLENGER_TEXT));
+
+/** The chain as the miner sees it: a metagraph, and commitments that cost a block each. */
+class MemoryChain implements MinerChain {
+  block = 100;
+  readonly commitments = new Map<string, Commitment>();
+  transactions = 0;
+  constructor(readonly neurons: Neuron[]) {}
+  async metagraph(netuid: number): Promise<Metagraph> {
+    return { netuid, block: this.block, blockHash: '0x00', neurons: this.neurons };
+  }
+  async readCommitment(_netuid: number, hotkey: string): Promise<Commitment | null> {
+    return this.commitments.get(hotkey) ?? null;
+  }
+  async setCommitment(_netuid: number, pair: KeyringPair, data: Uint8Array): Promise<TxResult> {
+    this.transactions++;
+    const blockNumber = ++this.block;
+    this.commitments.set(pair.address, { block: blockNumber, deposit: 0n, data, hashes: [] });
+    return { txHash: '0x01', blockHash: '0x02', blockNumber, events: [] };
+  }
+}
+
+/** Validators by URL: what each answers (a function of the path), and what each was sent. */
+class MemoryValidators implements ValidatorLinks {
+  readonly posted: Array<{ validator: string; path: string; body: unknown }> = [];
+  readonly down = new Set<string>();
+  readonly receipts = new Map<string, unknown>();
+  async post(v: ValidatorEndpoint, path: string, body: unknown) {
+    if (this.down.has(v.url)) throw new Error(`connect ECONNREFUSED ${v.url}`);
+    this.posted.push({ validator: v.hotkey, path, body });
+    return { status: 202, json: { status: 'queued' } };
+  }
+  async getJson(url: string): Promise<unknown> {
+    const base = url.slice(0, url.indexOf('/v1/'));
+    if (this.down.has(base)) throw new Error(`connect ECONNREFUSED ${base}`);
+    return this.receipts.get(base) ?? { receipts: [] };
+  }
+}
+
+const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+let miner: KeyringPair;
+let alice: KeyringPair;
+let bob: KeyringPair;
+let carol: KeyringPair;
+let pool: KeyringPair;
+let plain: KeyringPair;
+let hidden: KeyringPair;
+
+function neuron(
+  uid: number,
+  pair: KeyringPair,
+  o: {
+    permit?: boolean;
+    stake?: bigint;
+    role?: AxonRole;
+    reachable?: boolean;
+    axon?: boolean;
+  } = {},
+): Neuron {
+  return {
+    uid,
+    hotkey: pair.address,
+    coldkey: pair.address,
+    active: true,
+    stake: o.stake ?? 100n,
+    validatorPermit: o.permit ?? true,
+    lastUpdate: 0,
+    axon:
+      o.axon === false
+        ? null
+        : {
+            ip: `10.0.0.${uid}`,
+            port: 8000 + uid,
+            ipType: 4,
+            protocol: 0,
+            version: 1,
+            block: 1,
+            role: o.role ?? 'node',
+            reachable: o.reachable ?? true,
+          },
+  };
+}
+const urlOf = (uid: number) => `http://10.0.0.${uid}:${8000 + uid}`;
+
+function receipt(by: KeyringPair, verdict: Receipt['verdict'], issuedAt: number): SignedReceipt {
+  return signReceipt(by, {
+    v: 1,
+    track: track.id,
+    validator: by.address,
+    round: 1,
+    taskSeedCommitment: 'ab'.repeat(32),
+    digest: CHALLENGER,
+    miner: miner.address,
+    commitmentBlock: 101,
+    holderDigest: HOLDER,
+    challengerScore: 0.7,
+    holderScore: 0.69,
+    margin: track.margin,
+    verdict,
+    reason: verdict === 'accept' ? 'beats the holder' : 'below the margin',
+    issuedAt,
+  });
+}
+
+function setUp(neurons?: Neuron[]) {
+  const chain = new MemoryChain(
+    neurons ?? [
+      neuron(0, alice, { stake: 300n }),
+      neuron(1, bob, { stake: 300n }),
+      neuron(2, carol, { stake: 400n }),
+      neuron(3, miner, { permit: false }),
+    ],
+  );
+  const validators = new MemoryValidators();
+  const client = new DirectClient({
+    client: chain,
+    netuid: NETUID,
+    pair: miner,
+    track,
+    log: silentLogger,
+    links: validators,
+  });
+  return { chain, validators, client };
+}
+
+beforeAll(async () => {
+  await cryptoWaitReady();
+  const pair = (uri: string) => keyring.addFromUri(uri);
+  miner = pair('//Miner');
+  alice = pair('//Alice');
+  bob = pair('//Bob');
+  carol = pair('//Carol');
+  pool = pair('//Pool');
+  plain = pair('//Plain');
+  hidden = pair('//Hidden');
+});
+
+describe('DirectClient', () => {
+  it('counts as validators only permit holders that announce a reachable node, with their stake', async () => {
+    const { client } = setUp([
+      neuron(0, alice, { stake: 7n }),
+      neuron(1, pool, { role: 'pool' }), // a pool with a permit judges nothing
+      neuron(2, plain, { permit: false }),
+      neuron(3, hidden, { reachable: false }), // a private address on a public chain
+      neuron(4, bob, { axon: false }), // never served an endpoint
+    ]);
+    expect(await client.validators()).toEqual([
+      { hotkey: alice.address, url: urlOf(0), stake: 7n },
+    ]);
+  });
+
+  it('commits to a program once: the same digest again is the same block, no second fee', async () => {
+    const { client, chain } = setUp();
+    const block = await client.commit(CHALLENGER);
+    expect(block).toBe(101);
+    expect(chain.commitments.get(miner.address)!.data).toEqual(
+      commitmentBytes(CHALLENGER, miner.publicKey),
+    );
+    chain.block = 150;
+    expect(await client.commit(CHALLENGER)).toBe(101); // its priority is kept
+    expect(chain.transactions).toBe(1);
+    // Another program replaces the commitment, at a later block.
+    expect(await client.commit(HOLDER)).toBe(151);
+    expect(chain.transactions).toBe(2);
+  });
+
+  it('submits to every validator it can reach; one that is down does not stop the others', async () => {
+    const { client, validators } = setUp();
+    validators.down.add(urlOf(1));
+    const outcomes = await client.submit(CHALLENGER_TEXT);
+    expect(outcomes.map((o) => [o.validator, o.status])).toEqual([
+      [alice.address, 202],
+      [bob.address, 0],
+      [carol.address, 202],
+    ]);
+    expect(String(outcomes[1]!.answer)).toContain('ECONNREFUSED');
+    expect(validators.posted).toEqual(
+      [alice, carol].map((v) => ({
+        validator: v.address,
+        path: '/v1/submissions',
+        body: { track: track.id, program: CHALLENGER_TEXT, digest: CHALLENGER },
+      })),
+    );
+  });
+
+  it('sends nothing for a program that does not read', async () => {
+    const { client, validators } = setUp();
+    await expect(client.submit('def predict(\n  nonsense')).rejects.toThrow();
+    expect(validators.posted).toEqual([]);
+  });
+
+  it('tallies checked receipts by stake; forged, malformed and stale relayed ones do not count', async () => {
+    const { client, validators } = setUp();
+    const forged = {
+      ...receipt(alice, 'accept', 5),
+      signature: receipt(bob, 'accept', 5).signature,
+    };
+    validators.receipts.set(urlOf(0), {
+      receipts: [receipt(alice, 'accept', 10), { receipt: { v: 2 }, signature: '0x' }],
+    });
+    // Bob relays Alice's older reject, and an accept in Alice's name under his own signature.
+    validators.receipts.set(urlOf(1), {
+      receipts: [receipt(bob, 'accept', 10), receipt(alice, 'reject', 1), forged],
+    });
+    validators.down.add(urlOf(2));
+    const seen = await client.verdicts(CHALLENGER, HOLDER);
+    expect(seen.receipts).toHaveLength(2);
+    expect(seen.tally.accepting).toEqual([alice.address, bob.address]);
+    expect(seen.tally.rejecting).toEqual([]);
+    expect(seen.tally.share).toBeCloseTo(0.6);
+    expect(seen.tally.reached).toBe(true); // 600 of 1,000 stake: the quorum 0.6
+
+    // A validator that answers with something else than a list of receipts is just ignored.
+    validators.receipts.set(urlOf(0), { receipts: 'all of them' });
+    validators.receipts.set(urlOf(1), null);
+    const none = await client.verdicts(CHALLENGER, HOLDER);
+    expect(none.receipts).toEqual([]);
+    expect(none.tally.reached).toBe(false);
+  });
+
+  it('counts Carol’s newest receipt, whoever relays it, and only against the holder asked about', async () => {
+    const { client, validators } = setUp();
+    validators.receipts.set(urlOf(2), { receipts: [receipt(carol, 'reject', 1)] });
+    validators.receipts.set(urlOf(0), {
+      receipts: [receipt(carol, 'accept', 2), receipt(alice, 'accept', 2)],
+    });
+    const seen = await client.verdicts(CHALLENGER, HOLDER);
+    expect([...seen.tally.accepting].sort()).toEqual([alice.address, carol.address].sort());
+    expect(seen.tally.share).toBeCloseTo(0.7);
+    const other = await client.verdicts(CHALLENGER, CHALLENGER);
+    expect(other.tally.accepting).toEqual([]);
+  });
+});
