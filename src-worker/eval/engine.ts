@@ -3,11 +3,16 @@
  * bit: the JS engine (js-engine.ts over js-ops.ts, the executable specification of every op; no
  * code generation, so also the search's fingerprints) and the WebAssembly compiler (the fast path).
  */
-import type { Program } from '../../shared/algorithm/program';
+import {
+  FEATURES_VECTOR,
+  LABEL_SCALAR,
+  PREDICTION_SCALAR,
+  type Program,
+} from '../../shared/algorithm/program';
 import type { Rng } from '../../shared/random/rng';
 import type { Split } from '../../shared/task/types';
 import { exp } from './exp';
-import type { Layout } from './layout';
+import { vectorAt, type Layout } from './layout';
 
 /** A program made ready to run against one engine's memory. */
 export interface Runner {
@@ -67,17 +72,19 @@ export abstract class LoopRunner implements Runner {
   train(split: Split, n: number, record?: Float64Array): number {
     const { state: mem, layout } = this.memory;
     const F = layout.F;
+    // Scalars sit first in the layout, at their own addresses.
+    const features = vectorAt(layout, FEATURES_VECTOR);
     n = Math.min(n, split.n);
     for (let e = 0; e < n; e++) {
-      mem.set(split.x.subarray(e * F, e * F + F), layout.vectorBase);
-      mem[0] = 0;
+      mem.set(split.x.subarray(e * F, e * F + F), features);
+      mem[LABEL_SCALAR] = 0;
       this.runPredict();
-      const prediction = (mem[1] = sigmoid(mem[1]!));
+      const prediction = (mem[PREDICTION_SCALAR] = sigmoid(mem[PREDICTION_SCALAR]!));
       if (record) record[e] = prediction;
       const label = split.y[e]!;
       const error = Math.abs(label - prediction);
       if (Number.isNaN(error) || error > MAX_ABS_ERROR) return -(e + 1);
-      mem[0] = label;
+      mem[LABEL_SCALAR] = label;
       this.runLearn();
     }
     return n;
@@ -86,14 +93,15 @@ export abstract class LoopRunner implements Runner {
   countCorrect(split: Split, n = split.n, record?: Float64Array): number {
     const { state: mem, layout } = this.memory;
     const F = layout.F;
+    const features = vectorAt(layout, FEATURES_VECTOR);
     let correct = 0;
     n = Math.min(n, split.n);
     for (let e = 0; e < n; e++) {
-      mem.set(split.x.subarray(e * F, e * F + F), layout.vectorBase);
-      mem[0] = 0;
+      mem.set(split.x.subarray(e * F, e * F + F), features);
+      mem[LABEL_SCALAR] = 0;
       this.runPredict();
-      if (record) record[e] = mem[1]!;
-      if (isCorrect(split.y[e]!, mem[1]!)) correct++;
+      if (record) record[e] = mem[PREDICTION_SCALAR]!;
+      if (isCorrect(split.y[e]!, mem[PREDICTION_SCALAR]!)) correct++;
     }
     return correct;
   }

@@ -17,7 +17,14 @@
  * call. A nonzero `record` is where each example's s1 is written (after the sigmoid in training).
  */
 import { OPS, floatToIndex, type OpName } from '../../../shared/algorithm/ops';
-import { COMPONENTS, type Instruction, type Program } from '../../../shared/algorithm/program';
+import {
+  COMPONENTS,
+  FEATURES_VECTOR,
+  LABEL_SCALAR,
+  PREDICTION_SCALAR,
+  type Instruction,
+  type Program,
+} from '../../../shared/algorithm/program';
 import { readsSquashedPrediction } from '../../../shared/algorithm/prediction-flow';
 import { MAX_ABS_ERROR } from '../engine';
 import { EXP_COEFFICIENTS, EXP_MAX, EXP_MIN, INV_LN2, LN2_HI, LN2_LO } from '../exp';
@@ -346,14 +353,14 @@ class FunctionCode {
     for (let k = 0; k < this.H; k++)
       this.get(P_X)
         .loadV(16 * k)
-        .set(this.v(0, k));
-    this.f64c(0).set(this.s(0));
+        .set(this.v(FEATURES_VECTOR, k));
+    this.f64c(0).set(this.s(LABEL_SCALAR));
   }
 
   /** When a record pointer is given, stores s1 there and advances it. */
   recordPrediction(): void {
     this.get(P_RECORD).op(OP.if, VOID_BLOCK);
-    this.get(P_RECORD).get(this.s(1)).storeF(0);
+    this.get(P_RECORD).get(this.s(PREDICTION_SCALAR)).storeF(0);
     this.get(P_RECORD).i32c(8).op(OP.i32Add).set(P_RECORD);
     this.op(OP.end);
   }
@@ -372,7 +379,7 @@ class FunctionCode {
   pushSigmoid(): this {
     return this.f64c(1)
       .f64c(1)
-      .get(this.s(1))
+      .get(this.s(PREDICTION_SCALAR))
       .op(OP.f64Neg)
       .call(fn.exp)
       .op(OP.f64Add)
@@ -757,8 +764,8 @@ interface Touched {
  * programs touch most registers.
  */
 function registersTouched(p: Program): Touched {
-  const scalars = new Set([0, 1]);
-  const vectors = new Set([0]);
+  const scalars = new Set([LABEL_SCALAR, PREDICTION_SCALAR]);
+  const vectors = new Set([FEATURES_VECTOR]);
   const note = (kind: string | null, address: number) => {
     if (kind === 's') scalars.add(address);
     else if (kind === 'v') vectors.add(address);
@@ -824,21 +831,21 @@ function loopFunction(p: Program, layout: Layout, stateBytes: number): ByteWrite
       f.get(f.iCount).i32c(1).op(OP.i32Add).get(P_N).op(OP.i32GeU, OP.i32Or);
       f.get(P_Y).loadF(0).f64c(0.5).op(OP.f64Sub, OP.f64Abs);
       f.f64c(MAX_ABS_ERROR - 1).op(OP.f64Le, OP.i32Eqz, OP.i32Or);
-      f.get(f.s(1)).get(f.s(1)).op(OP.f64Ne, OP.i32Or);
+      f.get(f.s(PREDICTION_SCALAR)).get(f.s(PREDICTION_SCALAR)).op(OP.f64Ne, OP.i32Or);
       f.op(OP.if, VOID_BLOCK);
     }
-    f.pushSigmoid().set(f.s(1));
+    f.pushSigmoid().set(f.s(PREDICTION_SCALAR));
     f.recordPrediction();
     // Early stop when |label - prediction| is NaN or above the bound: keep the state, return -(k+1).
     const err = f.fTmp;
-    f.get(P_Y).loadF(0).get(f.s(1)).op(OP.f64Sub, OP.f64Abs).tee(err);
+    f.get(P_Y).loadF(0).get(f.s(PREDICTION_SCALAR)).op(OP.f64Sub, OP.f64Abs).tee(err);
     f.get(err).op(OP.f64Ne).get(err).f64c(MAX_ABS_ERROR).op(OP.f64Gt, OP.i32Or);
     f.op(OP.if, VOID_BLOCK);
     f.storeState();
     f.i32c(-1).get(f.iCount).op(OP.i32Sub, OP.return);
     f.op(OP.end);
     if (!squashAlways) f.op(OP.end);
-    f.get(P_Y).loadF(0).set(f.s(0));
+    f.get(P_Y).loadF(0).set(f.s(LABEL_SCALAR));
     for (const ins of p.learn) f.instruction(ins);
   }
   f.op(OP.end);
