@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { NodeFrame } from '../../shared/ipc/contract';
 import { LogBuffer } from '../log/log-buffer';
-import { createLogger } from '../log/logger';
+import { createLogger, type Logger } from '../log/logger';
 import { Keystore } from '../wallet/keystore';
 import { PassphraseProtector } from '../wallet/protector';
 import { Secret } from '../wallet/secret';
@@ -22,6 +22,21 @@ import {
 
 const DEV_MNEMONIC = 'bottom drive obey lake curtain smoke basket hold race lonely fit walk';
 const DEV_ADDRESS = '5DfhGyQdFobKM8NsWvEeAKk5EQQgYe9AydgJ7rMB6E1EqRzV';
+
+/** A headless node service over `dir`, its keys behind a test passphrase (cheap KDF settings). */
+function testService(dir: string, log: Logger, logs: LogBuffer): NodeService {
+  return new NodeService({
+    shell: 'headless',
+    dataDir: dir,
+    log,
+    recentLogs: (n) => logs.recent(n),
+    openKeystore: () =>
+      Keystore.open(
+        path.join(dir, 'keystore.json'),
+        new PassphraseProtector(new Secret('a test passphrase'), { t: 1, m: 8 * 1024 }),
+      ),
+  });
+}
 
 /** A node service and a bridge in front of it, with the log lines it wrote (parsed). */
 async function startTestBridge(extra: Partial<BridgeOptions> = {}) {
@@ -41,17 +56,7 @@ async function startTestBridge(extra: Partial<BridgeOptions> = {}) {
     },
     'node',
   );
-  const service = new NodeService({
-    shell: 'headless',
-    dataDir: dir,
-    log,
-    recentLogs: (n) => logs.recent(n),
-    openKeystore: () =>
-      Keystore.open(
-        path.join(dir, 'keystore.json'),
-        new PassphraseProtector(new Secret('a test passphrase'), { t: 1, m: 8 * 1024 }),
-      ),
-  });
+  const service = testService(dir, log, logs);
   const bridge = await startBridge({
     service,
     logs,
@@ -177,17 +182,7 @@ describe('the WebSocket bridge', () => {
   beforeAll(async () => {
     mkdirSync(uiDir);
     writeFileSync(path.join(uiDir, 'index.html'), '<!doctype html><title>ui</title>');
-    service = new NodeService({
-      shell: 'headless',
-      dataDir: dir,
-      log,
-      recentLogs: (n) => logs.recent(n),
-      openKeystore: () =>
-        Keystore.open(
-          path.join(dir, 'keystore.json'),
-          new PassphraseProtector(new Secret('a test passphrase'), { t: 1, m: 8 * 1024 }),
-        ),
-    });
+    service = testService(dir, log, logs);
     bridge = await startBridge({ service, logs, log, uiDir, port: 0, token: 'test-token' });
   });
   afterAll(async () => {

@@ -16,8 +16,8 @@ import { commitmentBytes } from '../../shared/protocol/commitment';
 import type { Receipt, SignedReceipt } from '../../shared/protocol/receipt';
 import { LINEAR_BASELINE, makeTrack } from '../../shared/protocol/track';
 import type { Commitment } from '../chain/commitments';
-import type { AxonRole } from '../chain/axon';
 import type { Metagraph, Neuron } from '../chain/metagraph';
+import { testNeuron, testNeuronUrl, type TestNeuronOptions } from '../../tests/support/neurons';
 import type { TxResult } from '../chain/tx';
 import { silentLogger } from '../log/logger';
 import { signReceipt } from '../validator/receipts';
@@ -80,41 +80,9 @@ let pool: KeyringPair;
 let plain: KeyringPair;
 let hidden: KeyringPair;
 
-function neuron(
-  uid: number,
-  pair: KeyringPair,
-  o: {
-    permit?: boolean;
-    stake?: bigint;
-    role?: AxonRole;
-    reachable?: boolean;
-    axon?: boolean;
-  } = {},
-): Neuron {
-  return {
-    uid,
-    hotkey: pair.address,
-    coldkey: pair.address,
-    active: true,
-    stake: o.stake ?? 100n,
-    validatorPermit: o.permit ?? true,
-    lastUpdate: 0,
-    axon:
-      o.axon === false
-        ? null
-        : {
-            ip: `10.0.0.${uid}`,
-            port: 8000 + uid,
-            ipType: 4,
-            protocol: 0,
-            version: 1,
-            block: 1,
-            role: o.role ?? 'node',
-            reachable: o.reachable ?? true,
-          },
-  };
-}
-const urlOf = (uid: number) => `http://10.0.0.${uid}:${8000 + uid}`;
+const neuron = (uid: number, pair: KeyringPair, o?: TestNeuronOptions) =>
+  testNeuron(uid, pair.address, o);
+const urlOf = testNeuronUrl;
 
 function receipt(by: KeyringPair, verdict: Receipt['verdict'], issuedAt: number): SignedReceipt {
   return signReceipt(by, {

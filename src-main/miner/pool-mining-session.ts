@@ -5,10 +5,8 @@
  * for this key (agreed, dissented, late, shares, pending and paid) and whether the pool's splits
  * follow its own share tables. How the standing is shown stays with the caller.
  */
-import type { KeyringPair } from '@polkadot/keyring/types';
 import type { PoolView } from '../../shared/ipc/contract';
 import type { PoolTerms } from '../../shared/pool/terms';
-import type { Logger } from '../log/logger';
 import { PoolClient, type PoolAccount, type PoolClientOptions } from '../pool/pool-client';
 
 /** How often the pool's book for this key is read while mining. */
@@ -16,18 +14,13 @@ export const STANDING_EVERY_MS = 5000;
 /** Payouts kept in the standing (the newest). */
 const PAYOUTS_SHOWN = 10;
 
-export interface PoolMiningSessionOptions {
-  readonly url: string;
-  readonly pair: KeyringPair;
-  readonly threads: number;
-  readonly log: Logger;
-  readonly cifarDir?: string;
-  readonly dataDir?: string;
+export interface PoolMiningSessionOptions extends Pick<
+  PoolClientOptions,
+  'url' | 'pair' | 'threads' | 'log' | 'cifarDir' | 'dataDir' | 'tamper'
+> {
   readonly standingEveryMs?: number;
   /** Called each time the pool's book was read anew. */
   readonly onStanding?: (standing: PoolView, account: PoolAccount) => void;
-  /** Tests of the pool's defences only (see PoolClientOptions.tamper). */
-  readonly tamper?: PoolClientOptions['tamper'];
 }
 
 export class PoolMiningSession {

@@ -22,6 +22,7 @@ import type { Commitment } from '../chain/commitments';
 import type { Metagraph, Neuron } from '../chain/metagraph';
 import type { PendingReveal } from '../chain/weights';
 import { createLogger } from '../log/logger';
+import { testNeuron } from '../../tests/support/neurons';
 import type { Peer, ValidatorChain, ValidatorPeers, ValidatorVerifier } from './ports';
 import { signReceipt } from './receipts';
 import { ValidatorStore } from './store';
@@ -126,25 +127,7 @@ function program(lr: string, score: number): { text: string; digest: string } {
 const url = (uid: number) => `http://10.0.0.${uid}:${8000 + uid}`;
 
 function neuron(uid: number, pair: KeyringPair, permit: boolean): Neuron {
-  return {
-    uid,
-    hotkey: pair.address,
-    coldkey: pair.address,
-    active: true,
-    stake: 100n,
-    validatorPermit: permit,
-    lastUpdate: 0,
-    axon: {
-      ip: `10.0.0.${uid}`,
-      port: 8000 + uid,
-      ipType: 4,
-      protocol: 0,
-      version: 1,
-      block: 1,
-      role: 'node',
-      reachable: true,
-    },
-  };
+  return testNeuron(uid, pair.address, { permit });
 }
 
 let alice: KeyringPair; // this validator
