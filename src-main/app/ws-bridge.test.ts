@@ -22,6 +22,13 @@ import {
 
 const DEV_MNEMONIC = 'bottom drive obey lake curtain smoke basket hold race lonely fit walk';
 const DEV_ADDRESS = '5DfhGyQdFobKM8NsWvEeAKk5EQQgYe9AydgJ7rMB6E1EqRzV';
+/** A call frame whose answer carries DEV_ADDRESS (and whose argument is a secret). */
+const PREVIEW_CALL = JSON.stringify({
+  t: 'call',
+  id: 1,
+  command: 'wallet.preview',
+  args: { secret: DEV_MNEMONIC },
+});
 
 /** A headless node service over `dir`, its keys behind a test passphrase (cheap KDF settings). */
 function testService(dir: string, log: Logger, logs: LogBuffer): NodeService {
@@ -118,16 +125,7 @@ function tryBridge(bridge: RunningBridge, a: Attempt = {}): Promise<Outcome> {
       });
       req.destroy();
     });
-    ws.once('open', () =>
-      ws.send(
-        JSON.stringify({
-          t: 'call',
-          id: 1,
-          command: 'wallet.preview',
-          args: { secret: DEV_MNEMONIC },
-        }),
-      ),
-    );
+    ws.once('open', () => ws.send(PREVIEW_CALL));
     ws.on('message', (d) => {
       const f = JSON.parse(String(d)) as NodeFrame;
       if (f.t === 'result' && f.id === 1) {
@@ -227,14 +225,7 @@ describe('the WebSocket bridge', () => {
     const ws = connect('test-token');
     const got = frames(ws);
     await new Promise((r) => ws.once('open', r));
-    ws.send(
-      JSON.stringify({
-        t: 'call',
-        id: 1,
-        command: 'wallet.preview',
-        args: { secret: DEV_MNEMONIC },
-      }),
-    );
+    ws.send(PREVIEW_CALL);
     ws.send(
       JSON.stringify({ t: 'call', id: 2, command: 'wallet.preview', args: { secret: 'one two' } }),
     );
