@@ -97,6 +97,8 @@ async function main(): Promise<void> {
     // The C++ figures are for run_baseline.sh's space: a ratio means something for that preset only.
     perCoreRatioToCpp: config.preset === 'cpp-baseline' ? +(perCore / reference).toFixed(3) : null,
     fecHitRate: +p.fecHitRate.toFixed(4),
+    // Islands differ in cost (what their programs draw and compute): each island's own count.
+    islandIndividuals: p.islands.map((i) => i.individuals),
     refused: p.refused,
     bestFitness: p.bestFitness,
     bestDigest: p.bestDigest,
