@@ -9,7 +9,16 @@ import { quorumClaim, tally } from './quorum';
 import { ReceiptSchema, receiptSigningBytes, verdictOnScores, type Receipt } from './receipt';
 import { bodyHash, requestSigningBytes } from './request';
 import { SubmissionSchema } from './submission';
-import { CIFAR10_BINARY, LINEAR_BASELINE, makeTrack } from './track';
+import {
+  CIFAR10_BINARY,
+  LINEAR_BASELINE,
+  MAX_ANNOUNCED_TRACKS,
+  TracksAnswerSchema,
+  checkAnnouncedTrack,
+  makeTrack,
+  trackDigest,
+  type Track,
+} from './track';
 import { sotaWeights } from './weights-policy';
 
 const key = (b: number) => new Uint8Array(32).fill(b);
@@ -189,5 +198,51 @@ describe('tracks and submissions', () => {
       SubmissionSchema.parse({ track: 't', program: 'x', digest: hex('a'), miner: 'm' }),
     ).toThrow();
     expect(() => SubmissionSchema.parse({ track: 't', program: 'x', digest: 'zz' })).toThrow(/hex/);
+    expect(() =>
+      SubmissionSchema.parse({ track: 't', program: 'x', digest: hex('a'), trackDigest: 'x' }),
+    ).toThrow(/hex/);
+  });
+
+  it('are named by a digest of every field, whatever the order they are written in', () => {
+    const track = makeTrack();
+    // Pinned: a change here changes what every validator publishes and every miner sends.
+    expect(trackDigest(track)).toBe(
+      'f037324921744f02b09e5acc158c8ac236ee440de043620a230f6630bcc23fb8',
+    );
+    const reordered = Object.fromEntries(Object.entries(track).reverse()) as Track;
+    expect(trackDigest(reordered)).toBe(trackDigest(track));
+    for (const [field, value] of [
+      ['margin', 0.02],
+      ['roundBlocks', 60],
+      ['genesis', `${LINEAR_BASELINE}\n`],
+      ['maxStepCost', 1833],
+    ] as const)
+      expect(trackDigest(makeTrack({ [field]: value }))).not.toBe(trackDigest(track));
+  });
+
+  it('are taken from a validator only when valid and matching their digest', () => {
+    const track = makeTrack({ roundBlocks: 60 });
+    const digest = trackDigest(track);
+    expect(checkAnnouncedTrack({ digest, track })).toEqual({ ok: true, track });
+    // The margin lowered under the honest digest.
+    expect(checkAnnouncedTrack({ digest, track: { ...track, margin: 0 } })).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining(`its digest ${digest} is not its content's`),
+    });
+    // A field the digest would not cover, or one out of range, or no track at all.
+    expect(checkAnnouncedTrack({ digest, track: { ...track, bonus: 1 } })).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('not a valid track'),
+    });
+    expect(checkAnnouncedTrack({ digest, track: { ...track, quorum: 0.2 } })).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('quorum'),
+    });
+    expect(checkAnnouncedTrack({ digest, track: null }).ok).toBe(false);
+    expect(
+      TracksAnswerSchema.safeParse({
+        tracks: Array(MAX_ANNOUNCED_TRACKS + 1).fill({ digest, track }),
+      }).success,
+    ).toBe(false);
   });
 });

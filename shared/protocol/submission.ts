@@ -17,6 +17,11 @@ export const SubmissionSchema = z.strictObject({
   program: z.string().min(1).max(MAX_PROGRAM_CHARS),
   /** programDigest() of the program: the validator recomputes it and refuses a mismatch. */
   digest: hex32,
+  /**
+   * trackDigest() of the track the miner searched and claims on: a validator running another
+   * version of the track refuses the submission, naming both (absent: older miners, not checked).
+   */
+  trackDigest: hex32.optional(),
 });
 export type Submission = z.infer<typeof SubmissionSchema>;
 

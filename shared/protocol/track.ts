@@ -1,9 +1,14 @@
 /**
  * A track: what the subnet rewards and how a claim is judged. Every validator of a subnet must run
  * the same track, so it lives here as data; a network may override fields through its config (the
- * local test network uses short rounds and windows).
+ * local test network uses short rounds and windows). Validators publish the tracks they run with
+ * their digests (GET /v1/tracks), so a miner searches for and claims on exactly what validators
+ * judge, and sees when they disagree.
  */
+import { blake2b } from '@noble/hashes/blake2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { z } from 'zod';
+import { canonicalJson } from './canonical-json';
 
 export const TrackSchema = z.object({
   /** Names the track in submissions and receipts. */
@@ -71,4 +76,48 @@ export const CIFAR10_BINARY: Track = Object.freeze({
 /** The default track with the given fields replaced; throws a message naming a bad field. */
 export function makeTrack(overrides: Partial<Track> = {}): Track {
   return TrackSchema.parse({ ...CIFAR10_BINARY, ...overrides });
+}
+
+/** BLAKE2b-256 of the track's canonical JSON: names every field a claim is judged by. */
+export function trackDigest(track: Track): string {
+  return bytesToHex(blake2b(utf8ToBytes(canonicalJson(track)), { dkLen: 32 }));
+}
+
+/** A track as a validator publishes it. */
+export interface AnnouncedTrack {
+  readonly digest: string;
+  readonly track: Track;
+}
+
+/** Most tracks a validator's GET /v1/tracks may list (a subnet runs a few). */
+export const MAX_ANNOUNCED_TRACKS = 16;
+
+/** What GET /v1/tracks answers; each track's digest is checked against its content apart. */
+export const TracksAnswerSchema = z.object({
+  tracks: z
+    .array(z.object({ digest: z.string().regex(/^[0-9a-f]{64}$/), track: z.unknown() }))
+    .max(MAX_ANNOUNCED_TRACKS),
+});
+
+/**
+ * The track of an announcement whose content is a valid track and matches its digest; otherwise
+ * why not (a field out of range, fields the digest does not cover, a digest of something else).
+ */
+export function checkAnnouncedTrack(a: {
+  readonly digest: string;
+  readonly track: unknown;
+}): { ok: true; track: Track } | { ok: false; reason: string } {
+  const parsed = TrackSchema.strict().safeParse(a.track);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return {
+      ok: false,
+      reason:
+        `not a valid track: ${issue?.path.join('.') || 'track'} ${issue?.message ?? ''}`.trim(),
+    };
+  }
+  const digest = trackDigest(parsed.data);
+  if (digest !== a.digest)
+    return { ok: false, reason: `its digest ${a.digest} is not its content's (${digest})` };
+  return { ok: true, track: parsed.data };
 }

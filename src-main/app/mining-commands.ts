@@ -15,7 +15,6 @@ import {
   type MiningStatus,
   type SubmissionView,
 } from '../../shared/ipc/contract';
-import { makeTrack } from '../../shared/protocol/track';
 import { parseSearchConfig, type SearchConfig } from '../../shared/search/config';
 import { selectionTaskIds } from '../../shared/search/selection';
 import type { TaskData } from '../../shared/task/types';
@@ -332,13 +331,14 @@ export class MiningControl {
           `Your key "${key.name}" is not registered on subnet ${this.ctx.netuid}, so validators would refuse its claims. Register it in Wallet (it costs ${formatTao(burnRao)}, burned), or mine Solo.`,
         );
       }
-      const direct = new DirectClient({
+      // The track the validators run: its margin and budget decide what is worth a claim.
+      const { direct, note } = await DirectClient.onValidatorsTrack({
         client,
         netuid: this.ctx.netuid!,
         pair,
-        track: makeTrack(),
         log: this.ctx.log.child('direct'),
       });
+      if (note) this.publish({ claimNote: note });
       const probeTasks = await loadProbeTasks(direct.track.features, {
         dir: this.ctx.o.cifarDir,
         dataDir: this.ctx.o.dataDir,

@@ -17,7 +17,7 @@ import path from 'node:path';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import { programDigest } from '../../shared/algorithm/canonical';
 import { parseProgramOrThrow, printProgram } from '../../shared/algorithm/dsl';
-import { LINEAR_BASELINE, makeTrack } from '../../shared/protocol/track';
+import { LINEAR_BASELINE } from '../../shared/protocol/track';
 import { searchScope } from '../../shared/search/config';
 import { searchTaskIds } from '../../shared/task/pairs';
 import { announceEndpoint } from '../chain/announce';
@@ -93,13 +93,13 @@ export async function runPoolUntilSignal(o: PoolConfig): Promise<void> {
       });
 
     // The pool's own claims: its best program, judged against the holder on the pool's tasks.
-    const directClient = new DirectClient({
+    const { direct: directClient, note } = await DirectClient.onValidatorsTrack({
       client: chain,
       netuid,
       pair,
-      track: makeTrack(),
       log: log.child('direct'),
     });
+    if (note) log.warn(note);
     // The holder is scored on the tasks the pool claims by: the check tasks when there are any.
     const tasks = await loadSearchTasks(
       config,

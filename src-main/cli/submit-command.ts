@@ -6,7 +6,7 @@
 import type { KeyringPair } from '@polkadot/keyring/types';
 import { programDigest } from '../../shared/algorithm/canonical';
 import { printProgram } from '../../shared/algorithm/dsl';
-import { makeTrack, type Track } from '../../shared/protocol/track';
+import type { Track } from '../../shared/protocol/track';
 import { SubtensorClient } from '../chain/client';
 import type { Logger } from '../log/logger';
 import { DirectClient, type SubmitOutcome } from '../miner/direct-client';
@@ -45,9 +45,19 @@ export async function connectMiner(
   await cryptoReady();
   const pair = await hotkeyFromFile(o.hotkeyFile);
   const client = await SubtensorClient.connect({ network: o.network, log: log.child('chain') });
-  const track = makeTrack();
-  const direct = new DirectClient({ client, netuid: o.netuid, pair, track, log });
-  return { pair, client, direct, track };
+  try {
+    const { direct, note } = await DirectClient.onValidatorsTrack({
+      client,
+      netuid: o.netuid,
+      pair,
+      log,
+    });
+    if (note) log.warn(note);
+    return { pair, client, direct, track: direct.track };
+  } catch (err) {
+    await client.close();
+    throw err;
+  }
 }
 
 export async function runSubmit(o: SubmitOptions, log: Logger): Promise<SubmitReport> {

@@ -14,7 +14,7 @@ import { programDigest } from '../../shared/algorithm/canonical';
 import { parseProgramOrThrow } from '../../shared/algorithm/dsl';
 import { commitmentBytes } from '../../shared/protocol/commitment';
 import type { Receipt, SignedReceipt } from '../../shared/protocol/receipt';
-import { LINEAR_BASELINE, makeTrack } from '../../shared/protocol/track';
+import { LINEAR_BASELINE, makeTrack, trackDigest, type Track } from '../../shared/protocol/track';
 import type { Commitment } from '../chain/commitments';
 import type { Metagraph, Neuron } from '../chain/metagraph';
 import { testNeuron, testNeuronUrl, type TestNeuronOptions } from '../../tests/support/neurons';
@@ -23,6 +23,8 @@ import { silentLogger } from '../log/logger';
 import { signReceipt } from '../validator/receipts';
 import {
   DirectClient,
+  surveyTrack,
+  trackFromValidators,
   type MinerChain,
   type ValidatorEndpoint,
   type ValidatorLinks,
@@ -64,9 +66,13 @@ class MemoryValidators implements ValidatorLinks {
     this.posted.push({ validator: v.hotkey, path, body });
     return { status: 202, json: { status: 'queued' } };
   }
+  /** GET /v1/tracks by validator URL; absent: the track given to setUp. */
+  readonly tracks = new Map<string, unknown>();
   async getJson(url: string): Promise<unknown> {
     const base = url.slice(0, url.indexOf('/v1/'));
     if (this.down.has(base)) throw new Error(`connect ECONNREFUSED ${base}`);
+    if (url.endsWith('/v1/tracks'))
+      return this.tracks.get(base) ?? { tracks: [{ digest: trackDigest(track), track }] };
     return this.receipts.get(base) ?? { receipts: [] };
   }
 }
@@ -180,7 +186,12 @@ describe('DirectClient', () => {
       [alice, carol].map((v) => ({
         validator: v.address,
         path: '/v1/submissions',
-        body: { track: track.id, program: CHALLENGER_TEXT, digest: CHALLENGER },
+        body: {
+          track: track.id,
+          trackDigest: trackDigest(track),
+          program: CHALLENGER_TEXT,
+          digest: CHALLENGER,
+        },
       })),
     );
   });
@@ -231,5 +242,89 @@ describe('DirectClient', () => {
     expect(seen.tally.share).toBeCloseTo(0.7);
     const other = await client.verdicts(CHALLENGER, CHALLENGER);
     expect(other.tally.accepting).toEqual([]);
+  });
+});
+
+describe('the track a miner claims on', () => {
+  const announce = (t: Track, digest = trackDigest(t)) => ({ tracks: [{ digest, track: t }] });
+  const endpoints = (): ValidatorEndpoint[] => [
+    { hotkey: alice.address, url: testNeuronUrl(0), stake: 300n },
+    { hotkey: bob.address, url: testNeuronUrl(1), stake: 300n },
+    { hotkey: carol.address, url: testNeuronUrl(2), stake: 400n },
+  ];
+
+  it('is the validators’ own when they agree, down to fields the built-in track sets otherwise', async () => {
+    const local = makeTrack({ roundBlocks: 20, rewardWindowBlocks: 100 });
+    const validators = new MemoryValidators();
+    for (const uid of [0, 1, 2]) validators.tracks.set(testNeuronUrl(uid), announce(local));
+    const { track, survey, note } = await trackFromValidators(endpoints(), silentLogger, (url) =>
+      validators.getJson(url),
+    );
+    expect(track).toEqual(local);
+    expect(survey).toMatchObject({ digest: trackDigest(local), share: 1, others: [] });
+    expect(note).toBeNull();
+  });
+
+  it('follows the stake when validators run different versions, and says so', async () => {
+    const wider = makeTrack({ margin: 0.02 });
+    const validators = new MemoryValidators();
+    validators.tracks.set(testNeuronUrl(0), announce(wider));
+    validators.tracks.set(testNeuronUrl(1), announce(wider));
+    const {
+      track: chosen,
+      survey,
+      note,
+    } = await trackFromValidators(endpoints(), silentLogger, (url) => validators.getJson(url));
+    // Alice and Bob hold 600 of the 1,000 stake: their version wins over Carol's.
+    expect(chosen).toEqual(wider);
+    expect(survey.agreeing).toEqual([alice.address, bob.address]);
+    expect(survey.share).toBeCloseTo(0.6);
+    expect(survey.others).toEqual([
+      {
+        validator: carol.address,
+        digest: trackDigest(track),
+        reason: 'runs another version of cifar10-binary-v1',
+      },
+    ]);
+    expect(note).toContain('Validators disagree on the track');
+    expect(note).toContain('60%');
+  });
+
+  it('refuses a track whose digest is not its content’s, or that is not a valid track', async () => {
+    const validators = new MemoryValidators();
+    const lowered = { ...makeTrack(), margin: 0 };
+    // Alice serves a track with a margin of 0 under the built-in track's digest.
+    validators.tracks.set(testNeuronUrl(0), announce(lowered as Track, trackDigest(makeTrack())));
+    validators.tracks.set(testNeuronUrl(1), announce({ ...makeTrack(), quorum: 0.1 } as Track));
+    validators.tracks.set(testNeuronUrl(2), { tracks: 'all' });
+    const survey = await surveyTrack(endpoints(), silentLogger, (url) => validators.getJson(url));
+    expect(survey.track).toBeNull();
+    expect(survey.others.map((o) => [o.validator, o.reason.split(':')[0]])).toEqual([
+      [
+        alice.address,
+        `its digest ${trackDigest(makeTrack())} is not its content's (${trackDigest(lowered as Track)})`,
+      ],
+      [bob.address, 'not a valid track'],
+      [carol.address, 'its answer lists no tracks'],
+    ]);
+    // With no usable answer the built-in track is used, and the person is told.
+    const { track, note } = await trackFromValidators(endpoints(), silentLogger, (url) =>
+      validators.getJson(url),
+    );
+    expect(track).toEqual(makeTrack());
+    expect(note).toContain('No validator said which track it runs');
+  });
+
+  it('ignores validators that are down or run other tracks only', async () => {
+    const validators = new MemoryValidators();
+    validators.down.add(testNeuronUrl(0));
+    validators.tracks.set(testNeuronUrl(1), announce(makeTrack({ id: 'regression-v1' })));
+    const survey = await surveyTrack(endpoints(), silentLogger, (url) => validators.getJson(url));
+    expect(survey.agreeing).toEqual([carol.address]);
+    expect(survey.share).toBe(1);
+    expect(survey.others.map((o) => o.reason.slice(0, 14))).toEqual([
+      'no answer: Err',
+      'does not run c',
+    ]);
   });
 });

@@ -13,7 +13,14 @@ import type { Program } from '../../shared/algorithm/program';
 import { commitmentBytes } from '../../shared/protocol/commitment';
 import { tally, type QuorumTally } from '../../shared/protocol/quorum';
 import type { SignedReceipt } from '../../shared/protocol/receipt';
-import type { Track } from '../../shared/protocol/track';
+import {
+  CIFAR10_BINARY,
+  TracksAnswerSchema,
+  checkAnnouncedTrack,
+  makeTrack,
+  trackDigest,
+  type Track,
+} from '../../shared/protocol/track';
 import type { SubtensorClient } from '../chain/client';
 import { axonUrl, hasReachableAxon, isValidator } from '../chain/metagraph';
 import type { Logger } from '../log/logger';
@@ -235,27 +242,159 @@ export async function surveyHolder(
   };
 }
 
+/** What the validators say of the track a miner means to claim on (see surveyTrack). */
+export interface TrackSurvey {
+  /** The version of the track named by the most stake (then validators); null when none did. */
+  readonly track: Track | null;
+  readonly digest: string | null;
+  /** Validators naming that version, and their share of the answering validators' stake. */
+  readonly agreeing: readonly string[];
+  readonly share: number;
+  /** Validators that run another version, or whose answer was refused, and why. */
+  readonly others: readonly { validator: string; digest: string | null; reason: string }[];
+  readonly asked: number;
+}
+
+/**
+ * Asks each validator which tracks it runs (GET /v1/tracks) and keeps the versions of `trackId`
+ * whose content matches their digest. The version named by the most stake wins (then the most
+ * validators); the others are listed, not hidden: a miner that searched for one version would
+ * see its claims refused by validators running another.
+ */
+export async function surveyTrack(
+  validators: readonly ValidatorEndpoint[],
+  log: Logger,
+  getJson: ValidatorLinks['getJson'] = readJson,
+  trackId: string = CIFAR10_BINARY.id,
+): Promise<TrackSurvey> {
+  const others: Array<TrackSurvey['others'][number]> = [];
+  const versions = new Map<string, { track: Track; validators: string[]; stake: bigint }>();
+  let answeredStake = 0n;
+  let answered = 0;
+  await Promise.all(
+    validators.map(async (v) => {
+      let body: unknown;
+      try {
+        body = await getJson(`${v.url}/v1/tracks`);
+      } catch (err) {
+        others.push({ validator: v.hotkey, digest: null, reason: `no answer: ${String(err)}` });
+        return;
+      }
+      const parsed = TracksAnswerSchema.safeParse(body);
+      const listed = parsed.success
+        ? parsed.data.tracks.find((t) => (t.track as { id?: unknown } | null)?.id === trackId)
+        : undefined;
+      if (!listed) {
+        others.push({
+          validator: v.hotkey,
+          digest: null,
+          reason: parsed.success ? `does not run ${trackId}` : 'its answer lists no tracks',
+        });
+        return;
+      }
+      const check = checkAnnouncedTrack(listed);
+      if (!check.ok) {
+        others.push({ validator: v.hotkey, digest: listed.digest, reason: check.reason });
+        return;
+      }
+      answered++;
+      answeredStake += v.stake;
+      const seen = versions.get(listed.digest);
+      if (seen) {
+        seen.validators.push(v.hotkey);
+        seen.stake += v.stake;
+      } else
+        versions.set(listed.digest, { track: check.track, validators: [v.hotkey], stake: v.stake });
+    }),
+  );
+  const ranked = [...versions.entries()].sort(([, a], [, b]) =>
+    a.stake !== b.stake ? (b.stake > a.stake ? 1 : -1) : b.validators.length - a.validators.length,
+  );
+  const [winner, ...losers] = ranked;
+  for (const [digest, v] of losers)
+    for (const validator of v.validators)
+      others.push({ validator, digest, reason: `runs another version of ${trackId}` });
+  const share = !winner
+    ? 0
+    : answeredStake > 0n
+      ? Number(winner[1].stake) / Number(answeredStake)
+      : winner[1].validators.length / answered;
+  for (const o of others) log.warn('track not agreed', { ...o });
+  return {
+    track: winner?.[1].track ?? null,
+    digest: winner?.[0] ?? null,
+    agreeing: winner?.[1].validators ?? [],
+    share,
+    others,
+    asked: validators.length,
+  };
+}
+
+/**
+ * The track to search for and claim on: the validators' (surveyTrack), or the built-in one when
+ * none answers, with a sentence for the person when they do not all agree (null when they do).
+ */
+export async function trackFromValidators(
+  validators: readonly ValidatorEndpoint[],
+  log: Logger,
+  getJson?: ValidatorLinks['getJson'],
+): Promise<{ track: Track; survey: TrackSurvey; note: string | null }> {
+  const survey = await surveyTrack(validators, log, getJson);
+  if (!survey.track) {
+    const track = makeTrack();
+    return {
+      track,
+      survey,
+      note:
+        survey.asked === 0
+          ? null
+          : `No validator said which track it runs; using the built-in ${track.id} (${trackDigest(track).slice(0, 8)}).`,
+    };
+  }
+  const disagreeing = survey.others.filter((o) => o.digest !== null);
+  const note =
+    disagreeing.length === 0
+      ? null
+      : `Validators disagree on the track: ${survey.agreeing.length} (${Math.round(survey.share * 100)}% of the stake that answered) run ${survey.track.id} ${survey.digest!.slice(0, 8)}, which you claim on; ${disagreeing.length} run${disagreeing.length === 1 ? 's' : ''} another version or serve a bad one, and will refuse your claims.`;
+  return { track: survey.track, survey, note };
+}
+
 /** What DirectMiner needs of the network: the validators' view and the claim steps. */
 export type DirectNetwork = Pick<
   DirectClient,
   'track' | 'validators' | 'sota' | 'commit' | 'submit' | 'verdicts'
 >;
 
+export interface DirectClientDeps {
+  readonly client: MinerChain;
+  readonly netuid: number;
+  readonly pair: KeyringPair;
+  /** What claims are judged by: the validators' (onValidatorsTrack) unless a test says. */
+  readonly track: Track;
+  readonly log: Logger;
+  /** Default: HTTP, signed with `pair`. */
+  readonly links?: ValidatorLinks;
+}
+
 export class DirectClient {
   private readonly links: ValidatorLinks;
 
-  constructor(
-    private readonly deps: {
-      client: MinerChain;
-      netuid: number;
-      pair: KeyringPair;
-      track: Track;
-      log: Logger;
-      /** Default: HTTP, signed with `pair`. */
-      links?: ValidatorLinks;
-    },
-  ) {
+  constructor(private readonly deps: DirectClientDeps) {
     this.links = deps.links ?? httpValidatorLinks(deps.pair);
+  }
+
+  /**
+   * A client on the track the validators run (trackFromValidators), with the sentence for the
+   * person when they do not all agree on it (null when they do).
+   */
+  static async onValidatorsTrack(
+    deps: Omit<DirectClientDeps, 'track'>,
+  ): Promise<{ direct: DirectClient; note: string | null }> {
+    const links = deps.links ?? httpValidatorLinks(deps.pair);
+    const validators = await validatorEndpoints(deps.client, deps.netuid);
+    const { track, note } = await trackFromValidators(validators, deps.log, links.getJson);
+    deps.log.info('track', { id: track.id, digest: trackDigest(track), note });
+    return { direct: new DirectClient({ ...deps, track, links }), note };
   }
 
   /** The track claims are judged by (its margin, its evaluation seed). */
@@ -303,6 +442,7 @@ export class DirectClient {
         try {
           const res = await this.links.post(v, '/v1/submissions', {
             track: this.deps.track.id,
+            trackDigest: trackDigest(this.deps.track),
             program,
             digest,
           });

@@ -3,8 +3,9 @@
  *
  * Signed (src-main/net/signed-request.ts): POST /v1/submissions from registered miners, POST
  * /v1/receipts from validators. Public, for anyone to check the subnet's verdicts: the state of the
- * art and its history, a miner's submissions and receipts, receipts by program (paged), holders'
- * programs, the secrets of finished rounds, and the validators with the audits of their rounds.
+ * art and its history, the tracks it judges with their digests (GET /v1/tracks), a miner's
+ * submissions and receipts, receipts by program (paged), holders' programs, the secrets of
+ * finished rounds, and the validators with the audits of their rounds.
  * For operators: GET /v1/health (chain connection and lag), GET /v1/status (queue, latest verdicts,
  * weights, peers and their agreement: what its dashboard shows) and GET /metrics (Prometheus).
  *
@@ -16,7 +17,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { roundSecret, seedCommitment } from '../../shared/protocol/hidden-tasks';
 import { MAX_SUBMISSION_BYTES, SubmissionSchema } from '../../shared/protocol/submission';
-import type { Track } from '../../shared/protocol/track';
+import { trackDigest, type Track } from '../../shared/protocol/track';
 import type { Logger } from '../log/logger';
 import { RateLimiter } from '../net/rate-limit';
 import { jsonBody, keepJsonBodiesAsBytes, signedRequestAuthenticator } from '../net/signed-api';
@@ -53,6 +54,14 @@ export interface ApiDeps {
 
 export function buildApi(deps: ApiDeps): FastifyInstance {
   const { node, store, track, log } = deps;
+  const ownDigest = trackDigest(track);
+  /** Why a submission for `body`'s track is not judged here, or null when it is this track. */
+  const wrongTrack = (body: { track: string; trackDigest?: string }): string | null =>
+    body.track !== track.id
+      ? `this validator judges ${track.id}, not ${body.track}`
+      : body.trackDigest !== undefined && body.trackDigest !== ownDigest
+        ? `this validator runs ${track.id} with digest ${ownDigest}; your track's digest is ${body.trackDigest} (read the track from GET /v1/tracks)`
+        : null;
   const app = Fastify({ logger: false, bodyLimit: MAX_RECEIPTS_BODY });
   keepJsonBodiesAsBytes(app);
   const nonces: NonceStore = { remember: (h, n, exp) => store.rememberNonce(h, n, exp) };
@@ -82,10 +91,11 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
       return reply.code(400).send({ error: 'BAD_BODY', message });
     }
     const { program, digest } = parsed.data;
-    if (parsed.data.track !== track.id)
-      return reply
-        .code(400)
-        .send({ error: 'WRONG_TRACK', message: `this validator judges ${track.id}` });
+    const otherTrack = wrongTrack(parsed.data);
+    if (otherTrack) {
+      log.warn('submission rejected', { miner, code: 'WRONG_TRACK', reason: otherTrack });
+      return reply.code(400).send({ error: 'WRONG_TRACK', message: otherTrack });
+    }
     const result = await node.submit(miner, program, digest);
     if (result.status === 'rejected') {
       const status = result.code === 'NO_COMMITMENT' ? 403 : 400;
@@ -111,10 +121,11 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
         .code(400)
         .send({ error: 'BAD_BODY', message: parsed.error.issues[0]?.message ?? 'bad body' });
     const { miner, program, digest } = parsed.data;
-    if (parsed.data.track !== track.id)
-      return reply
-        .code(400)
-        .send({ error: 'WRONG_TRACK', message: `this validator judges ${track.id}` });
+    const otherTrack = wrongTrack(parsed.data);
+    if (otherTrack) {
+      log.warn('relay rejected', { sender, code: 'WRONG_TRACK', reason: otherTrack });
+      return reply.code(400).send({ error: 'WRONG_TRACK', message: otherTrack });
+    }
     if (!node.isRegistered(miner))
       return reply.code(403).send({ error: 'NOT_REGISTERED', message: 'miner not registered' });
     // A new submission costs the same here however it arrives: the miner's own limit (one this
@@ -181,6 +192,9 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   app.get('/metrics', async (_req, reply) =>
     reply.header('content-type', node.metrics.contentType).send(await node.metrics.text()),
   );
+
+  // The tracks this validator judges, each with the digest submissions must name.
+  app.get('/v1/tracks', async () => ({ tracks: [{ digest: ownDigest, track }] }));
 
   app.get('/v1/sota', async () => ({
     track: track.id,

@@ -16,13 +16,21 @@ import { parseProgramOrThrow } from '../../shared/algorithm/dsl';
 import { commitmentBytes } from '../../shared/protocol/commitment';
 import { roundOf } from '../../shared/protocol/hidden-tasks';
 import type { Receipt } from '../../shared/protocol/receipt';
-import { LINEAR_BASELINE, makeTrack } from '../../shared/protocol/track';
+import {
+  LINEAR_BASELINE,
+  checkAnnouncedTrack,
+  makeTrack,
+  trackDigest,
+} from '../../shared/protocol/track';
 import type { BlockHead } from '../chain/blocks';
 import type { Commitment } from '../chain/commitments';
 import type { Metagraph, Neuron } from '../chain/metagraph';
 import type { PendingReveal } from '../chain/weights';
-import { createLogger } from '../log/logger';
+import { createLogger, silentLogger } from '../log/logger';
+import { RateLimiter } from '../net/rate-limit';
+import { signRequest } from '../net/signed-request';
 import { testNeuron } from '../../tests/support/neurons';
+import { buildApi } from './api';
 import type { Peer, ValidatorChain, ValidatorPeers, ValidatorVerifier } from './ports';
 import { signReceipt } from './receipts';
 import { ValidatorStore } from './store';
@@ -268,6 +276,69 @@ describe('submissions', () => {
     });
     // One validator's acceptance is a third of the stake: the holder stays.
     expect(node.holder().miner).toBeNull();
+  });
+
+  it('publishes its track with its digest, and refuses over its API a claim on another version', async () => {
+    const node = await started();
+    const api = buildApi({
+      node,
+      store,
+      track,
+      masterSecret: new Uint8Array(32).fill(7),
+      limiter: new RateLimiter({ capacity: 10, refillPerSecond: 1 }),
+      log: silentLogger,
+    });
+    try {
+      const tracks = (await api.inject({ method: 'GET', url: '/v1/tracks' })).json<{
+        tracks: Array<{ digest: string; track: unknown }>;
+      }>().tracks;
+      expect(tracks).toHaveLength(1);
+      expect(checkAnnouncedTrack(tracks[0]!)).toEqual({ ok: true, track });
+
+      const better = program('0.003', 0.75);
+      chain.commit(dave, better.digest, 990);
+      const submit = async (trackDigestSent: string) => {
+        const body = Buffer.from(
+          JSON.stringify({
+            track: track.id,
+            trackDigest: trackDigestSent,
+            program: better.text,
+            digest: better.digest,
+          }),
+        );
+        const headers = signRequest(dave, {
+          method: 'POST',
+          path: '/v1/submissions',
+          body,
+          target: alice.address,
+        });
+        const res = await api.inject({
+          method: 'POST',
+          url: '/v1/submissions',
+          payload: body,
+          headers: { 'content-type': 'application/json', ...headers },
+        });
+        return { status: res.statusCode, json: res.json<Record<string, unknown>>() };
+      };
+      // A miner that searched with a wider margin (a track the validators do not run).
+      const other = trackDigest(makeTrack({ ...track, margin: 0.02 }));
+      const refused = await submit(other);
+      expect(refused.status).toBe(400);
+      expect(refused.json['error']).toBe('WRONG_TRACK');
+      expect(String(refused.json['message'])).toContain(trackDigest(track));
+      expect(String(refused.json['message'])).toContain(other);
+      expect(store.submission(better.digest, dave.address)).toBeUndefined();
+      // The validators' own version is taken, and relayed naming it.
+      expect((await submit(trackDigest(track))).status).toBe(202);
+      await node.idle();
+      await vi.waitFor(() =>
+        expect(peers.posts.find((p) => p.path === '/v1/relay')?.body).toMatchObject({
+          trackDigest: trackDigest(track),
+        }),
+      );
+    } finally {
+      await api.close();
+    }
   });
 
   it('says why it refuses a bad program, a wrong digest or a missing commitment', async () => {

@@ -16,7 +16,7 @@ import { commitmentBytes } from '../../shared/protocol/commitment';
 import { roundOf, roundSecret, seedCommitment } from '../../shared/protocol/hidden-tasks';
 import { quorumClaim, type ValidatorWeight } from '../../shared/protocol/quorum';
 import { verdictOnScores, type Receipt, type SignedReceipt } from '../../shared/protocol/receipt';
-import type { Track } from '../../shared/protocol/track';
+import { trackDigest, type Track } from '../../shared/protocol/track';
 import type { ValidatorStatus } from '../../shared/protocol/validator-status';
 import {
   axonUrl,
@@ -93,6 +93,8 @@ export class ValidatorNode {
   private audit: Promise<void> | null = null;
   private unsubscribe: (() => void) | null = null;
   private readonly genesisDigest: string;
+  /** Named in relays: the peer refuses one for another version of the track. */
+  private readonly trackDigest: string;
   private readonly log: Logger;
   private readonly quotas: ReceiptQuotas;
   private readonly net: ValidatorPeers;
@@ -108,6 +110,7 @@ export class ValidatorNode {
     this.metrics = deps.metrics ?? new ValidatorMetrics();
     this.metrics.watch({ chain: () => this.chainView(), queueDepth: () => this.waiting });
     this.genesisDigest = programDigest(parseProgramOrThrow(deps.track.genesis));
+    this.trackDigest = trackDigest(deps.track);
     this.weights = new WeightsSetter({
       chain: deps.client,
       netuid: deps.netuid,
@@ -508,7 +511,7 @@ export class ValidatorNode {
   private relay(submission: { miner: string; program: string; digest: string }): Promise<void> {
     return this.postToPeers(
       '/v1/relay',
-      { track: this.deps.track.id, ...submission },
+      { track: this.deps.track.id, trackDigest: this.trackDigest, ...submission },
       RELAY_RETRIES,
     );
   }

@@ -34,6 +34,7 @@ import {
   freePort,
   newKeyFile,
   validatorArgs,
+  TEST_TRACK_OVERRIDES,
   writeTestValidatorConfig,
 } from './processes';
 
@@ -242,13 +243,16 @@ describe('direct mining on a local network', () => {
   });
 
   it('rejects a claim that does not hold on the hidden tasks', async () => {
-    const direct = new DirectClient({
+    // The miner reads the track from the validators' GET /v1/tracks: all three agree on it, short
+    // rounds included (the built-in track's are six minutes).
+    const { direct, note } = await DirectClient.onValidatorsTrack({
       client: net.client,
       netuid,
       pair: claimant.pair,
-      track,
       log: silentLogger,
     });
+    expect(direct.track).toEqual(makeTrack(TEST_TRACK_OVERRIDES));
+    expect(note).toBeNull();
     const program = canonical(example('logistic_regression'));
     const digest = programDigest(parseProgramOrThrow(program));
     await direct.commit(digest);

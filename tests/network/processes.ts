@@ -142,6 +142,9 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** The track fields the test validators override: rounds of a minute at 1-second blocks. */
+export const TEST_TRACK_OVERRIDES = { roundBlocks: 60 } as const;
+
 /**
  * Writes a validator config for tests that last minutes (short rounds, frequent metagraph reads
  * and weights, no dashboard) and returns its path.
@@ -153,7 +156,7 @@ export function writeTestValidatorConfig(file: string): string {
       metagraphEveryBlocks: 3,
       weightsEveryBlocks: 5,
       uiPort: 0,
-      track: { roundBlocks: 60 },
+      track: TEST_TRACK_OVERRIDES,
     }),
   );
   return file;
