@@ -193,6 +193,15 @@ test('direct mining: paste a key, press Start, reach a verdict, lead the leaderb
   await expect(page.getByTestId('leaderboard-holder-score')).toContainText(/0\.\d{4} vs 0\.\d{4}/);
   await expect(page.getByTestId('leaderboard-history')).toBeVisible();
   await expect(page.getByTestId('record-chart')).toHaveAttribute('data-points', '1');
+  // Ratings (the validator recomputes them at most every 30 s): the person's row is marked, and
+  // a claim that cleared the margin rates them above the 1500 everyone starts at.
+  const ownRating = page.getByTestId('ratings-miners').locator('tr.own-row');
+  await expect(async () => {
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await expect(ownRating).toContainText('you (', { timeout: 2000 });
+  }).toPass({ timeout: 90_000 });
+  await expect(ownRating).toContainText(/1[5-9]\d\d ± \d+/);
+  await expect(page.getByTestId('ratings-validators')).toBeVisible();
   await shot(page, '09-leaderboard-new-holder');
 
   // The wallet shows the key's registration on the subnet, read from the chain, and that the

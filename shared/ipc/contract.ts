@@ -166,6 +166,24 @@ export interface Leaderboard {
     readonly since: number | null;
   } | null;
   readonly history: readonly LeaderboardEntry[];
+  /** Every miner's and validator's rating, from the same validator; null if it serves none. */
+  readonly ratings: {
+    readonly miners: readonly RatingView[];
+    readonly validators: readonly RatingView[];
+  } | null;
+}
+
+/** A Glicko-2 rating recomputed from the signed receipts (src-main/validator/ratings.ts). */
+export interface RatingView {
+  /** A hotkey, or 'genesis' for the subnet's starting algorithm. */
+  readonly player: string;
+  /** 1500 is where everyone starts; 200 points ahead wins about 3 matches in 4. */
+  readonly rating: number;
+  /** Rating deviation: the true rating is within ± 2 · rd with 95% confidence. */
+  readonly rd: number;
+  /** Claims judged (a miner) or verdicts compared with the quorum (a validator). */
+  readonly matches: number;
+  readonly wins: number;
 }
 
 /** What the chain says of one key: its free balance and its registration on the node's subnet. */

@@ -43,7 +43,21 @@ const LeaderboardAnswer = z.object({
   ),
 });
 
-const NO_LEADERBOARD: Leaderboard = { source: null, holder: null, history: [] };
+/** Ratings listed on the Leaderboard, of miners and of validators each (the best first). */
+const MAX_RATINGS_SHOWN = 200;
+/** What a validator's GET /v1/ratings holds for the UI; anything else is ignored. */
+const RatingRow = z.object({
+  player: z.string().max(128),
+  rating: z.number(),
+  rd: z.number(),
+  matches: z.number().int().min(0),
+  wins: z.number().int().min(0),
+});
+const RatingsAnswer = z.object({
+  miners: z.array(RatingRow).transform((rows) => rows.slice(0, MAX_RATINGS_SHOWN)),
+  validators: z.array(RatingRow).transform((rows) => rows.slice(0, MAX_RATINGS_SHOWN)),
+});
+const NO_LEADERBOARD: Leaderboard = { source: null, holder: null, history: [], ratings: null };
 
 export class NetworkViews {
   /** The node's line to the chain, started when the UI first asks (see watch). */
@@ -109,8 +123,16 @@ export class NetworkViews {
           const body = LeaderboardAnswer.parse(
             await getOkJson(`${url}/v1/leaderboard`, { timeoutMs: PEER_TIMEOUT_MS }),
           );
+          // Ratings come from the same validator; one that serves none still has a leaderboard.
+          const ratings = await getOkJson(`${url}/v1/ratings`, { timeoutMs: PEER_TIMEOUT_MS })
+            .then((r) => RatingsAnswer.parse(r))
+            .catch((err: unknown) => {
+              this.ctx.log.debug('no ratings from this validator', { url, error: String(err) });
+              return null;
+            });
           return {
             source: url,
+            ratings,
             holder: body.holder,
             history: body.history.map(({ receipts, ...h }) => ({
               ...h,

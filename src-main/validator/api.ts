@@ -16,6 +16,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { roundSecret, seedCommitment } from '../../shared/protocol/hidden-tasks';
+import type { Receipt } from '../../shared/protocol/receipt';
 import { MAX_SUBMISSION_BYTES, SubmissionSchema } from '../../shared/protocol/submission';
 import { trackDigest, type Track } from '../../shared/protocol/track';
 import type { Logger } from '../log/logger';
@@ -29,7 +30,8 @@ import {
   ReceiptQuerySchema,
 } from './receipt-paging';
 import { blockAgeSeconds } from './metrics';
-import type { ValidatorStore } from './store';
+import { GENESIS_PLAYER, RatingsBook } from './ratings';
+import { MAX_RECEIPT_PAGE, type ValidatorStore } from './store';
 import type { ValidatorNode } from './validator';
 
 const MAX_RECEIPTS_BODY = 1024 * 1024;
@@ -212,6 +214,32 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   }));
 
   // The validators as this one sees them: stake, and what the audits of their rounds found.
+  // Every miner's and validator's rating, recomputed from the receipts held (ratings.ts).
+  const ratings = new RatingsBook(() => {
+    const holders = new Map(store.sotaHistory(track.id).map((s) => [s.digest, s.miner]));
+    return {
+      receipts: allReceipts(store),
+      holderMiner: (digest) => holders.get(digest) ?? null,
+      validators: node.validators().map((v) => ({ hotkey: v.hotkey, stake: v.stake })),
+      quorum: track.quorum,
+    };
+  });
+  app.get<{ Querystring: { player?: string } }>('/v1/ratings', async (req, reply) => {
+    const { computedAt, ratings: r } = ratings.current();
+    const player = req.query.player;
+    if (player === undefined) return { track: track.id, computedAt, ...r };
+    if (player !== GENESIS_PLAYER && !SS58.test(player))
+      return reply.code(400).send({ error: 'BAD_QUERY', message: 'player: not an SS58 address' });
+    const miner = r.miners.find((m) => m.player === player) ?? null;
+    const validator = r.validators.find((v) => v.player === player) ?? null;
+    if (!miner && !validator)
+      return reply.code(404).send({
+        error: 'NOT_RATED',
+        message: `${player} has no rating: no receipt names it as a miner or a validator`,
+      });
+    return { track: track.id, computedAt, player, miner, validator };
+  });
+
   app.get('/v1/validators', async () => {
     const standing = new Map(store.standings().map((s) => [s.validator, s]));
     return {
@@ -299,4 +327,14 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   });
 
   return app;
+}
+
+/** Every receipt the store holds, page by page (oldest first). */
+function* allReceipts(store: ValidatorStore): Generator<Receipt> {
+  let page = store.receiptsPage(null, MAX_RECEIPT_PAGE);
+  for (;;) {
+    for (const signed of page.receipts) yield signed.receipt;
+    if (!page.next) return;
+    page = store.receiptsPage(page.next, MAX_RECEIPT_PAGE);
+  }
 }

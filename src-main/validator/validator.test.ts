@@ -31,6 +31,7 @@ import { RateLimiter } from '../net/rate-limit';
 import { signRequest } from '../net/signed-request';
 import { testNeuron } from '../../tests/support/neurons';
 import { buildApi } from './api';
+import { computeRatings, type Ratings } from './ratings';
 import type { Peer, ValidatorChain, ValidatorPeers, ValidatorVerifier } from './ports';
 import { signReceipt } from './receipts';
 import { ValidatorStore } from './store';
@@ -278,7 +279,7 @@ describe('submissions', () => {
     expect(node.holder().miner).toBeNull();
   });
 
-  it('publishes its track with its digest, and refuses over its API a claim on another version', async () => {
+  it('publishes its track with its digest, refuses over its API a claim on another version, and serves ratings anyone can recompute', async () => {
     const node = await started();
     const api = buildApi({
       node,
@@ -336,6 +337,30 @@ describe('submissions', () => {
           trackDigest: trackDigest(track),
         }),
       );
+
+      // Ratings: what anyone recomputes from the receipts is what the validator serves.
+      const ratings = (await api.inject({ method: 'GET', url: '/v1/ratings' })).json<Ratings>();
+      const recomputed = computeRatings({
+        receipts: store.receiptsPage(null, 100).receipts.map((r) => r.receipt),
+        holderMiner: () => null,
+        validators: chain.neurons
+          .filter((n) => n.validatorPermit)
+          .map((n) => ({ hotkey: n.hotkey, stake: n.stake })),
+        quorum: track.quorum,
+      });
+      expect(ratings.miners).toEqual(recomputed.miners);
+      expect(ratings.validators).toEqual(recomputed.validators);
+      expect(ratings.miners.map((m) => m.player)).toContain(dave.address);
+      const one = await api.inject({ method: 'GET', url: `/v1/ratings?player=${dave.address}` });
+      expect(one.json()).toMatchObject({ player: dave.address, miner: { matches: 1 } });
+      const unknown = await api.inject({
+        method: 'GET',
+        url: `/v1/ratings?player=${erin.address}`,
+      });
+      expect(unknown.statusCode).toBe(404);
+      expect(unknown.json()).toMatchObject({ error: 'NOT_RATED' });
+      const bad = await api.inject({ method: 'GET', url: '/v1/ratings?player=<script>' });
+      expect(bad.statusCode).toBe(400);
     } finally {
       await api.close();
     }

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import type { Leaderboard, LeaderboardEntry } from '../../../shared/ipc/contract';
+import type { Leaderboard, LeaderboardEntry, RatingView } from '../../../shared/ipc/contract';
 import { Digest, KeyName, ScoreVersus } from '../components/Names';
 import { RecordChart } from '../components/RecordChart';
 import { ScreenHeader } from '../components/ScreenHeader';
@@ -90,7 +90,95 @@ function LeaderboardBody({
           </>
         )}
       </section>
+      {leaderboard.ratings && <RatingsPanel ratings={leaderboard.ratings} />}
     </>
+  );
+}
+
+/** Miners' and validators' ratings, with the person's own rows marked. */
+function RatingsPanel({ ratings }: { ratings: NonNullable<Leaderboard['ratings']> }) {
+  return (
+    <section className="panel" aria-labelledby="ratings-title" data-testid="leaderboard-ratings">
+      <div className="panel-header">
+        <h3 id="ratings-title">Ratings</h3>
+      </div>
+      <p className="muted">
+        Every verdict is a match, rated as in chess (Glicko-2): everyone starts at 1500, and 200
+        points ahead wins about 3 matches in 4; ± is how sure the rating is (95%). A miner plays the
+        holder of the record its claim was judged against; a validator plays the quorum and wins
+        when its verdict agrees. Anyone can recompute them from the signed receipts.
+      </p>
+      <RatingsTable
+        title="Miners"
+        rows={ratings.miners}
+        matches="Claims judged"
+        wins="Cleared everywhere"
+        testId="ratings-miners"
+      />
+      <RatingsTable
+        title="Validators"
+        rows={ratings.validators}
+        matches="Verdicts compared"
+        wins="Agreed with the quorum"
+        testId="ratings-validators"
+      />
+    </section>
+  );
+}
+
+function RatingsTable({
+  title,
+  rows,
+  matches,
+  wins,
+  testId,
+}: {
+  title: string;
+  rows: readonly RatingView[];
+  matches: string;
+  wins: string;
+  testId: string;
+}) {
+  const own = useStore((s) => s.wallets.data);
+  if (rows.length === 0)
+    return (
+      <EmptyNote title={`No ${title.toLowerCase()} rated yet`}>
+        Ratings start with the first verdict.
+      </EmptyNote>
+    );
+  return (
+    <div className="table-wrap">
+      <table className="table" data-testid={testId}>
+        <caption>{title}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Rank</th>
+            <th scope="col">Who</th>
+            <th scope="col">Rating</th>
+            <th scope="col">{matches}</th>
+            <th scope="col">{wins}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r, i) => {
+            const yours = own?.some((w) => w.address === r.player) ?? false;
+            return (
+              <tr key={r.player} className={yours ? 'own-row' : undefined}>
+                <td className="num">{i + 1}</td>
+                <td>
+                  {r.player === 'genesis' ? 'The subnet (genesis)' : <KeyName address={r.player} />}
+                </td>
+                <td className="num">
+                  {Math.round(r.rating)} <span className="muted">± {Math.round(2 * r.rd)}</span>
+                </td>
+                <td className="num">{r.matches}</td>
+                <td className="num">{r.wins}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
