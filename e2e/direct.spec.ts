@@ -172,6 +172,10 @@ test('direct mining: paste a key, press Start, reach a verdict, lead the leaderb
   await page.getByTestId('start').click();
   // The holder to beat (the linear baseline) comes from the validator.
   await expect(page.getByTestId('target')).toBeVisible({ timeout: 120_000 });
+  // The track comes from the validator too (its GET /v1/tracks), with how many run it.
+  await expect(page.getByTestId('track')).toContainText(
+    /Claims go to the track cifar10-binary-v1 \(version .+\), run by 1 of the 1 validators asked/,
+  );
   // And the search stands on it, with the NN of the earlier search (the miner's own best).
   await expect(page.getByTestId('evolving-from')).toContainText(
     /Evolving from the current record \(linear model, 0\.\d{3} on your tasks\) and your best so far/,

@@ -52,6 +52,8 @@ export interface MiningStatus {
     /** Whether the holder is this node's own key: then the person holds the record. */
     readonly byYou: boolean;
   } | null;
+  /** Direct mode: the track claims go to, as the validators announce it; null until read. */
+  readonly track: TrackView | null;
   /**
    * What the search evolves from, in plain words, e.g. "Evolving from the current record (linear
    * model, 0.693 on your tasks) and your best so far" or "Starting from an empty program"; null
@@ -80,6 +82,7 @@ export const IDLE_MINING_STATUS: MiningStatus = {
   threadsMax: 0,
   progress: null,
   target: null,
+  track: null,
   evolvingFrom: null,
   claimNote: null,
   pool: null,
@@ -87,6 +90,20 @@ export const IDLE_MINING_STATUS: MiningStatus = {
   cpuPercent: null,
   error: null,
 };
+
+/** The track a direct miner claims on (read from the validators' GET /v1/tracks). */
+export interface TrackView {
+  readonly id: string;
+  /** What submissions name: the digest of every field of the track. */
+  readonly digest: string;
+  /** Validators that announce this version, of those asked. */
+  readonly agreeing: number;
+  readonly asked: number;
+  /** How much a claim must beat the record by, in accuracy on the hidden tasks. */
+  readonly margin: number;
+  /** Why some validators would refuse claims on it, in plain words; null when all agree. */
+  readonly disagreement: string | null;
+}
 
 export interface PoolView {
   readonly url: string;

@@ -15,6 +15,7 @@ import {
   type MiningStatus,
   type SubmissionView,
 } from '../../shared/ipc/contract';
+import { trackDigest } from '../../shared/protocol/track';
 import { parseSearchConfig, type SearchConfig } from '../../shared/search/config';
 import { selectionTaskIds } from '../../shared/search/selection';
 import type { TaskData } from '../../shared/task/types';
@@ -217,6 +218,7 @@ export class MiningControl {
       threadsMax: threads,
       error: null,
       target: null,
+      track: null,
       evolvingFrom: null,
       claimNote: null,
       progress: null,
@@ -332,13 +334,22 @@ export class MiningControl {
         );
       }
       // The track the validators run: its margin and budget decide what is worth a claim.
-      const { direct, note } = await DirectClient.onValidatorsTrack({
+      const { direct, survey, note } = await DirectClient.onValidatorsTrack({
         client,
         netuid: this.ctx.netuid!,
         pair,
         log: this.ctx.log.child('direct'),
       });
-      if (note) this.publish({ claimNote: note });
+      this.publish({
+        track: {
+          id: direct.track.id,
+          digest: trackDigest(direct.track),
+          agreeing: survey.agreeing.length,
+          asked: survey.asked,
+          margin: direct.track.margin,
+          disagreement: note,
+        },
+      });
       const probeTasks = await loadProbeTasks(direct.track.features, {
         dir: this.ctx.o.cifarDir,
         dataDir: this.ctx.o.dataDir,

@@ -389,12 +389,12 @@ export class DirectClient {
    */
   static async onValidatorsTrack(
     deps: Omit<DirectClientDeps, 'track'>,
-  ): Promise<{ direct: DirectClient; note: string | null }> {
+  ): Promise<{ direct: DirectClient; survey: TrackSurvey; note: string | null }> {
     const links = deps.links ?? httpValidatorLinks(deps.pair);
     const validators = await validatorEndpoints(deps.client, deps.netuid);
-    const { track, note } = await trackFromValidators(validators, deps.log, links.getJson);
+    const { track, survey, note } = await trackFromValidators(validators, deps.log, links.getJson);
     deps.log.info('track', { id: track.id, digest: trackDigest(track), note });
-    return { direct: new DirectClient({ ...deps, track, links }), note };
+    return { direct: new DirectClient({ ...deps, track, links }), survey, note };
   }
 
   /** The track claims are judged by (its margin, its evaluation seed). */

@@ -11,6 +11,7 @@ function status(individuals: number, extra: Partial<SearchProgress> = {}): Minin
     threads: 1,
     threadsMax: 1,
     target: null,
+    track: null,
     evolvingFrom: null,
     claimNote: null,
     pool: null,

@@ -37,6 +37,7 @@ const STATUS: MiningStatus = {
   threadsMax: 2,
   progress: null,
   target: null,
+  track: null,
   evolvingFrom: null,
   claimNote: null,
   pool: null,

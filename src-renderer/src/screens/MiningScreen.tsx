@@ -13,6 +13,7 @@ import { StatsGrid } from '../components/StatsGrid';
 import { EmptyNote, ErrorNote, Loading } from '../components/StatusNotes';
 import { SubmissionsTable } from '../components/SubmissionsTable';
 import { TargetNote } from '../components/TargetNote';
+import { TrackNote } from '../components/TrackNote';
 import { clampThreads, ThreadsField } from '../components/ThreadsField';
 import { errorMessage, formatCount, formatTaoExact, isFiniteNumber } from '../format';
 import { routeHref } from '../router';
@@ -227,6 +228,7 @@ function LiveView({ status }: { status: MiningStatus }) {
   return (
     <>
       <StatsGrid status={status} />
+      {status.track && <TrackNote track={status.track} />}
       {status.target && <TargetNote target={status.target} />}
       {status.claimNote && (
         <p className="claim-note" data-testid="claim-note">
