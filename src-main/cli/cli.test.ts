@@ -43,6 +43,9 @@ describe('the CLI dispatch', () => {
     // A bad flag or value is a usage error (2); --help is 0; never process.exit().
     expect(await runCli([...node, 'eval', '--no-such-option'])).toBe(2);
     expect(await runCli([...node, 'mine', '--solo', '--threads', 'many'])).toBe(2);
+    expect(await runCli([...node, 'submit', '--program', 'a.dsl', '--track', 'Not A Track'])).toBe(
+      2,
+    );
     expect(await runCli([...node, 'serve', '--validator-url', 'ftp://127.0.0.1:8091'])).toBe(2);
     expect(await runCli([...node, '--help'])).toBe(0);
     // One an action finds (an option that needs another) is printed too, not only counted.

@@ -4,6 +4,7 @@
  * --validator / --pool (the same build as a server), so both run exactly this.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { TrackSchema } from '../../shared/protocol/track';
 import { ENGINE_KINDS, type EngineKind } from '../../src-worker/eval/index';
 import { createLogger } from '../log/logger';
 import { resolveValidatorConfig } from '../validator/config';
@@ -27,6 +28,15 @@ function wholeNumber(min: number) {
       throw new InvalidArgumentError(`expected a whole number ≥ ${min}`);
     return n;
   };
+}
+
+/** A track id as tracks are named (shared/protocol/track.ts): lower case, digits and dashes. */
+function trackId(value: string): string {
+  if (!TrackSchema.shape.id.safeParse(value).success)
+    throw new InvalidArgumentError(
+      'a track id is lower-case letters, digits and dashes, e.g. cifar10-binary-v1',
+    );
+  return value;
 }
 
 /** An http(s) address without a trailing slash, e.g. http://127.0.0.1:8091. */
@@ -224,6 +234,11 @@ export function buildCli(): Command {
     .option('--netuid <n>', 'direct mode, --from-network: subnet id', wholeNumber(1))
     .option('--hotkey-file <file>', 'direct mode: the miner hotkey (btcli key file)')
     .option('--cooldown <seconds>', 'direct mode: least time between two claims', wholeNumber(0))
+    .option(
+      '--track <id>',
+      'direct mode: the track to claim on (default cifar10-binary-v1)',
+      trackId,
+    )
     .option('--from <files...>', 'seed a fresh search with these programs')
     .option(
       '--from-network',
@@ -246,6 +261,7 @@ export function buildCli(): Command {
         netuid?: number;
         hotkeyFile?: string;
         cooldown?: number;
+        track?: string;
         from?: string[];
         fromNetwork?: boolean;
         threads?: number;
@@ -258,7 +274,8 @@ export function buildCli(): Command {
         cifarDir?: string;
       }) => {
         const log = (line: string) => process.stderr.write(`${line}\n`);
-        const { direct, network, netuid, hotkeyFile, cooldown, pool, fromNetwork, ...rest } = o;
+        const { direct, network, netuid, hotkeyFile, cooldown, pool, fromNetwork, track, ...rest } =
+          o;
         if (pool) {
           if (!hotkeyFile) throw new InvalidArgumentError('--pool needs --hotkey-file');
           await runPoolMiner({
@@ -287,6 +304,7 @@ export function buildCli(): Command {
                   netuid: netuid!,
                   hotkeyFile: hotkeyFile!,
                   cooldownSeconds: cooldown,
+                  track,
                 }
               : undefined,
           },
@@ -375,6 +393,7 @@ export function buildCli(): Command {
     .requiredOption('--netuid <n>', 'subnet id', wholeNumber(1))
     .requiredOption('--hotkey-file <file>', 'the miner hotkey (btcli key file)')
     .option('--wait <seconds>', 'how long to follow the verdicts', wholeNumber(0), 120)
+    .option('--track <id>', 'the track to claim on (default cifar10-binary-v1)', trackId)
     .action(
       async (o: {
         program: string;
@@ -382,6 +401,7 @@ export function buildCli(): Command {
         netuid: number;
         hotkeyFile: string;
         wait: number;
+        track?: string;
       }) => {
         const report = await runSubmit(o, createLogger({}, 'submit'));
         process.stdout.write(`${JSON.stringify(report)}\n`);

@@ -18,6 +18,8 @@ export interface NetworkOptions {
   readonly network: string;
   readonly netuid: number;
   readonly hotkeyFile: string;
+  /** The track to claim on, by id (`--track`); default the built-in CIFAR-10 one. */
+  readonly track?: string;
 }
 
 export interface SubmitOptions extends NetworkOptions {
@@ -51,6 +53,7 @@ export async function connectMiner(
       netuid: o.netuid,
       pair,
       log,
+      trackId: o.track,
     });
     if (note) log.warn(note);
     return { pair, client, direct, track: direct.track };

@@ -338,9 +338,18 @@ export async function trackFromValidators(
   validators: readonly ValidatorEndpoint[],
   log: Logger,
   getJson?: ValidatorLinks['getJson'],
+  trackId: string = CIFAR10_BINARY.id,
 ): Promise<{ track: Track; survey: TrackSurvey; note: string | null }> {
-  const survey = await surveyTrack(validators, log, getJson);
+  const survey = await surveyTrack(validators, log, getJson, trackId);
   if (!survey.track) {
+    // Only the built-in track can be claimed on without a validator saying what it is.
+    if (trackId !== CIFAR10_BINARY.id)
+      throw new Error(
+        `no validator runs the track ${trackId}` +
+          (survey.others.length > 0
+            ? `: ${survey.others.map((o) => o.reason).join('; ')}`
+            : ' (none was asked)'),
+      );
     const track = makeTrack();
     return {
       track,
@@ -388,11 +397,19 @@ export class DirectClient {
    * person when they do not all agree on it (null when they do).
    */
   static async onValidatorsTrack(
-    deps: Omit<DirectClientDeps, 'track'>,
+    deps: Omit<DirectClientDeps, 'track'> & {
+      /** The track to claim on, by id; default the built-in CIFAR-10 one. */
+      readonly trackId?: string;
+    },
   ): Promise<{ direct: DirectClient; survey: TrackSurvey; note: string | null }> {
     const links = deps.links ?? httpValidatorLinks(deps.pair);
     const validators = await validatorEndpoints(deps.client, deps.netuid);
-    const { track, survey, note } = await trackFromValidators(validators, deps.log, links.getJson);
+    const { track, survey, note } = await trackFromValidators(
+      validators,
+      deps.log,
+      links.getJson,
+      deps.trackId,
+    );
     deps.log.info('track', { id: track.id, digest: trackDigest(track), note });
     return { direct: new DirectClient({ ...deps, track, links }), survey, note };
   }
