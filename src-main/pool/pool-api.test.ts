@@ -15,7 +15,8 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PoolTerms } from '../../shared/pool/terms';
 import type { WorkResult, WorkUnit } from '../../shared/pool/units';
 import { LINEAR_BASELINE } from '../../shared/protocol/track';
-import { parseSearchConfig, searchScope } from '../../shared/search/config';
+import { parseSearchConfig } from '../../shared/search/config';
+import { testPoolTerms } from '../../tests/support/loopback-pool';
 import { searchTaskIds } from '../../shared/task/pairs';
 import { silentLogger } from '../log/logger';
 import { signRequest } from '../net/signed-request';
@@ -36,16 +37,7 @@ beforeAll(async () => {
   const config = parseSearchConfig({
     tasks: { count: 2, firstSeed: 0, features: 16, train: 100, valid: 50 },
   });
-  terms = {
-    hotkey: poolKey.address,
-    feeBps: 500,
-    minimumPayoutRao: '100000000',
-    leaseSeconds: 60,
-    windowBlocks: null,
-    scope: searchScope(config),
-    config,
-    tasks: searchTaskIds(2, 0),
-  };
+  terms = testPoolTerms(config, poolKey.address, searchTaskIds(2, 0));
 });
 
 let ledger: WorkLedger;

@@ -66,8 +66,11 @@ export function computeRatings(input: RatingInput): Ratings {
     const claims = byRound.get(r.round) ?? new Map<string, Receipt[]>();
     byRound.set(r.round, claims);
     const key = `${r.digest}|${r.miner}|${r.holderDigest}`;
-    claims.set(key, [...(claims.get(key) ?? []), r]);
+    const list = claims.get(key);
+    if (list) list.push(r);
+    else claims.set(key, [r]);
   }
+  const weights = stakeShares(input.validators);
   const glicko = new Glicko2(SETTINGS);
   const miners = new Map<string, Tracked>();
   const validators = new Map<string, Tracked>();
@@ -108,11 +111,11 @@ export function computeRatings(input: RatingInput): Ratings {
         play(challenger, held, held.player, accepted / verdicts.length, matches);
       }
       const t = tally(verdicts, input.validators, first.digest, first.holderDigest, input.quorum);
-      const rejectedShare = t.rejecting.reduce((sum, v) => sum + weightOf(input.validators, v), 0);
+      const rejectedShare = t.rejecting.reduce((sum, v) => sum + (weights.get(v) ?? 0), 0);
       const settled = t.reached ? 'accept' : rejectedShare >= input.quorum - 1e-9 ? 'reject' : null;
       if (!settled) continue;
       for (const r of verdicts)
-        if (input.validators.some((v) => v.hotkey === r.validator))
+        if (weights.has(r.validator))
           play(
             playerIn(validators, r.validator),
             null,
@@ -135,12 +138,15 @@ export function computeRatings(input: RatingInput): Ratings {
   };
 }
 
-/** A validator's share of the stake (each counts equally while no validator has stake). */
-function weightOf(validators: readonly ValidatorWeight[], hotkey: string): number {
+/** Each validator's share of the stake (each counts equally while no validator has stake). */
+function stakeShares(validators: readonly ValidatorWeight[]): Map<string, number> {
   const total = validators.reduce((sum, v) => sum + v.stake, 0n);
-  const v = validators.find((x) => x.hotkey === hotkey);
-  if (!v) return 0;
-  return total > 0n ? Number(v.stake) / Number(total) : 1 / validators.length;
+  return new Map(
+    validators.map((v) => [
+      v.hotkey,
+      total > 0n ? Number(v.stake) / Number(total) : 1 / validators.length,
+    ]),
+  );
 }
 
 function ranked(table: Map<string, Tracked>): Rating[] {

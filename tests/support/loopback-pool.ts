@@ -7,6 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Keyring } from '@polkadot/keyring';
+import type { PoolTerms } from '../../shared/pool/terms';
 import { LINEAR_BASELINE } from '../../shared/protocol/track';
 import type { SearchConfig } from '../../shared/search/config';
 import { searchScope } from '../../shared/search/config';
@@ -23,6 +24,24 @@ export interface LoopbackPool {
   close(): Promise<void>;
 }
 
+/** A pool's terms for tests: a 5% fee, no chain (it pays nothing), 60-second leases. */
+export function testPoolTerms(
+  config: SearchConfig,
+  hotkey: string,
+  tasks: PoolTerms['tasks'],
+): PoolTerms {
+  return {
+    hotkey,
+    feeBps: 500,
+    minimumPayoutRao: '100000000',
+    leaseSeconds: 60,
+    windowBlocks: null,
+    scope: searchScope(config),
+    config,
+    tasks,
+  };
+}
+
 /** Call after cryptoWaitReady(). The pool searches two tasks and checks on the next two. */
 export async function startLoopbackPool(
   config: SearchConfig,
@@ -31,17 +50,8 @@ export async function startLoopbackPool(
   const ledger = WorkLedger.open(path.join(mkdtempSync(path.join(tmpdir(), 'pool-')), 'pool.db'));
   const poolKey = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri('//PoolNode');
   const pool = new PoolNode({
-    terms: {
-      hotkey: poolKey.address,
-      feeBps: 500,
-      minimumPayoutRao: '100000000',
-      leaseSeconds: 60,
-      windowBlocks: null,
-      scope: searchScope(config),
-      config,
-      // The search's two tasks, then two check tasks (the next projection seeds).
-      tasks: [...searchTaskIds(2, 0), ...searchTaskIds(2, 2)],
-    },
+    // The search's two tasks, then two check tasks (the next projection seeds).
+    terms: testPoolTerms(config, poolKey.address, [...searchTaskIds(2, 0), ...searchTaskIds(2, 2)]),
     checkTasks: [2, 3],
     ledger,
     seeds: [LINEAR_BASELINE],
