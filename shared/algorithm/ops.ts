@@ -3,8 +3,8 @@
  * (`instruction.proto`), so programs and op statistics can be compared with it one to one.
  *
  * Each op says which memory kind it reads and writes, which data fields it carries and how the
- * C++ code prints it (`Instruction::ToString`). The printer, the parser, the JS engine's op table
- * (keyed by these names) and the WebAssembly compiler all read this table; nothing else lists ops.
+ * C++ code prints it (`Instruction::ToString`). The printer, the parser and the engines' op
+ * definitions (src-worker/eval/ops, keyed by these names) read this table; nothing else lists ops.
  */
 
 /** Memory kinds: scalar, F-vector, F×F matrix (row-major). */

@@ -1,6 +1,6 @@
 /**
  * The differential test: thousands of random programs over the whole op set run through the JS
- * engine (js-ops.ts: the ops' executable specification) and the WebAssembly engine, which must
+ * engine (the ops' JavaScript steps in ops/: their executable specification) and the WebAssembly engine, which must
  * agree bit for bit on the state after Setup and after training, on early stopping, and on every
  * validation count.
  */

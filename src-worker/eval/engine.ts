@@ -1,6 +1,6 @@
 /**
  * What an execution engine offers the evaluator. Two engines implement it and must agree bit for
- * bit: the JS engine (js-engine.ts over js-ops.ts, the executable specification of every op; no
+ * bit: the JS engine (js-engine.ts over the ops' JavaScript steps, their executable specification; no
  * code generation, so also the search's fingerprints) and the WebAssembly compiler (the fast path).
  */
 import {

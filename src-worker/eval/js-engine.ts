@@ -1,5 +1,5 @@
 /**
- * The JavaScript engine: each instruction becomes a step of js-ops.ts with its addresses bound, so
+ * The JavaScript engine: each instruction becomes its op's JavaScript step (ops/) with its addresses bound, so
  * a program is ready to run without generating any code. It is the reference the WebAssembly
  * engine is held to (the differential test), and the search's fingerprint engine.
  *
@@ -15,7 +15,7 @@ import { OPS } from '../../shared/algorithm/ops';
 import type { Instruction, MemoryShape, Program } from '../../shared/algorithm/program';
 import type { Rng } from '../../shared/random/rng';
 import { LoopRunner, type Engine, type Runner } from './engine';
-import { JS_OPS, type Step } from './js-ops';
+import { OP_DEFINITIONS, type Step } from './ops';
 import { makeLayout, type Layout } from './layout';
 
 export class JsEngine implements Engine {
@@ -43,7 +43,7 @@ export class JsEngine implements Engine {
     const FF = F * F;
     const { in1, in2, out } = ins;
     const [d0, d1, d2] = ins.data;
-    return JS_OPS[spec.name]({
+    return OP_DEFINITIONS[spec.name].js({
       m: this.state,
       F,
       FF,

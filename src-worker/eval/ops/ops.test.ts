@@ -1,19 +1,19 @@
 /**
- * Op semantics of js-ops.ts (run by the JS engine), checked against values worked out by hand (F = 4).
+ * Op semantics: the JavaScript steps of ops/ (run by the JS engine), checked against values worked out by hand (F = 4).
  * The differential test then holds the WebAssembly engine to the same results.
  */
 import { describe, expect, it } from 'vitest';
-import { Op } from '../../shared/algorithm/ops';
+import { Op } from '../../../shared/algorithm/ops';
 import {
   instruction as I,
   type Instruction,
   type MemoryShape,
-} from '../../shared/algorithm/program';
-import { Rng } from '../../shared/random/rng';
-import type { TaskData } from '../../shared/task/types';
-import { evaluateOnTask } from './evaluate';
-import { JsEngine } from './js-engine';
-import { matrixAt, vectorAt } from './layout';
+} from '../../../shared/algorithm/program';
+import { Rng } from '../../../shared/random/rng';
+import type { TaskData } from '../../../shared/task/types';
+import { evaluateOnTask } from '../evaluate';
+import { JsEngine } from '../js-engine';
+import { matrixAt, vectorAt } from '../layout';
 
 const F = 4;
 const shape: MemoryShape = { scalars: 4, vectors: 4, matrices: 3 };
@@ -60,7 +60,7 @@ const B = [
   [0, 0, 0, -1],
 ];
 
-describe('op semantics (js-ops.ts)', () => {
+describe('op semantics (the JavaScript steps)', () => {
   it('scalar heaviside is x >= 0, vector and matrix heaviside are x > 0', () => {
     const m = run(
       [
