@@ -513,6 +513,7 @@ function build(
 
   return {
     id: { positive: id.positive, negative: id.negative, seed: id.seed },
+    metric: 'accuracy',
     features: F,
     train,
     valid,
@@ -589,6 +590,7 @@ export function buildHiddenTask(
   const empty: Split = { n: 0, x: new Float64Array(0), y: new Float64Array(0) };
   return {
     id: { positive: id.positive, negative: id.negative, seed: id.seed },
+    metric: 'accuracy',
     features: F,
     train,
     valid,

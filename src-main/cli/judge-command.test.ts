@@ -51,9 +51,9 @@ describe('judge command', () => {
         margin: CIFAR10_BINARY.margin,
         reason: 'beats the holder by 0.0355 (margin 0.01)',
       });
-      expect(
-        v!.tasks.map(({ positive, negative, seed }) => ({ positive, negative, seed })),
-      ).toEqual(hiddenTaskIds(secret, CIFAR10_BINARY.hiddenTasks));
+      expect(v!.tasks.map(({ pair: _, challenger: _c, holder: _h, ...id }) => id)).toEqual(
+        hiddenTaskIds(secret, CIFAR10_BINARY.hiddenTasks),
+      );
       expect(report.accepted).toBe(1);
       expect(report.identical).toBe(false);
       expect(report.challenger.fingerprint).toMatch(/^[0-9a-f]{64}$/);

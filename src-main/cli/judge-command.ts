@@ -16,7 +16,7 @@ import { printProgram } from '../../shared/algorithm/dsl';
 import { verdictOnScores } from '../../shared/protocol/receipt';
 import { makeTrack, type Track } from '../../shared/protocol/track';
 import { CIFAR10_CLASS_NAMES } from '../../shared/task/pairs';
-import type { TaskId } from '../../shared/task/types';
+import { isTeacherTask, type TaskId, type TeacherTaskId } from '../../shared/task/types';
 import { checkCost, JudgeError, readProgram } from '../../src-worker/verify/judge';
 import { resolveCifar10Dir } from '../dataset/tasks';
 import { checkSecret, Verifier, VerifyError } from '../validator/verifier';
@@ -45,12 +45,12 @@ export interface JudgeCommandOptions {
 }
 
 /** One hidden task of a round and both programs' accuracy on it. */
-export interface JudgedTask extends TaskId {
-  /** The class pair in words, e.g. "cat vs dog" (the first class is labelled 1). */
+export type JudgedTask = (TaskId | TeacherTaskId) & {
+  /** The task in words: the class pair, e.g. "cat vs dog" (the first class is labelled 1), or its teacher. */
   readonly pair: string;
   readonly challenger: number;
   readonly holder: number;
-}
+};
 
 export interface RoundVerdict {
   /** 1-based. */
@@ -146,7 +146,8 @@ async function readForJudging(
   return { text, digest: programDigest(program) };
 }
 
-function pairName(id: TaskId): string {
+function pairName(id: TaskId | TeacherTaskId): string {
+  if (isTeacherTask(id)) return `${id.teacher} teacher`;
   return `${CIFAR10_CLASS_NAMES[id.positive]} vs ${CIFAR10_CLASS_NAMES[id.negative]}`;
 }
 

@@ -20,7 +20,7 @@ import { Piscina } from 'piscina';
 import { DEFAULT_MAX_DSL_BYTES } from '../../shared/algorithm/dsl';
 import { hiddenTaskIds } from '../../shared/protocol/hidden-tasks';
 import type { Track } from '../../shared/protocol/track';
-import type { TaskData, TaskId } from '../../shared/task/types';
+import type { TaskData, TaskId, TeacherTaskId } from '../../shared/task/types';
 import type { VerifyJob, VerifyResult, Which } from '../../src-worker/verify/verify.worker';
 import { buildHiddenTask } from '../../shared/task/projected';
 import { loadCifar10Cached, resolveCifar10Dir } from '../dataset/tasks';
@@ -76,7 +76,7 @@ export interface Verdict {
   readonly challengerPerTask: readonly number[];
   readonly holderPerTask: readonly number[];
   /** The hidden tasks both were scored on. */
-  readonly tasks: readonly TaskId[];
+  readonly tasks: readonly (TaskId | TeacherTaskId)[];
   /** Wall time of the call, hidden-task building included. */
   readonly ms: number;
 }

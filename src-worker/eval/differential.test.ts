@@ -11,7 +11,8 @@ import { parseProgramOrThrow } from '../../shared/algorithm/dsl';
 import { randomProgram } from '../../shared/algorithm/generate';
 import { readsSquashedPrediction } from '../../shared/algorithm/prediction-flow';
 import { Rng } from '../../shared/random/rng';
-import type { TaskData } from '../../shared/task/types';
+import { buildTeacherTask } from '../../shared/task/teacher';
+import type { TaskData, TaskMetric } from '../../shared/task/types';
 import { syntheticTask as makeTask } from './synthetic-task';
 
 const syntheticTask = (F: number, seed: number, train = 40, valid = 16) =>
@@ -22,8 +23,8 @@ import { JsEngine } from './js-engine';
 import { WasmEngine } from './wasm/engine';
 
 /** The reference first, then the engines that must match it. */
-function allEngines(shape: MemoryShape, F: number): Engine[] {
-  return [new JsEngine(shape, F, new Rng(0)), new WasmEngine(shape, F, new Rng(0))];
+function allEngines(shape: MemoryShape, F: number, metric: TaskMetric = 'accuracy'): Engine[] {
+  return [new JsEngine(shape, F, new Rng(0), metric), new WasmEngine(shape, F, new Rng(0), metric)];
 }
 
 /** Bitwise equality of two state arrays, where any NaN equals any NaN (WebAssembly may change NaN payloads). */
@@ -53,7 +54,7 @@ function compareRun(
     const afterSetup = engine.state.slice(0, engine.layout.stateLength);
     const trained = runner.train(task.train, task.train.n);
     const afterTrain = engine.state.slice(0, engine.layout.stateLength);
-    const correct = runner.countCorrect(task.valid);
+    const correct = runner.validate(task.valid);
     return { afterSetup, trained, afterTrain, correct, rng: engine.rng.state.slice() };
   });
   const a = results[0]!;
@@ -66,7 +67,8 @@ function compareRun(
     i = firstDifference(a.afterTrain, b.afterTrain);
     if (i >= 0)
       return `${who}: state after train differs at ${i}: ${a.afterTrain[i]} vs ${b.afterTrain[i]}`;
-    if (a.correct !== b.correct) return `${who}: valid correct ${a.correct} vs ${b.correct}`;
+    if (!Object.is(a.correct, b.correct) && !(Number.isNaN(a.correct) && Number.isNaN(b.correct)))
+      return `${who}: validation total ${a.correct} vs ${b.correct}`;
     if (a.rng.join() !== b.rng.join()) return `${who}: random streams diverged`;
   }
   return null;
@@ -107,6 +109,38 @@ describe('the JS and WebAssembly engines agree bit for bit', () => {
       expect(sigmoidSkipped).toBeGreaterThan(programs / 4);
     }, 120_000);
   }
+
+  it('on 1000 random programs scored by RMS error on teacher tasks (no sigmoid)', () => {
+    const F = 16;
+    const engines = allEngines(DEFAULT_MEMORY, F, 'rms-error');
+    const small = { features: F, train: 40, valid: 16 };
+    const tasks = [
+      buildTeacherTask({ teacher: 'linear', seed: 1 }, small),
+      buildTeacherTask({ teacher: 'nonlinear', seed: 2 }, small),
+    ];
+    const rng = new Rng(20261205);
+    let trained = 0;
+    let finite = 0;
+    for (let p = 0; p < 1000; p++) {
+      const sizes = { setup: rng.int(6), predict: 1 + rng.int(8), learn: rng.int(10) };
+      const program = randomProgram(rng, DEFAULT_MEMORY, sizes, {
+        setup: ALL_OPS,
+        predict: ALL_OPS,
+        learn: ALL_OPS,
+      });
+      const problem = compareRun(program, tasks[p % 2]!, engines, p);
+      if (problem) expect.fail(`program ${p}: ${problem}\n${JSON.stringify(program)}`);
+      const runner = engines[1]!.prepare(program);
+      engines[1]!.state.fill(0);
+      runner.setup();
+      if (runner.train(tasks[p % 2]!.train, 40) === 40) {
+        trained++;
+        if (Number.isFinite(runner.validate(tasks[p % 2]!.valid))) finite++;
+      }
+    }
+    expect(trained).toBeGreaterThan(250);
+    expect(finite).toBeGreaterThan(100);
+  }, 120_000);
 
   it('stop early on a label far outside [0, 1] where the WebAssembly engine skips the sigmoid', () => {
     const F = 4;
@@ -149,6 +183,24 @@ describe('the JS and WebAssembly engines agree bit for bit', () => {
       for (const b of others) expect(b).toEqual(a);
     }
   }, 120_000);
+
+  it('gives identical RMS-error scores across epochs on teacher tasks', () => {
+    const F = 16;
+    const engines = allEngines(DEFAULT_MEMORY, F, 'rms-error');
+    const sizes = { features: F, train: 64, valid: 32, test: 32 };
+    const tasks = [
+      buildTeacherTask({ teacher: 'linear', seed: 3 }, sizes),
+      buildTeacherTask({ teacher: 'nonlinear', seed: 4 }, sizes),
+    ];
+    const rng = new Rng(7);
+    for (let p = 0; p < 200; p++) {
+      const program = randomProgram(rng, DEFAULT_MEMORY, { setup: 4, predict: 6, learn: 8 });
+      const [a, ...others] = engines.map((e) =>
+        evaluateProgram(e, program, tasks, { seed: p, epochs: p % 2 ? 1 : 3, test: p % 2 === 0 }),
+      );
+      for (const b of others) expect(b).toEqual(a);
+    }
+  }, 120_000);
 });
 
 describe('recorded predictions', () => {
@@ -168,7 +220,7 @@ describe('recorded predictions', () => {
         const train = new Float64Array(10).fill(-7);
         const valid = new Float64Array(8).fill(-7);
         const done = runner.train(task.train, 10, train);
-        const correct = runner.countCorrect(task.valid, 8, valid);
+        const correct = runner.validate(task.valid, 8, valid);
         // The same again in one call, from a fresh state.
         engine.state.fill(0);
         engine.rng.reseed(p);

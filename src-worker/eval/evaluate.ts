@@ -2,7 +2,9 @@
  * The AutoML-Zero evaluation loop (executor.h, evaluator.cc), engine-independent:
  * wipe memory, Setup once, then per epoch Predict → sigmoid → early-stop check → Learn over the
  * training examples in order with memory shared across examples, then Predict on the validation
- * examples; fitness is the best validation accuracy over epochs, averaged over tasks.
+ * examples; fitness is the best validation score over epochs, averaged over tasks. The score is
+ * the accuracy on CIFAR-10 tasks; on teacher regression tasks there is no sigmoid and the score
+ * is 1 − (2/π)·atan(RMS error) (engine.ts, scoreOf).
  *
  * Differences from the C++, each on purpose:
  * - Random ops draw from a stream seeded by (evaluation seed, task), so (program, task, seed)
@@ -13,8 +15,8 @@
  * - Epochs after the first visit the training examples in a permutation seeded by the task.
  */
 import { mixSeeds } from '../../shared/random/rng';
-import type { Split, TaskData } from '../../shared/task/types';
-import type { Engine, Runner } from './engine';
+import { isTeacherTask, type Split, type TaskData } from '../../shared/task/types';
+import { scoreOf, type Engine, type Runner } from './engine';
 import type { Program } from '../../shared/algorithm/program';
 import { Rng } from '../../shared/random/rng';
 
@@ -52,9 +54,16 @@ export interface ProgramScore {
   readonly tasks: readonly TaskScore[];
 }
 
+/** The numbers that name a task in the seeds derived from it. */
+function taskSeedParts(id: TaskData['id']): number[] {
+  if (isTeacherTask(id)) return [TEACHER_TAG, id.teacher === 'linear' ? 1 : 2, id.seed];
+  return [id.positive, id.negative, id.seed];
+}
+const TEACHER_TAG = 0x74636872;
+
 /** The seed of a task's random stream for a given evaluation seed. */
 export function taskStreamSeed(seed: number, task: TaskData): number {
-  return mixSeeds(seed, task.id.positive, task.id.negative, task.id.seed);
+  return mixSeeds(seed, ...taskSeedParts(task.id));
 }
 
 const epochCache = new WeakMap<TaskData, Split[]>();
@@ -68,9 +77,9 @@ export function epochSplit(task: TaskData, epoch: number): Split {
   if (cached) return cached;
   const { n, x, y } = task.train;
   const F = task.features;
-  const order = new Rng(
-    mixSeeds(0x65706f63, task.id.positive, task.id.negative, task.id.seed, epoch),
-  ).shuffle(Array.from({ length: n }, (_, i) => i));
+  const order = new Rng(mixSeeds(0x65706f63, ...taskSeedParts(task.id), epoch)).shuffle(
+    Array.from({ length: n }, (_, i) => i),
+  );
   const px = new Float64Array(n * F);
   const py = new Float64Array(n);
   order.forEach((from, to) => {
@@ -80,14 +89,14 @@ export function epochSplit(task: TaskData, epoch: number): Split {
   return (epochs[epoch] = { n, x: px, y: py });
 }
 
-/** Accuracy on a split, measured from a snapshot of state and random stream that is then restored. */
-function accuracyOn(engine: Engine, runner: Runner, split: Split): number {
+/** The score on a split, measured from a snapshot of state and random stream then restored. */
+function scoreOn(engine: Engine, runner: Runner, split: Split): number {
   const state = engine.state.slice(0, engine.layout.stateLength);
   const rngState = engine.rng.state.slice();
-  const correct = runner.countCorrect(split);
+  const total = runner.validate(split);
   engine.state.set(state);
   engine.rng.state.set(rngState);
-  return correct / split.n;
+  return scoreOf(engine.metric, total, split.n);
 }
 
 export function evaluateOnTask(
@@ -99,6 +108,9 @@ export function evaluateOnTask(
   if (task.features !== engine.layout.F) {
     throw new RangeError(`task has F=${task.features}, engine was built for F=${engine.layout.F}`);
   }
+  if (task.metric !== engine.metric) {
+    throw new RangeError(`task is scored by ${task.metric}, engine was built for ${engine.metric}`);
+  }
   const epochs = settings.epochs ?? 1;
   const perEpoch = Math.min(settings.trainExamples ?? task.train.n, task.train.n);
   engine.state.fill(0);
@@ -109,7 +121,7 @@ export function evaluateOnTask(
     const result = runner.runTask(task.train, perEpoch, task.valid, task.valid.n);
     const stoppedEarly = result < 0;
     return {
-      fitness: stoppedEarly ? 0 : result / task.valid.n,
+      fitness: stoppedEarly ? 0 : scoreOf(engine.metric, result, task.valid.n),
       testAccuracy: null,
       bestTestAccuracy: null,
       trainSteps: stoppedEarly ? -result : perEpoch,
@@ -131,8 +143,8 @@ export function evaluateOnTask(
       break;
     }
     trainSteps += done;
-    const valid = accuracyOn(engine, runner, task.valid);
-    const test = settings.test ? accuracyOn(engine, runner, task.test) : null;
+    const valid = scoreOn(engine, runner, task.valid);
+    const test = settings.test ? scoreOn(engine, runner, task.test) : null;
     if (valid > best) {
       best = valid;
       bestTest = test;

@@ -14,6 +14,7 @@
 import { OPS } from '../../shared/algorithm/ops';
 import type { Instruction, MemoryShape, Program } from '../../shared/algorithm/program';
 import type { Rng } from '../../shared/random/rng';
+import type { TaskMetric } from '../../shared/task/types';
 import { LoopRunner, type Engine, type Runner } from './engine';
 import { OP_DEFINITIONS, type Step } from './ops';
 import { makeLayout, type Layout } from './layout';
@@ -24,7 +25,12 @@ export class JsEngine implements Engine {
   readonly state: Float64Array;
   rng: Rng;
 
-  constructor(shape: MemoryShape, F: number, rng: Rng) {
+  constructor(
+    shape: MemoryShape,
+    F: number,
+    rng: Rng,
+    readonly metric: TaskMetric = 'accuracy',
+  ) {
     this.layout = makeLayout(shape, F);
     this.state = new Float64Array(this.layout.totalLength);
     this.rng = rng;

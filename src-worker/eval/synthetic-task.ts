@@ -38,6 +38,7 @@ export function syntheticTask(o: SyntheticTaskOptions): TaskData {
   };
   return {
     id: { positive: 0, negative: 1, seed },
+    metric: 'accuracy',
     features: F,
     train: split(train),
     valid: split(valid),

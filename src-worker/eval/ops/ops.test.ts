@@ -191,6 +191,7 @@ describe('op semantics (the JavaScript steps)', () => {
 
 describe('evaluation loop', () => {
   const task: TaskData = {
+    metric: 'accuracy',
     id: { positive: 0, negative: 1, seed: 0 },
     features: F,
     train: {

@@ -29,6 +29,7 @@ import {
 import { readsSquashedPrediction } from '../../../shared/algorithm/prediction-flow';
 import { MAX_ABS_ERROR } from '../engine';
 import { EXP_COEFFICIENTS, EXP_MAX, EXP_MIN, INV_LN2, LN2_HI, LN2_LO } from '../exp';
+import type { TaskMetric } from '../../../shared/task/types';
 import type { Layout } from '../layout';
 import { OP_DEFINITIONS } from '../ops';
 import { ByteWriter, F64, I32, OP, VOID_BLOCK } from './bytes';
@@ -107,30 +108,52 @@ function setupFunction(p: Program, layout: Layout, stateBytes: number): ByteWrit
 
 /**
  * loop(x, y, n, record, mode): the first n examples of a split, in order. Training mode runs
- * Predict, the sigmoid, the early-stop check and Learn, and returns n, or -(k+1) when example k
- * stopped it; validation mode runs Predict and returns how many 0/1 predictions were correct.
- * Predict is emitted once for both modes, which keeps modules small and compiling fast.
+ * Predict, the sigmoid (accuracy tasks only), the early-stop check and Learn, and returns n, or
+ * -(k+1) when example k stopped it. Validation mode runs Predict and returns how many 0/1
+ * predictions were correct (accuracy), or returns n and stores the sum of squared errors as an
+ * f64 at `errorSumBytes(stateBytes)` (rms-error). Predict is emitted once for both modes, which
+ * keeps modules small and compiling fast.
  */
-function loopFunction(p: Program, layout: Layout, stateBytes: number): ByteWriter {
+function loopFunction(
+  p: Program,
+  layout: Layout,
+  stateBytes: number,
+  metric: TaskMetric,
+): ByteWriter {
   const f = new FunctionCode(layout, stateBytes, 0, registersTouched(p));
   f.loadState();
   f.i32c(0).set(f.iCount);
   f.i32c(0).set(f.iCorrect);
+  if (metric === 'rms-error') f.f64c(0).set(f.fErrorSum);
   f.op(OP.block, VOID_BLOCK, OP.loop, VOID_BLOCK);
   f.get(f.iCount).get(P_N).op(OP.i32GeU).op(OP.brIf, 1);
   f.loadExample();
   for (const ins of p.predict) emitInstruction(f, ins);
   f.get(P_MODE).op(OP.if, VOID_BLOCK);
-  {
+  f.recordPrediction();
+  if (metric === 'accuracy') {
     // Validation: correct += (label > 0.5) == (sigmoid(s1) > 0.5). The sigmoid is not stored, so
     // validation leaves s1 as Predict wrote it, for the next example's Predict.
-    f.recordPrediction();
     f.get(f.iCorrect);
     f.get(P_Y).loadF(0).f64c(0.5).op(OP.f64Gt);
     f.pushSigmoid().f64c(0.5).op(OP.f64Gt, OP.i32Eq, OP.i32Add).set(f.iCorrect);
+  } else {
+    // Validation: errorSum += (label − s1)².
+    f.get(P_Y).loadF(0).get(f.s(PREDICTION_SCALAR)).op(OP.f64Sub).tee(f.fTmp);
+    f.get(f.fTmp).op(OP.f64Mul).get(f.fErrorSum).op(OP.f64Add).set(f.fErrorSum);
   }
   f.op(OP.else);
-  {
+  // Early stop when |label - prediction| is NaN or above the bound: keep the state, return -(k+1).
+  const earlyStop = () => {
+    const err = f.fTmp;
+    f.get(P_Y).loadF(0).get(f.s(PREDICTION_SCALAR)).op(OP.f64Sub, OP.f64Abs).tee(err);
+    f.get(err).op(OP.f64Ne).get(err).f64c(MAX_ABS_ERROR).op(OP.f64Gt, OP.i32Or);
+    f.op(OP.if, VOID_BLOCK);
+    f.storeState();
+    f.i32c(-1).get(f.iCount).op(OP.i32Sub, OP.return);
+    f.op(OP.end);
+  };
+  if (metric === 'accuracy') {
     const squashAlways = readsSquashedPrediction(p);
     if (!squashAlways) {
       // The program never reads the squashed s1 (prediction-flow.ts), so the sigmoid only matters
@@ -147,25 +170,29 @@ function loopFunction(p: Program, layout: Layout, stateBytes: number): ByteWrite
     }
     f.pushSigmoid().set(f.s(PREDICTION_SCALAR));
     f.recordPrediction();
-    // Early stop when |label - prediction| is NaN or above the bound: keep the state, return -(k+1).
-    const err = f.fTmp;
-    f.get(P_Y).loadF(0).get(f.s(PREDICTION_SCALAR)).op(OP.f64Sub, OP.f64Abs).tee(err);
-    f.get(err).op(OP.f64Ne).get(err).f64c(MAX_ABS_ERROR).op(OP.f64Gt, OP.i32Or);
-    f.op(OP.if, VOID_BLOCK);
-    f.storeState();
-    f.i32c(-1).get(f.iCount).op(OP.i32Sub, OP.return);
-    f.op(OP.end);
+    earlyStop();
     if (!squashAlways) f.op(OP.end);
-    f.get(P_Y).loadF(0).set(f.s(LABEL_SCALAR));
-    for (const ins of p.learn) emitInstruction(f, ins);
+  } else {
+    // Regression: s1 is the prediction itself.
+    f.recordPrediction();
+    earlyStop();
   }
+  f.get(P_Y).loadF(0).set(f.s(LABEL_SCALAR));
+  for (const ins of p.learn) emitInstruction(f, ins);
   f.op(OP.end);
   f.nextExample();
   f.op(OP.br, 0, OP.end, OP.end);
   f.storeState();
+  if (metric === 'rms-error') f.i32c(0).get(f.fErrorSum).storeF(errorSumBytes(stateBytes));
   // mode ? correct : n
   f.get(f.iCorrect).get(P_N).get(P_MODE).op(OP.select);
   return f.finish();
+}
+
+/** Where an rms-error module's validation stores its sum of squared errors: just below the state. */
+export function errorSumBytes(stateBytes: number): number {
+  if (stateBytes < 8) throw new RangeError('the state must start at byte 8 or later');
+  return stateBytes - 8;
 }
 
 /**
@@ -403,7 +430,12 @@ export function compileRuntime(): Uint8Array {
 }
 
 /** The module's bytes for a program, for memory laid out as `layout` starting at `stateBytes`. */
-export function compileProgram(p: Program, layout: Layout, stateBytes: number): Uint8Array {
+export function compileProgram(
+  p: Program,
+  layout: Layout,
+  stateBytes: number,
+  metric: TaskMetric = 'accuracy',
+): Uint8Array {
   return wasmModule(TYPES, (section) => {
     section(2, (s) => {
       s.u32(IMPORTED_FUNCTIONS.length + 1);
@@ -421,7 +453,7 @@ export function compileProgram(p: Program, layout: Layout, stateBytes: number): 
     section(10, (s) => {
       s.u32(4);
       s.sized(setupFunction(p, layout, stateBytes));
-      s.sized(loopFunction(p, layout, stateBytes));
+      s.sized(loopFunction(p, layout, stateBytes, metric));
       s.sized(TASK_FUNCTION);
       s.sized(EXP_FUNCTION);
     });

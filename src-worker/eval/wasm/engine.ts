@@ -5,10 +5,10 @@
  */
 import type { MemoryShape, Program } from '../../../shared/algorithm/program';
 import { Rng } from '../../../shared/random/rng';
-import type { Split } from '../../../shared/task/types';
+import type { Split, TaskMetric } from '../../../shared/task/types';
 import type { Engine, Runner } from '../engine';
 import { makeLayout, type Layout } from '../layout';
-import { compileProgram, compileRuntime } from './compile';
+import { compileProgram, compileRuntime, errorSumBytes } from './compile';
 
 const PAGE = 65536;
 /** Byte offset of the state in linear memory (16-aligned; below it nothing is used). */
@@ -46,7 +46,12 @@ export class WasmEngine implements Engine {
   private dataEnd: number;
   private stateView: Float64Array;
 
-  constructor(shape: MemoryShape, F: number, rng: Rng = new Rng(0)) {
+  constructor(
+    shape: MemoryShape,
+    F: number,
+    rng: Rng = new Rng(0),
+    readonly metric: TaskMetric = 'accuracy',
+  ) {
     this.layout = makeLayout(shape, F);
     this.rng = rng;
     this.recordBytes = align(STATE_BYTES + this.layout.totalLength * 8, 16);
@@ -97,7 +102,7 @@ export class WasmEngine implements Engine {
 
   /** The module bytes for a program (exposed for the compile benchmark and tests). */
   compile(program: Program): Uint8Array {
-    return compileProgram(program, this.layout, STATE_BYTES);
+    return compileProgram(program, this.layout, STATE_BYTES, this.metric);
   }
 
   prepare(program: Program): Runner {
@@ -113,12 +118,12 @@ export class WasmEngine implements Engine {
         if (record) this.copyRecorded(record, result < 0 ? -result : result);
         return result;
       },
-      countCorrect: (split, n = split.n, record) => {
+      validate: (split, n = split.n, record) => {
         const at = this.place(split);
         const count = Math.min(n, split.n);
         const correct = exports.loop(at.x, at.y, count, this.recordTo(record, count), 1);
         if (record) this.copyRecorded(record, count);
-        return correct;
+        return this.validationTotal(correct);
       },
       runTask: (train, nTrain, valid, nValid, record) => {
         const t = this.place(train);
@@ -127,9 +132,15 @@ export class WasmEngine implements Engine {
         const nV = Math.min(nValid, valid.n);
         const result = exports.task(t.x, t.y, nT, v.x, v.y, nV, this.recordTo(record, nT + nV));
         if (record) this.copyRecorded(record, result < 0 ? -result : nT + nV);
-        return result;
+        return result < 0 ? result : this.validationTotal(result);
       },
     };
+  }
+
+  /** The validation loop's total: its correct count, or the error sum it stored (rms-error). */
+  private validationTotal(correct: number): number {
+    if (this.metric === 'accuracy') return correct;
+    return new Float64Array(this.memory.buffer, errorSumBytes(STATE_BYTES), 1)[0]!;
   }
 
   private recordTo(record: Float64Array | undefined, count: number): number {

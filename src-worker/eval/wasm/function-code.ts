@@ -63,6 +63,8 @@ export class FunctionCode {
   readonly iCorrect: number;
   private readonly sBase: number;
   readonly fTmp: number;
+  /** The validation loop's running sum of squared errors (rms-error tasks). */
+  readonly fErrorSum: number;
   private readonly vBase: number;
   private readonly vTmp: number;
   private readonly localDecls: Array<[number, number]>;
@@ -90,6 +92,7 @@ export class FunctionCode {
     this.sBase = next;
     next += shape.scalars;
     this.fTmp = next;
+    this.fErrorSum = next + 1;
     next += 2;
     this.vBase = next;
     next += shape.vectors * this.H;
