@@ -5,15 +5,18 @@
  *
  *   round secret  = BLAKE2b-256("sota-round-v1" ‖ master secret ‖ round as u64 LE)
  *   commitment    = BLAKE2b-256(round secret)
- *   task i        = pair ALL_PAIRS[h_i mod 45], projection seed from h_i, where
+ *   task i        = pair ALL_PAIRS[h_i mod 45], projection seed from h_i (CIFAR-10 tracks), or
+ *                   teacher seed from h_i in the hidden seed range (teacher tracks), where
  *                   h_i = BLAKE2b-256("sota-task-v1" ‖ round secret ‖ i as u32 LE)
  *
- * The tasks are built from the CIFAR-10 test images, which the search never uses.
+ * CIFAR-10 hidden tasks score on the test images, and teacher tasks take seeds, that the search
+ * never uses.
  */
 import { blake2b } from '@noble/hashes/blake2.js';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { ALL_PAIRS } from '../task/pairs';
-import type { TaskId } from '../task/types';
+import { TEACHER_SEED_RANGES } from '../task/teacher';
+import type { TaskId, TeacherKind, TeacherTaskId } from '../task/types';
 
 const ROUND = utf8ToBytes('sota-round-v1');
 const TASK = utf8ToBytes('sota-task-v1');
@@ -45,22 +48,39 @@ export function seedCommitment(roundSecretHex: string): string {
   return bytesToHex(blake2b(hexToBytes(roundSecretHex), { dkLen: 32 }));
 }
 
+/** h_i of the file comment, as a view to read integers from. */
+function taskHash(secret: Uint8Array, i: number): DataView {
+  const index = new Uint8Array(4);
+  new DataView(index.buffer).setUint32(0, i, true);
+  return new DataView(blake2b(concat(TASK, secret, index), { dkLen: 32 }).buffer);
+}
+
+/** The round's hidden CIFAR-10 tasks. */
 export function hiddenTaskIds(roundSecretHex: string, count: number): TaskId[] {
   const secret = hexToBytes(roundSecretHex);
-  const out: TaskId[] = [];
-  for (let i = 0; i < count; i++) {
-    const index = new Uint8Array(4);
-    new DataView(index.buffer).setUint32(0, i, true);
-    const h = new DataView(blake2b(concat(TASK, secret, index), { dkLen: 32 }).buffer);
+  return Array.from({ length: count }, (_, i) => {
+    const h = taskHash(secret, i);
     const pair = ALL_PAIRS[h.getUint32(0, true) % ALL_PAIRS.length]!;
     // 2^31 seeds: plenty, and a safe integer everywhere a seed is used.
-    out.push({
-      positive: pair.positive,
-      negative: pair.negative,
-      seed: h.getUint32(4, true) >>> 1,
-    });
-  }
-  return out;
+    return { positive: pair.positive, negative: pair.negative, seed: h.getUint32(4, true) >>> 1 };
+  });
+}
+
+/**
+ * The round's hidden teacher tasks: task i's seed is h_i's first 32 bits folded into the hidden
+ * range of teacher seeds, which no search or held-out task uses (shared/task/teacher.ts).
+ */
+export function hiddenTeacherTaskIds(
+  roundSecretHex: string,
+  count: number,
+  teacher: TeacherKind,
+): TeacherTaskId[] {
+  const secret = hexToBytes(roundSecretHex);
+  const { first, count: range } = TEACHER_SEED_RANGES.hidden;
+  return Array.from({ length: count }, (_, i) => ({
+    teacher,
+    seed: first + (taskHash(secret, i).getUint32(0, true) % range),
+  }));
 }
 
 /** The round a block belongs to. */

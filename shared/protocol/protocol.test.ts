@@ -4,7 +4,14 @@ import { programDigest } from '../algorithm/canonical';
 import { ALL_PAIRS } from '../task/pairs';
 import { canonicalJson } from './canonical-json';
 import { commitmentHex } from './commitment';
-import { hiddenTaskIds, roundOf, roundSecret, seedCommitment } from './hidden-tasks';
+import { TEACHER_SEED_RANGES } from '../task/teacher';
+import {
+  hiddenTaskIds,
+  hiddenTeacherTaskIds,
+  roundOf,
+  roundSecret,
+  seedCommitment,
+} from './hidden-tasks';
 import { quorumClaim, tally } from './quorum';
 import { ReceiptSchema, receiptSigningBytes, verdictOnScores, type Receipt } from './receipt';
 import { bodyHash, requestSigningBytes } from './request';
@@ -13,10 +20,13 @@ import {
   CIFAR10_BINARY,
   LINEAR_BASELINE,
   MAX_ANNOUNCED_TRACKS,
+  TEACHER_REGRESSION,
   TracksAnswerSchema,
+  builtInTrack,
   checkAnnouncedTrack,
   makeTrack,
   trackDigest,
+  trackMetric,
   type Track,
 } from './track';
 import { sotaWeights } from './weights-policy';
@@ -78,6 +88,24 @@ describe('hidden tasks', () => {
     expect(seedCommitment(s1)).not.toBe(s1);
     expect(roundOf(719, 360)).toBe(1);
     expect(() => roundSecret(new Uint8Array(8), 1)).toThrow(/32 bytes/);
+  });
+
+  it('of a teacher track take seeds from the secret in the hidden range only', () => {
+    const s1 = roundSecret(master, 1);
+    const ids = hiddenTeacherTaskIds(s1, 200, 'nonlinear');
+    expect(hiddenTeacherTaskIds(s1, 200, 'nonlinear')).toEqual(ids);
+    expect(hiddenTeacherTaskIds(roundSecret(master, 2), 200, 'nonlinear')).not.toEqual(ids);
+    const { first, count } = TEACHER_SEED_RANGES.hidden;
+    for (const t of ids) {
+      expect(t.teacher).toBe('nonlinear');
+      expect(t.seed).toBeGreaterThanOrEqual(first);
+      expect(t.seed).toBeLessThan(first + count);
+      // Never a search or held-out seed.
+      expect(t.seed).toBeGreaterThanOrEqual(
+        TEACHER_SEED_RANGES.heldOut.first + TEACHER_SEED_RANGES.heldOut.count,
+      );
+    }
+    expect(new Set(ids.map((t) => t.seed)).size).toBe(200);
   });
 });
 
@@ -207,8 +235,9 @@ describe('tracks and submissions', () => {
     const track = makeTrack();
     // Pinned: a change here changes what every validator publishes and every miner sends.
     expect(trackDigest(track)).toBe(
-      'f037324921744f02b09e5acc158c8ac236ee440de043620a230f6630bcc23fb8',
+      '6db5989a8a5d2b56e19c004ce7d638038d23ea1859018e1030a8bc9cef57187e',
     );
+    expect(trackDigest(TEACHER_REGRESSION)).not.toBe(trackDigest(track));
     const reordered = Object.fromEntries(Object.entries(track).reverse()) as Track;
     expect(trackDigest(reordered)).toBe(trackDigest(track));
     for (const [field, value] of [
@@ -216,8 +245,24 @@ describe('tracks and submissions', () => {
       ['roundBlocks', 60],
       ['genesis', `${LINEAR_BASELINE}\n`],
       ['maxStepCost', 1833],
+      ['task', { family: 'teacher', teacher: 'linear' }],
     ] as const)
       expect(trackDigest(makeTrack({ [field]: value }))).not.toBe(trackDigest(track));
+  });
+
+  it('are built in by id, each stating its task family and so its metric', () => {
+    expect(makeTrack({ id: TEACHER_REGRESSION.id })).toEqual(TEACHER_REGRESSION);
+    expect(makeTrack({ id: TEACHER_REGRESSION.id, margin: 0.02 }).task).toEqual({
+      family: 'teacher',
+      teacher: 'nonlinear',
+    });
+    // An id of its own starts from the CIFAR-10 track.
+    expect(makeTrack({ id: 'cifar10-fast-v1' }).task).toEqual({ family: 'cifar10-binary' });
+    expect(trackMetric(CIFAR10_BINARY)).toBe('accuracy');
+    expect(trackMetric(TEACHER_REGRESSION)).toBe('rms-error');
+    expect(builtInTrack('nope')).toBeUndefined();
+    expect(() => makeTrack({ task: { family: 'teacher' } as never })).toThrow(/teacher/);
+    expect(() => makeTrack({ task: { family: 'mnist' } as never })).toThrow(/family/);
   });
 
   it('are taken from a validator only when valid and matching their digest', () => {

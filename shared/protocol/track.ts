@@ -8,18 +8,34 @@
 import { blake2b } from '@noble/hashes/blake2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { z } from 'zod';
+import type { TaskMetric } from '../task/types';
 import { canonicalJson } from './canonical-json';
+
+/**
+ * Where a track's tasks come from, and so how they are scored (TaskMetric):
+ * - `cifar10-binary`: projected binary CIFAR-10 (shared/task/projected.ts), scored by accuracy;
+ *   hidden tasks score on the pair's test images, which the search never sees.
+ * - `teacher`: AutoML-Zero's regression tasks from a random teacher (shared/task/teacher.ts),
+ *   scored 1 − (2/π)·atan(RMS error); hidden tasks take seeds the search never uses.
+ */
+export const TrackTaskSchema = z.discriminatedUnion('family', [
+  z.object({ family: z.literal('cifar10-binary') }).strict(),
+  z.object({ family: z.literal('teacher'), teacher: z.enum(['linear', 'nonlinear']) }).strict(),
+]);
+export type TrackTask = z.infer<typeof TrackTaskSchema>;
 
 export const TrackSchema = z.object({
   /** Names the track in submissions and receipts. */
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/),
-  /** A challenger must beat the holder by at least this much mean accuracy on the hidden tasks. */
+  /** The task family every search, held-out and hidden task of the track is drawn from. */
+  task: TrackTaskSchema,
+  /** A challenger must beat the holder by at least this much mean score on the hidden tasks. */
   margin: z.number().min(0).max(0.5),
   /** Hidden tasks per verification (shared/task/projected.ts, buildHiddenTask). */
   hiddenTasks: z.number().int().min(1).max(100),
-  /** Training examples per hidden task, from the CIFAR-10 training images (as search tasks). */
+  /** Training examples per hidden task (CIFAR-10: from the training images, as search tasks). */
   hiddenTrain: z.number().int().min(10).max(8000).multipleOf(2),
-  /** Scoring examples per hidden task: the pair's CIFAR-10 test images (2000 at most), even. */
+  /** Scoring examples per hidden task (CIFAR-10: the pair's test images, 2000 at most), even. */
   hiddenValid: z.number().int().min(2).max(2000).multipleOf(2),
   features: z.number().int().min(2).max(64),
   /** Seed of the programs' own random ops during verification. */
@@ -59,6 +75,7 @@ def Learn():
 `;
 export const CIFAR10_BINARY: Track = Object.freeze({
   id: 'cifar10-binary-v1',
+  task: Object.freeze({ family: 'cifar10-binary' as const }),
   margin: 0.01,
   hiddenTasks: 10,
   hiddenTrain: 8000,
@@ -73,9 +90,41 @@ export const CIFAR10_BINARY: Track = Object.freeze({
   roundBlocks: 360,
 });
 
-/** The default track with the given fields replaced; throws a message naming a bad field. */
+/**
+ * Regression on a random 2-layer ReLU teacher (AutoML-Zero's nonlinear regression family): the
+ * genesis is the same linear model, which cannot fit the teacher (0.66 held out, 1 being a perfect
+ * fit and 0.50 predicting 0); the 2-layer NN of examples/nn.dsl scores 0.78. Tasks are generated,
+ * so the track needs no download; 1,000 training and 1,000 scoring examples per hidden task.
+ */
+export const TEACHER_REGRESSION: Track = Object.freeze({
+  ...CIFAR10_BINARY,
+  id: 'regression-relu-teacher-v1',
+  task: Object.freeze({ family: 'teacher' as const, teacher: 'nonlinear' as const }),
+  hiddenTrain: 1000,
+  hiddenValid: 1000,
+});
+
+/** The tracks this release knows by id; a validator runs one of them (or a variant of it). */
+export const BUILT_IN_TRACKS: readonly Track[] = [CIFAR10_BINARY, TEACHER_REGRESSION];
+
+/** The built-in track of this id, or undefined. */
+export function builtInTrack(id: string): Track | undefined {
+  return BUILT_IN_TRACKS.find((t) => t.id === id);
+}
+
+/**
+ * A track: the built-in one named by `overrides.id` (CIFAR-10 binary by default) with the given
+ * fields replaced; throws a message naming a bad field. An id no built-in track has starts from
+ * the CIFAR-10 one, so a network may run a variant of its own under its own id.
+ */
 export function makeTrack(overrides: Partial<Track> = {}): Track {
-  return TrackSchema.parse({ ...CIFAR10_BINARY, ...overrides });
+  const base = (overrides.id !== undefined && builtInTrack(overrides.id)) || CIFAR10_BINARY;
+  return TrackSchema.parse({ ...base, ...overrides });
+}
+
+/** How a track's tasks are scored. */
+export function trackMetric(track: Pick<Track, 'task'>): TaskMetric {
+  return track.task.family === 'teacher' ? 'rms-error' : 'accuracy';
 }
 
 /** BLAKE2b-256 of the track's canonical JSON: names every field a claim is judged by. */
