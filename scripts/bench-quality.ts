@@ -1,5 +1,5 @@
 /**
- * `npm run bench:quality -- --minutes M --threads N --seed S [--from FILE…] [--config FILE] [--json]`
+ * `npm run bench:quality -- --minutes M --threads N --seed S [--track ID] [--from FILE…] [--config FILE] [--json]`
  *
  * What a search finds per minute, judged where it counts: a fresh search (default settings unless
  * --config) runs M minutes on N worker threads (one island per thread); its hall of fame and the
@@ -8,6 +8,10 @@
  * 90 held-out tasks (the 9 pairs the search never sees × 10 projection seeds, evaluation seed 0,
  * one epoch), as `eval --pairs heldout --seeds 10` scores it, and so is the best by search
  * fitness, for comparison. Accuracy 0.50 is guessing; linear regression scores 0.693 held out.
+ *
+ * --track names a built-in track (default cifar10-binary-v1). On a teacher track the tasks are
+ * that track's (search, selection and 90 held-out teacher tasks from their seed ranges) and the
+ * "accuracy" fields hold its score, 1 − (2/π)·atan(RMS error): 0.50 is predicting 0.
  *
  * Prints one JSON line with --json (held-out test and validation accuracy of the selected
  * program and of the search's best, their search fitness, the selection scores, individuals, FEC
@@ -18,11 +22,18 @@ import { parseArgs } from 'node:util';
 import { programDigest } from '../shared/algorithm/canonical';
 import { printProgram } from '../shared/algorithm/dsl';
 import { searchScope } from '../shared/search/config';
-import { selectionTaskIds } from '../shared/search/selection';
+import { DEFAULT_MEMORY } from '../shared/algorithm/program';
+import {
+  BUILT_IN_TRACKS,
+  CIFAR10_BINARY,
+  builtInTrack,
+  trackMetric,
+} from '../shared/protocol/track';
 import { heldoutTaskIds } from '../shared/task/pairs';
 import { scoreOnTaskIds } from '../src-main/cli/eval-command';
 import { readProgramFile } from '../src-main/search/program-file';
-import { loadSearchTasks } from '../src-main/dataset/tasks';
+import { loadTrackHeldOutTasks, loadTrackTasks } from '../src-main/dataset/track-tasks';
+import { createEngine, evaluateProgram } from '../src-worker/eval';
 import { localScore } from '../src-main/miner/local-score';
 import { readSearchConfig } from '../src-main/search/config-file';
 import { SearchOrchestrator, defaultThreads } from '../src-main/search/orchestrator';
@@ -37,6 +48,7 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     from: { type: 'string', multiple: true },
     config: { type: 'string' },
+    track: { type: 'string', default: CIFAR10_BINARY.id },
     'cifar-dir': { type: 'string' },
     json: { type: 'boolean', default: false },
   },
@@ -60,7 +72,12 @@ async function main(): Promise<void> {
   const seeds = await Promise.all((values.from ?? []).map((f) => readProgramFile(f)));
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const cifarDir = values['cifar-dir'];
-  const tasks = await loadSearchTasks(config, { dir: cifarDir });
+  const track = builtInTrack(values.track);
+  if (!track)
+    throw new Error(
+      `--track: unknown track ${values.track} (built in: ${BUILT_IN_TRACKS.map((t) => t.id).join(', ')})`,
+    );
+  const tasks = await loadTrackTasks(track, config, 'search', { dir: cifarDir });
 
   const search = new SearchOrchestrator({
     config,
@@ -91,7 +108,7 @@ async function main(): Promise<void> {
   if (!best) throw new Error('the search scored no program');
 
   // Selection, as a miner picks what to claim: on tasks the search never scored.
-  const selectionTasks = await loadSearchTasks(config, { dir: cifarDir }, selectionTaskIds(config));
+  const selectionTasks = await loadTrackTasks(track, config, 'selection', { dir: cifarDir });
   const candidates = [
     ...hallOfFame.map((h) => ({ program: h.program, fitness: h.fitness, seed: false })),
     ...seeds.map((program) => ({ program, fitness: NaN, seed: true })),
@@ -99,13 +116,21 @@ async function main(): Promise<void> {
   const selected = candidates.reduce((a, b) => (b.selection > a.selection ? b : a));
 
   const heldout = async (program: typeof best.program) => {
-    const scores = await scoreOnTaskIds(
-      program,
-      heldoutTaskIds(HELDOUT_SEEDS),
-      { seed: 0, epochs: 1, engine: 'wasm', cifarDir },
-      undefined,
-      log,
-    );
+    const scores =
+      track.task.family === 'cifar10-binary'
+        ? await scoreOnTaskIds(
+            program,
+            heldoutTaskIds(HELDOUT_SEEDS),
+            { seed: 0, epochs: 1, engine: 'wasm', cifarDir },
+            undefined,
+            log,
+          )
+        : evaluateProgram(
+            createEngine('wasm', DEFAULT_MEMORY, track.features, trackMetric(track)),
+            program,
+            await loadTrackHeldOutTasks(track, HELDOUT_SEEDS),
+            { seed: 0, epochs: 1, test: true },
+          ).tasks;
     const mean = (f: (s: (typeof scores)[number]) => number) =>
       +(scores.reduce((a, s) => a + f(s), 0) / scores.length).toFixed(4);
     return {
@@ -118,6 +143,8 @@ async function main(): Promise<void> {
   const searchBest = selected.program === best.program ? chosen : await heldout(best.program);
   const result = {
     bench: 'quality',
+    track: track.id,
+    metric: trackMetric(track),
     minutes,
     threads,
     seed,
@@ -154,8 +181,8 @@ async function main(): Promise<void> {
         `${threads} thread(s), FEC hits ${(100 * result.fecHitRate).toFixed(1)}%\n` +
         `selected from ${result.selectedFrom}: ${result.selectionScore} on ` +
         `${result.selectionTasks} selection tasks; on ${result.heldoutTasks} held-out tasks: ` +
-        `test accuracy ${result.heldoutTestAccuracy}, validation ${result.heldoutValidAccuracy} ` +
-        `(0.50 is guessing; linear regression 0.693); the search's best by its own fitness ` +
+        `test ${result.metric === 'accuracy' ? 'accuracy' : 'score'} ${result.heldoutTestAccuracy}, validation ${result.heldoutValidAccuracy} ` +
+        `(${result.metric === 'accuracy' ? '0.50 is guessing; linear regression 0.693' : '1 − (2/π)·atan(RMS error): 0.50 is predicting 0'}); the search's best by its own fitness ` +
         `(${result.searchBest.searchFitness}): ${result.searchBest.heldoutTestAccuracy} held out\n` +
         `${result.program}`,
     );

@@ -48,6 +48,14 @@ export interface TaskData {
 
 export type SplitName = 'train' | 'valid' | 'test';
 
+/** The metric a set of tasks shares (an engine is built for one); throws if they mix. */
+export function metricOf(tasks: readonly Pick<TaskData, 'metric'>[]): TaskMetric {
+  const metric = tasks[0]?.metric ?? 'accuracy';
+  if (tasks.some((t) => t.metric !== metric))
+    throw new RangeError('tasks scored by different metrics cannot share an engine');
+  return metric;
+}
+
 export function isTeacherTask(id: TaskId | TeacherTaskId): id is TeacherTaskId {
   return 'teacher' in id;
 }

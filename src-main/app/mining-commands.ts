@@ -17,10 +17,10 @@ import {
 } from '../../shared/ipc/contract';
 import { trackDigest } from '../../shared/protocol/track';
 import { parseSearchConfig, type SearchConfig } from '../../shared/search/config';
-import { selectionTaskIds } from '../../shared/search/selection';
 import type { TaskData } from '../../shared/task/types';
 import { SubtensorClient } from '../chain/client';
 import { formatTao } from '../chain/context';
+import { loadTrackTasks } from '../dataset/track-tasks';
 import { loadSearchTasks } from '../dataset/tasks';
 import { PowerGate } from '../desktop/power-gate';
 import { DirectClient } from '../miner/direct-client';
@@ -350,16 +350,15 @@ export class MiningControl {
           disagreement: note,
         },
       });
-      const probeTasks = await loadProbeTasks(direct.track.features, {
+      const probeTasks = await loadProbeTasks(direct.track, {
         dir: this.ctx.o.cifarDir,
         dataDir: this.ctx.o.dataDir,
       });
       // A claim stands on tasks the search never saw (the search's best flatters itself).
-      const claimTasks = await loadSearchTasks(
-        config,
-        { dir: this.ctx.o.cifarDir, dataDir: this.ctx.o.dataDir },
-        selectionTaskIds(config),
-      );
+      const claimTasks = await loadTrackTasks(direct.track, config, 'selection', {
+        dir: this.ctx.o.cifarDir,
+        dataDir: this.ctx.o.dataDir,
+      });
       const miner = new DirectMiner({
         direct,
         config,

@@ -4,7 +4,7 @@
  * --validator / --pool (the same build as a server), so both run exactly this.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { TrackSchema } from '../../shared/protocol/track';
+import { BUILT_IN_TRACKS, TrackSchema } from '../../shared/protocol/track';
 import { ENGINE_KINDS, type EngineKind } from '../../src-worker/eval/index';
 import { createLogger } from '../log/logger';
 import { resolveValidatorConfig } from '../validator/config';
@@ -236,7 +236,7 @@ export function buildCli(): Command {
     .option('--cooldown <seconds>', 'direct mode: least time between two claims', wholeNumber(0))
     .option(
       '--track <id>',
-      'direct mode: the track to claim on (default cifar10-binary-v1)',
+      `the track to search for: direct mode claims on it as the validators run it; solo takes a built-in one (${BUILT_IN_TRACKS.map((t) => t.id).join(', ')}; default cifar10-binary-v1)`,
       trackId,
     )
     .option('--from <files...>', 'seed a fresh search with these programs')
@@ -297,6 +297,7 @@ export function buildCli(): Command {
           {
             ...rest,
             solo: Boolean(o.solo),
+            track: direct ? undefined : track,
             fromNetwork: fromNetwork ? { network: network!, netuid: netuid! } : undefined,
             direct: direct
               ? {

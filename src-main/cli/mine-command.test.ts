@@ -70,6 +70,32 @@ describe('mine --solo', () => {
     expect(again.bestFitness).toBeGreaterThanOrEqual(summary.bestFitness);
   }, 60_000);
 
+  it('searches a built-in regression track from its teacher tasks, in a state folder of its own', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'sota-mine-track-'));
+    const summary = await runMine(
+      {
+        solo: true,
+        threads: 1,
+        dataDir,
+        config: configFile,
+        seconds: 2,
+        track: 'regression-relu-teacher-v1',
+        // No CIFAR-10 folder: a teacher track needs none.
+        cifarDir: path.join(dataDir, 'no-such-folder'),
+      },
+      io(),
+    );
+    expect(summary.individuals).toBeGreaterThan(20);
+    expect(summary.stateDir).toBe(path.join(dataDir, 'solo-regression-relu-teacher-v1'));
+    expect(readdirSync(summary.stateDir)).toContain('search-state.json');
+    // A score of the teacher tasks (1 − (2/π)·atan(RMS error)), not an accuracy.
+    expect(summary.bestFitness).toBeGreaterThan(0);
+    expect(summary.bestFitness).toBeLessThan(1);
+    await expect(runMine({ solo: true, track: 'mnist-v9', cifarDir }, io())).rejects.toThrow(
+      /unknown track mnist-v9: solo mining knows cifar10-binary-v1, regression-relu-teacher-v1/,
+    );
+  }, 60_000);
+
   it('explains what it cannot do or read', async () => {
     await expect(runMine({ solo: false }, io())).rejects.toThrow(/choose one mode: --solo/);
     const net = { network: 'local', netuid: 1, hotkeyFile: 'none' };

@@ -9,7 +9,14 @@
  * state of the art by the track's margin (see src-main/miner/direct-miner.ts).
  */
 import path from 'node:path';
-import { makeTrack } from '../../shared/protocol/track';
+import {
+  BUILT_IN_TRACKS,
+  CIFAR10_BINARY,
+  builtInTrack,
+  type Track,
+} from '../../shared/protocol/track';
+import type { TaskData } from '../../shared/task/types';
+import type { DownloadProgress } from '../dataset/download';
 import { readSearchConfig } from '../search/config-file';
 import { formatProgressLine, type SearchProgress } from '../../shared/search/progress';
 import { createLogger } from '../log/logger';
@@ -19,8 +26,7 @@ import { MiningSession } from '../miner/mining-session';
 import { defaultDataDir } from '../dataset/locate';
 import { readProgramFile } from '../search/program-file';
 import { connectMiner, type NetworkOptions } from './submit-command';
-import { selectionTaskIds } from '../../shared/search/selection';
-import { loadSearchTasks } from '../dataset/tasks';
+import { loadTrackTasks } from '../dataset/track-tasks';
 import { defaultThreads } from '../search/orchestrator';
 import { BEST_FOLDER } from '../search/store';
 import { loadProbeTasks } from '../validator/probe-tasks';
@@ -30,6 +36,8 @@ export interface MineOptions {
   readonly solo: boolean;
   /** Direct mode: claim improvements on this network with this hotkey. */
   readonly direct?: NetworkOptions & { readonly cooldownSeconds?: number };
+  /** Solo: the built-in track to search for (default CIFAR-10 binary); direct mode: NetworkOptions.track. */
+  readonly track?: string;
   /** Solo: seed the search with the current record, read from this network's validators. */
   readonly fromNetwork?: { readonly network: string; readonly netuid: number };
   /** Program files to seed a fresh search with (e.g. a known good algorithm to improve on). */
@@ -64,6 +72,27 @@ export interface MineSummary {
 
 const PLAIN_LINE_EVERY_MS = 10_000;
 
+/** Solo mining's track: a built-in one by id (CIFAR-10 binary by default). */
+function soloTrack(id: string | undefined): Track {
+  if (id === undefined) return CIFAR10_BINARY;
+  const track = builtInTrack(id);
+  if (!track)
+    throw new Error(
+      `unknown track ${id}: solo mining knows ${BUILT_IN_TRACKS.map((t) => t.id).join(', ')}`,
+    );
+  return track;
+}
+
+/**
+ * Where a run's search state is kept: one folder per mode, and per track apart from the CIFAR-10
+ * one (whose folders keep their first names), so that a population scored on one track's tasks is
+ * never resumed on another's.
+ */
+function stateFolder(opts: MineOptions, track: Track): string {
+  const mode = opts.direct ? 'direct' : 'solo';
+  return track.id === CIFAR10_BINARY.id ? mode : `${mode}-${track.id}`;
+}
+
 export async function runMine(opts: MineOptions, io: MineIo): Promise<MineSummary> {
   if (opts.solo === Boolean(opts.direct)) {
     throw new Error(
@@ -77,35 +106,33 @@ export async function runMine(opts: MineOptions, io: MineIo): Promise<MineSummar
     opts.seed !== undefined ? { seed: opts.seed } : {},
   );
   const threads = opts.threads ?? defaultThreads();
-  const stateDir = path.join(opts.dataDir ?? defaultDataDir(), opts.direct ? 'direct' : 'solo');
   const fromFiles = await Promise.all(
     (opts.from ?? []).map(async (f) => ({
       name: path.basename(f),
       program: await readProgramFile(f),
     })),
   );
-
-  const tasks = await loadSearchTasks(config, {
+  const where = {
     dir: opts.cifarDir,
-    onProgress: (p) => io.log(formatDownloadProgress(p)),
-  });
+    dataDir: opts.dataDir,
+    onProgress: (p: DownloadProgress) => io.log(formatDownloadProgress(p)),
+  };
+
   let direct: { miner: DirectMiner; close: () => Promise<void> } | null = null;
   let record: RecordSource | undefined;
+  let track: Track;
+  let tasks: TaskData[];
   if (opts.direct) {
+    // The validators say which track (and so which tasks) to search for.
     const log = createLogger({ write: io.log }, 'direct');
     const net = await connectMiner(opts.direct, log);
     const close = () => net.client.close();
+    track = net.track;
     try {
-      const probeTasks = await loadProbeTasks(net.track.features, {
-        dir: opts.cifarDir,
-        dataDir: opts.dataDir,
-      });
+      tasks = await loadTrackTasks(track, config, 'search', where);
+      const probeTasks = await loadProbeTasks(track, where);
       // A claim stands on tasks the search never saw (the search's best flatters itself).
-      const claimTasks = await loadSearchTasks(
-        config,
-        { dir: opts.cifarDir, dataDir: opts.dataDir },
-        selectionTaskIds(config),
-      );
+      const claimTasks = await loadTrackTasks(track, config, 'selection', where);
       const miner = new DirectMiner({
         direct: net.direct,
         config,
@@ -128,13 +155,18 @@ export async function runMine(opts: MineOptions, io: MineIo): Promise<MineSummar
       throw err;
     }
     record = recordFromClient(net.direct, opts.direct.network, opts.direct.netuid);
-  } else if (opts.fromNetwork) {
-    record = recordFromChain({
-      ...opts.fromNetwork,
-      track: makeTrack(),
-      log: createLogger({ write: io.log }, 'record'),
-    });
+  } else {
+    track = soloTrack(opts.track);
+    tasks = await loadTrackTasks(track, config, 'search', where);
+    if (opts.fromNetwork) {
+      record = recordFromChain({
+        ...opts.fromNetwork,
+        track,
+        log: createLogger({ write: io.log }, 'record'),
+      });
+    }
   }
+  const stateDir = path.join(opts.dataDir ?? defaultDataDir(), stateFolder(opts, track));
   const tty = Boolean(io.out.isTTY);
   let lastPlainLine = 0;
   const show = (p: SearchProgress) => {

@@ -106,7 +106,7 @@ export async function runPoolUntilSignal(o: PoolConfig): Promise<void> {
       { dir: o.cifarDir, dataDir: o.dataDir },
       checkTasks.length > 0 ? checkTasks : searchTasks,
     );
-    const probeTasks = await loadProbeTasks(directClient.track.features, {
+    const probeTasks = await loadProbeTasks(directClient.track, {
       dir: o.cifarDir,
       dataDir: o.dataDir,
     });

@@ -12,7 +12,7 @@ import { programDigest } from '../../shared/algorithm/canonical';
 import { parseProgramOrThrow, printProgram } from '../../shared/algorithm/dsl';
 import type { Program } from '../../shared/algorithm/program';
 import { tally } from '../../shared/protocol/quorum';
-import { makeTrack, type Track } from '../../shared/protocol/track';
+import { CIFAR10_BINARY, makeTrack, type Track } from '../../shared/protocol/track';
 import { parseSearchConfig } from '../../shared/search/config';
 import { selectionTaskIds } from '../../shared/search/selection';
 import type { TaskData } from '../../shared/task/types';
@@ -89,7 +89,7 @@ let probeTasks: TaskData[];
 beforeAll(async () => {
   const dir = await realCifar10Dir();
   tasks = await loadSearchTasks(config, { dir });
-  probeTasks = await loadProbeTasks(16, { dir });
+  probeTasks = await loadProbeTasks(CIFAR10_BINARY, { dir });
 }, REAL_DATA_TIMEOUT_MS);
 
 function miner(network: MemoryNetwork, claimTasks?: TaskData[]) {

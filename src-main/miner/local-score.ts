@@ -8,7 +8,7 @@
 import type { Program } from '../../shared/algorithm/program';
 import { Rng } from '../../shared/random/rng';
 import type { SearchConfig } from '../../shared/search/config';
-import type { TaskData } from '../../shared/task/types';
+import { type TaskData, metricOf } from '../../shared/task/types';
 import { evaluateProgram } from '../../src-worker/eval/evaluate';
 import { WasmEngine } from '../../src-worker/eval/wasm/engine';
 
@@ -19,7 +19,7 @@ export function localScore(
   /** The random ops' seed: validators use their track's (DirectMiner passes it). */
   evalSeed = config.evalSeed,
 ): number {
-  const engine = new WasmEngine(config.memory, config.tasks.features, new Rng(0));
+  const engine = new WasmEngine(config.memory, config.tasks.features, new Rng(0), metricOf(tasks));
   return evaluateProgram(engine, program, tasks, {
     seed: evalSeed,
     trainExamples: config.tasks.train,

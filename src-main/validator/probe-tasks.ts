@@ -5,6 +5,8 @@
  * a program the validators would call a copy of the holder. One definition, so both sides hash
  * the same examples.
  */
+import type { Track } from '../../shared/protocol/track';
+import { buildTeacherTask } from '../../shared/task/teacher';
 import type { TaskData, TaskId } from '../../shared/task/types';
 import { loadTasks, type LoadTasksOptions } from '../dataset/tasks';
 
@@ -28,11 +30,31 @@ export function probeTaskIds(): TaskId[] {
   return PROBE_TASK_IDS.map((id) => ({ ...id }));
 }
 
-/** Builds the probe tasks from the CIFAR-10 training images, at the track's feature size. */
+/**
+ * Teacher tracks' probe tasks: the first two search seeds of the family, likewise written out.
+ * (Probes only fingerprint; that a search also trains on them does not matter.)
+ */
+const PROBE_TEACHER_SEEDS: readonly number[] = Object.freeze([0, 1]);
+
+/**
+ * Builds the track's probe tasks at its feature size: from the CIFAR-10 training images, or from
+ * the track's teacher family.
+ */
 export function loadProbeTasks(
-  features: number,
+  track: Pick<Track, 'task' | 'features'>,
   where: Pick<LoadTasksOptions, 'dir' | 'dataDir' | 'download'> = {},
 ): Promise<TaskData[]> {
+  const { features, task } = track;
+  if (task.family === 'teacher') {
+    return Promise.resolve(
+      PROBE_TEACHER_SEEDS.map((seed) =>
+        buildTeacherTask(
+          { teacher: task.teacher, seed },
+          { features, train: PROBE_TRAIN, valid: PROBE_VALID, test: 0 },
+        ),
+      ),
+    );
+  }
   return loadTasks(probeTaskIds(), {
     ...where,
     images: 'train',

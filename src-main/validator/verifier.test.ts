@@ -1,13 +1,17 @@
 /**
  * The verifier on worker threads with real CIFAR-10 and the default track: verdicts on the hidden
  * tasks, their reproducibility across runs and thread counts, fingerprints, refusals and the time
- * limit.
+ * limit; and on the regression track, whose tasks come from a teacher.
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseProgramOrThrow } from '../../shared/algorithm/dsl';
-import { hiddenTaskIds, roundSecret } from '../../shared/protocol/hidden-tasks';
-import { CIFAR10_BINARY } from '../../shared/protocol/track';
+import {
+  hiddenTaskIds,
+  hiddenTeacherTaskIds,
+  roundSecret,
+} from '../../shared/protocol/hidden-tasks';
+import { CIFAR10_BINARY, TEACHER_REGRESSION } from '../../shared/protocol/track';
 import { behaviourFingerprint } from '../../src-worker/verify/judge';
 import { loadTasks } from '../dataset/tasks';
 import { REAL_DATA_TIMEOUT_MS, realCifar10Dir } from '../../tests/support/cifar-tasks';
@@ -161,5 +165,45 @@ describe('Verifier', () => {
     expect(timedOut.code).toBe('TIMEOUT');
     // The aborted thread was replaced; the next verdict is the same as before.
     expect(scores(await one.judge(nn, linear, secret))).toEqual(scores(first));
+  });
+});
+
+describe('Verifier on the regression track (a ReLU teacher, no CIFAR-10 needed)', () => {
+  const regression = TEACHER_REGRESSION;
+  let verifier: Verifier;
+  beforeAll(async () => {
+    // No cifarDir: a teacher track builds its tasks from seeds alone.
+    verifier = await Verifier.create({ track: regression, threads: 1 });
+  }, REAL_DATA_TIMEOUT_MS);
+  afterAll(async () => {
+    await verifier?.close();
+  });
+
+  it('judges on hidden teacher tasks from the round secret, scored by RMS error', async () => {
+    const tasks = await verifier.hiddenTasks(secret);
+    expect(tasks.map((t) => t.id)).toEqual(
+      hiddenTeacherTaskIds(secret, regression.hiddenTasks, 'nonlinear'),
+    );
+    expect(tasks.every((t) => t.metric === 'rms-error')).toBe(true);
+    expect(tasks[0]!.train.n).toBe(regression.hiddenTrain);
+    expect(tasks[0]!.valid.n).toBe(regression.hiddenValid);
+
+    const verdict = await verifier.judge(nn, linear, secret);
+    expect(verdict.tasks).toEqual(tasks.map((t) => t.id));
+    // The NN fits a ReLU teacher far better than the linear genesis program.
+    expect(verdict.challengerScore).toBeGreaterThan(verdict.holderScore + regression.margin);
+    expect(scores(await verifier.judge(nn, linear, secret))).toEqual(scores(verdict));
+    const empty = await verifier.judge(noop, linear, secret);
+    expect(empty.challengerScore).toBeGreaterThan(0.4);
+    expect(empty.challengerScore).toBeLessThan(verdict.holderScore);
+  });
+
+  it("fingerprints on the track's own probe tasks", async () => {
+    const print = await verifier.fingerprint(nn);
+    expect(print).toMatch(/^[0-9a-f]{64}$/);
+    expect(await verifier.fingerprint(insertAfter(nn, 'def Learn():', '  s4 = s3 * s3'))).toBe(
+      print,
+    );
+    expect(await verifier.fingerprint(linear)).not.toBe(print);
   });
 });

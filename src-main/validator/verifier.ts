@@ -18,7 +18,8 @@
  */
 import { Piscina } from 'piscina';
 import { DEFAULT_MAX_DSL_BYTES } from '../../shared/algorithm/dsl';
-import { hiddenTaskIds } from '../../shared/protocol/hidden-tasks';
+import { hiddenTaskIds, hiddenTeacherTaskIds } from '../../shared/protocol/hidden-tasks';
+import { buildTeacherTask } from '../../shared/task/teacher';
 import type { Track } from '../../shared/protocol/track';
 import type { TaskData, TaskId, TeacherTaskId } from '../../shared/task/types';
 import type { VerifyJob, VerifyResult, Which } from '../../src-worker/verify/verify.worker';
@@ -125,14 +126,15 @@ export class Verifier {
   readonly track: Track;
   readonly threads: number;
   private readonly pool: Piscina;
-  private readonly cifarDir: string;
+  /** The CIFAR-10 folder; undefined on a teacher track, which needs no files. */
+  private readonly cifarDir: string | undefined;
   private readonly timeoutMs: number;
   private readonly log: Logger;
   private readonly hidden = new Map<string, Promise<TaskData[]>>();
   private probes: Promise<TaskData[]> | null = null;
   private closed = false;
 
-  private constructor(opts: VerifierOptions, cifarDir: string) {
+  private constructor(opts: VerifierOptions, cifarDir: string | undefined) {
     const threads = opts.threads ?? 1;
     if (!Number.isInteger(threads) || threads < 1 || threads > 256) {
       throw new RangeError(`threads must be a whole number in 1..256, got ${threads}`);
@@ -164,11 +166,14 @@ export class Verifier {
    * cannot verify should fail at start, not at its first submission); loads it on first use.
    */
   static async create(opts: VerifierOptions): Promise<Verifier> {
-    const dir = await resolveCifar10Dir(
-      opts.cifarDir === undefined
-        ? { download: true, dataDir: opts.dataDir }
-        : { dir: opts.cifarDir },
-    );
+    const dir =
+      opts.track.task.family === 'teacher'
+        ? undefined
+        : await resolveCifar10Dir(
+            opts.cifarDir === undefined
+              ? { download: true, dataDir: opts.dataDir }
+              : { dir: opts.cifarDir },
+          );
     const verifier = new Verifier(opts, dir);
     try {
       const pong = (await verifier.pool.run({ kind: 'ping' } satisfies VerifyJob)) as VerifyResult;
@@ -182,8 +187,8 @@ export class Verifier {
   }
 
   /**
-   * The round's hidden tasks (trained on training images, scored on the pair's test images; see
-   * buildHiddenTask) and shared with the workers;
+   * The round's hidden tasks (CIFAR-10: trained on training images, scored on the pair's test
+   * images, see buildHiddenTask; teacher tracks: seeds in the hidden range) shared with the workers;
    * the tasks of the last two round secrets asked for are kept.
    */
   hiddenTasks(roundSecretHex: string): Promise<TaskData[]> {
@@ -195,20 +200,26 @@ export class Verifier {
       this.hidden.set(secret, known);
       return known;
     }
-    const { hiddenTasks, hiddenTrain, hiddenValid, features } = this.track;
-    const ids = hiddenTaskIds(secret, hiddenTasks);
-    const built = resolveCifar10Dir({ dir: this.cifarDir })
-      .then((dir) => loadCifar10Cached(dir))
-      .then((data) =>
-        ids.map((id) =>
-          buildHiddenTask(data.train, data.test, id, {
-            features,
-            train: hiddenTrain,
-            valid: hiddenValid,
-          }),
-        ),
-      )
-      .then(shareTasks);
+    const { hiddenTasks, hiddenTrain, hiddenValid, features, task } = this.track;
+    const built = (
+      task.family === 'teacher'
+        ? Promise.resolve(
+            hiddenTeacherTaskIds(secret, hiddenTasks, task.teacher).map((id) =>
+              buildTeacherTask(id, { features, train: hiddenTrain, valid: hiddenValid, test: 0 }),
+            ),
+          )
+        : resolveCifar10Dir({ dir: this.cifarDir })
+            .then((dir) => loadCifar10Cached(dir))
+            .then((data) =>
+              hiddenTaskIds(secret, hiddenTasks).map((id) =>
+                buildHiddenTask(data.train, data.test, id, {
+                  features,
+                  train: hiddenTrain,
+                  valid: hiddenValid,
+                }),
+              ),
+            )
+    ).then(shareTasks);
     this.hidden.set(secret, built);
     built.catch(() => {
       if (this.hidden.get(secret) === built) this.hidden.delete(secret);
@@ -289,7 +300,7 @@ export class Verifier {
 
   private probeTasks(): Promise<TaskData[]> {
     if (!this.probes) {
-      const built = loadProbeTasks(this.track.features, { dir: this.cifarDir }).then(shareTasks);
+      const built = loadProbeTasks(this.track, { dir: this.cifarDir }).then(shareTasks);
       this.probes = built;
       built.catch(() => {
         if (this.probes === built) this.probes = null;

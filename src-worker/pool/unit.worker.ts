@@ -6,7 +6,7 @@
 import { workerData } from 'node:worker_threads';
 import type { WorkResult, WorkUnit } from '../../shared/pool/units';
 import type { SearchConfig } from '../../shared/search/config';
-import type { TaskData } from '../../shared/task/types';
+import { type TaskData, metricOf } from '../../shared/task/types';
 import { WasmEngine } from '../eval/wasm/engine';
 import { runUnit, UnitError } from './run-unit';
 
@@ -20,7 +20,7 @@ export type UnitJobResult =
   | { readonly ok: false; readonly reason: string };
 
 const { config, tasks } = workerData as UnitWorkerData;
-const engine = new WasmEngine(config.memory, config.tasks.features);
+const engine = new WasmEngine(config.memory, config.tasks.features, undefined, metricOf(tasks));
 
 export default function runUnitJob(unit: WorkUnit): UnitJobResult {
   try {

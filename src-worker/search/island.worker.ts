@@ -6,7 +6,7 @@
  */
 import { workerData } from 'node:worker_threads';
 import type { SearchConfig } from '../../shared/search/config';
-import type { TaskData } from '../../shared/task/types';
+import { type TaskData, metricOf } from '../../shared/task/types';
 import { WasmEngine } from '../eval/wasm/engine';
 import {
   runBatch,
@@ -44,7 +44,7 @@ function evaluatorFor(scope: string, config: SearchConfig): SearchEvaluator {
   let evaluator = evaluators.get(scope);
   if (!evaluator) {
     const { tasks, fec } = workerData as IslandWorkerData;
-    const engine = new WasmEngine(config.memory, config.tasks.features);
+    const engine = new WasmEngine(config.memory, config.tasks.features, undefined, metricOf(tasks));
     evaluator = new SearchEvaluator(engine, tasks, config, new FecTable(fec));
     evaluators.clear(); // one search per thread at a time: free the previous engine's memory
     evaluators.set(scope, evaluator);

@@ -93,7 +93,7 @@ export class SearchEvaluator {
     const { fec } = config;
     this.cache = fec.enabled ? (cache ?? new FecTable(FecTable.allocate(fec.cacheSize))) : null;
     this.record = new Float64Array(tasks.length * (fec.trainExamples + fec.validExamples));
-    this.quick = new JsEngine(engine.layout.shape, engine.layout.F, new Rng(0));
+    this.quick = new JsEngine(engine.layout.shape, engine.layout.F, new Rng(0), engine.metric);
   }
 
   score(original: Program, options: ScoreOptions = {}): CandidateScore {

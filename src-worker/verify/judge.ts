@@ -1,6 +1,7 @@
 /**
  * What a validator runs to check a claim, on the worker side and without threads: a program's mean
- * validation accuracy on the round's hidden tasks, and a fingerprint of what it computes.
+ * validation score on the round's hidden tasks (accuracy, or the squashed RMS error of a teacher
+ * track), and a fingerprint of what it computes.
  *
  * - The score is AutoML-Zero's fitness with one epoch and the track's evaluation seed, so it is the
  *   same bit for bit on every validator that builds the same tasks (WebAssembly arithmetic is
@@ -14,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { trainStepCost } from '../../shared/algorithm/cost';
 import { DslError, parseProgram } from '../../shared/algorithm/dsl';
 import { checkProgram, DEFAULT_MEMORY, type Program } from '../../shared/algorithm/program';
-import type { Track } from '../../shared/protocol/track';
+import { trackMetric, type Track } from '../../shared/protocol/track';
 import type { TaskData } from '../../shared/task/types';
 import { evaluateProgram, taskStreamSeed } from '../eval/evaluate';
 import { WasmEngine } from '../eval/wasm/engine';
@@ -61,6 +62,9 @@ function checkTasks(tasks: readonly TaskData[], track: Track): void {
     if (t.features !== track.features) {
       throw new RangeError(`task has F=${t.features}, the track says F=${track.features}`);
     }
+    if (t.metric !== trackMetric(track)) {
+      throw new RangeError(`task is scored by ${t.metric}, the track by ${trackMetric(track)}`);
+    }
   }
 }
 
@@ -86,7 +90,7 @@ export function scoreOnTasks(
 ): { score: number; perTask: number[] } {
   checkTasks(tasks, track);
   checkCost(program, track);
-  const engine = new WasmEngine(DEFAULT_MEMORY, track.features);
+  const engine = new WasmEngine(DEFAULT_MEMORY, track.features, undefined, trackMetric(track));
   const result = evaluateProgram(engine, program, tasks, { seed: track.evalSeed, epochs: 1 });
   return { score: result.fitness, perTask: result.tasks.map((t) => t.fitness) };
 }
@@ -104,12 +108,13 @@ export function behaviourFingerprint(
   evalSeed = 0,
 ): string {
   if (probeTasks.length === 0) throw new RangeError('no probe tasks');
-  const F = probeTasks[0]!.features;
-  const engine = new WasmEngine(DEFAULT_MEMORY, F);
+  const { features: F, metric } = probeTasks[0]!;
+  const engine = new WasmEngine(DEFAULT_MEMORY, F, undefined, metric);
   const runner = engine.prepare(program);
   const hash = createHash('sha256');
   for (const task of probeTasks) {
-    if (task.features !== F) throw new RangeError('probe tasks differ in feature size');
+    if (task.features !== F || task.metric !== metric)
+      throw new RangeError('probe tasks differ in feature size or metric');
     const nTrain = Math.min(FINGERPRINT_TRAIN, task.train.n);
     const nValid = Math.min(FINGERPRINT_VALID, task.valid.n);
     const record = new Float64Array(nTrain + nValid);
