@@ -144,8 +144,15 @@ export function buildCli(): Command {
 
   program
     .command('eval')
-    .description('score a program (DSL file) on projected binary CIFAR-10 tasks')
+    .description(
+      "score a program (DSL file) on projected binary CIFAR-10 tasks, or on a teacher track's held-out tasks",
+    )
     .requiredOption('--program <file>', 'program in the AutoML-Zero text format')
+    .option(
+      '--track <id>',
+      `a built-in track (${BUILT_IN_TRACKS.map((t) => t.id).join(', ')}); a teacher track scores on 9 × --seeds of its held-out tasks, and --pairs does not apply`,
+      trackId,
+    )
     .option('--pairs <which>', 'heldout, search, all, or a list like 0-5,1-8', 'heldout')
     .option('--seeds <n>', 'projection seeds per pair', wholeNumber(1), 10)
     .option('--first-seed <n>', 'first projection seed', wholeNumber(0), 0)
@@ -167,6 +174,7 @@ export function buildCli(): Command {
         engine: EngineKind;
         cifarDir?: string;
         json?: boolean;
+        track?: string;
       }) => {
         const log = (line: string) => process.stderr.write(`${line}\n`);
         const report = await runEval({ ...o, json: Boolean(o.json) }, log);

@@ -4,7 +4,14 @@
  */
 import { programDigest } from '../../shared/algorithm/canonical';
 import { DEFAULT_MEMORY, type Program } from '../../shared/algorithm/program';
-import type { TaskId } from '../../shared/task/types';
+import {
+  BUILT_IN_TRACKS,
+  CIFAR10_BINARY,
+  builtInTrack,
+  trackMetric,
+} from '../../shared/protocol/track';
+import type { TaskId, TaskMetric } from '../../shared/task/types';
+import { loadTrackHeldOutTasks } from '../dataset/track-tasks';
 import { loadTasks } from '../dataset/tasks';
 import {
   createEngine,
@@ -26,9 +33,14 @@ export interface EvalCommandOptions {
   readonly engine: EngineKind;
   readonly cifarDir?: string;
   readonly json: boolean;
+  /** A built-in track; a teacher track's held-out tasks replace the CIFAR-10 pairs. */
+  readonly track?: string;
 }
 
 export interface EvalReport {
+  readonly track: string;
+  /** What the scores are: accuracy, or 1 − (2/π)·atan(RMS error) on a teacher track. */
+  readonly metric: TaskMetric;
   readonly program: string;
   readonly digest: string;
   readonly pairs: string;
@@ -55,22 +67,39 @@ export async function runEval(
 ): Promise<EvalReport> {
   const started = performance.now();
   const program = await readProgramFile(opts.program);
-  const ids = selectTasks(opts.pairs, opts.seeds, opts.firstSeed);
-  const scores = await scoreOnTaskIds(
-    program,
-    ids,
-    opts,
-    (done) => {
-      if (!opts.json) log(`  ${done}/${ids.length} tasks`);
-    },
-    log,
-  );
+  const track = builtInTrack(opts.track ?? CIFAR10_BINARY.id);
+  if (!track)
+    throw new Error(
+      `unknown track ${opts.track}: eval knows ${BUILT_IN_TRACKS.map((t) => t.id).join(', ')}`,
+    );
+  const teacher = track.task.family === 'teacher' ? track.task.teacher : null;
+  const ids = teacher ? [] : selectTasks(opts.pairs, opts.seeds, opts.firstSeed);
+  const scores = teacher
+    ? evaluateProgram(
+        createEngine(opts.engine, DEFAULT_MEMORY, track.features, trackMetric(track)),
+        program,
+        await loadTrackHeldOutTasks(track, opts.seeds),
+        { seed: opts.seed, epochs: opts.epochs, test: true },
+      ).tasks
+    : await scoreOnTaskIds(
+        program,
+        ids,
+        opts,
+        (done) => {
+          if (!opts.json) log(`  ${done}/${ids.length} tasks`);
+        },
+        log,
+      );
   const mean = (f: (s: TaskScore) => number) =>
     scores.reduce((a, s) => a + f(s), 0) / scores.length;
   return {
+    track: track.id,
+    metric: trackMetric(track),
     program: opts.program,
     digest: programDigest(program),
-    pairs: opts.pairs,
+    pairs: teacher
+      ? `held-out ${track.task.family === 'teacher' ? track.task.teacher : ''} teacher tasks`
+      : opts.pairs,
     seeds: opts.seeds,
     tasks: scores.length,
     epochs: opts.epochs,
@@ -118,11 +147,15 @@ export async function scoreOnTaskIds(
 }
 
 export function formatEvalReport(r: EvalReport): string {
+  const what = r.metric === 'accuracy' ? 'accuracy' : 'score   ';
   return [
+    `track          ${r.track}`,
     `program        ${r.program} (${r.digest.slice(0, 16)}…)`,
-    `tasks          ${r.tasks} (${r.pairs} pairs × ${r.seeds} seeds), ${r.epochs} epoch(s), ${r.engine}`,
-    `valid accuracy ${r.validAccuracy.toFixed(4)}`,
-    `test accuracy  ${r.testAccuracy.toFixed(4)} (best epoch on test: ${r.bestEpochTestAccuracy.toFixed(4)})`,
+    r.metric === 'accuracy'
+      ? `tasks          ${r.tasks} (${r.pairs} pairs × ${r.seeds} seeds), ${r.epochs} epoch(s), ${r.engine}`
+      : `tasks          ${r.tasks} (${r.pairs}), ${r.epochs} epoch(s), ${r.engine}; score = 1 − (2/π)·atan(RMS error), 0.50 is predicting 0`,
+    `valid ${what} ${r.validAccuracy.toFixed(4)}`,
+    `test ${what}  ${r.testAccuracy.toFixed(4)} (best epoch on test: ${r.bestEpochTestAccuracy.toFixed(4)})`,
     `stopped early  ${r.stoppedEarly} task(s)`,
     `time           ${r.seconds.toFixed(1)} s`,
   ].join('\n');
