@@ -113,6 +113,7 @@ function receipt(over: Partial<Receipt> = {}): Receipt {
   return ReceiptSchema.parse({
     v: 1,
     track: 'cifar10-binary-v1',
+    trackDigest: hex('e'),
     validator: '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY',
     round: 3,
     taskSeedCommitment: hex('1'),

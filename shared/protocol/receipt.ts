@@ -48,6 +48,11 @@ export function verdictOnScores(
 export const ReceiptSchema = z.strictObject({
   v: z.literal(1),
   track: z.string().min(1).max(64),
+  /**
+   * BLAKE2b-256 of the track the verdict was reached under (trackDigest): a receipt judged under
+   * another version of the track (another margin, budget or task family) is not counted with ours.
+   */
+  trackDigest: hex32,
   /** The validator that judged. */
   validator: ss58,
   /** The round whose hidden tasks were used. */

@@ -90,10 +90,16 @@ const neuron = (uid: number, pair: KeyringPair, o?: TestNeuronOptions) =>
   testNeuron(uid, pair.address, o);
 const urlOf = testNeuronUrl;
 
-function receipt(by: KeyringPair, verdict: Receipt['verdict'], issuedAt: number): SignedReceipt {
+function receipt(
+  by: KeyringPair,
+  verdict: Receipt['verdict'],
+  issuedAt: number,
+  underTrack: Track = track,
+): SignedReceipt {
   return signReceipt(by, {
     v: 1,
-    track: track.id,
+    track: underTrack.id,
+    trackDigest: trackDigest(underTrack),
     validator: by.address,
     round: 1,
     taskSeedCommitment: 'ab'.repeat(32),
@@ -242,6 +248,17 @@ describe('DirectClient', () => {
     expect(seen.tally.share).toBeCloseTo(0.7);
     const other = await client.verdicts(CHALLENGER, CHALLENGER);
     expect(other.tally.accepting).toEqual([]);
+  });
+
+  it('does not count a verdict reached under another version of the track', async () => {
+    const { client, validators } = setUp();
+    const lenient = makeTrack({ ...track, margin: 0 });
+    validators.receipts.set(urlOf(0), {
+      receipts: [receipt(alice, 'accept', 2, lenient), receipt(bob, 'accept', 2)],
+    });
+    const seen = await client.verdicts(CHALLENGER, HOLDER);
+    expect(seen.tally.accepting).toEqual([bob.address]);
+    expect(seen.receipts).toHaveLength(1);
   });
 });
 

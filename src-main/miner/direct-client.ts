@@ -387,9 +387,11 @@ export interface DirectClientDeps {
 
 export class DirectClient {
   private readonly links: ValidatorLinks;
+  private readonly trackDigest: string;
 
   constructor(private readonly deps: DirectClientDeps) {
     this.links = deps.links ?? httpValidatorLinks(deps.pair);
+    this.trackDigest = trackDigest(deps.track);
   }
 
   /**
@@ -459,7 +461,7 @@ export class DirectClient {
         try {
           const res = await this.links.post(v, '/v1/submissions', {
             track: this.deps.track.id,
-            trackDigest: trackDigest(this.deps.track),
+            trackDigest: this.trackDigest,
             program,
             digest,
           });
@@ -490,6 +492,8 @@ export class DirectClient {
         for (const value of listed) {
           const check = checkReceipt(value);
           if (!check.ok) continue;
+          // A verdict reached under another version of the track does not count toward ours.
+          if (check.signed.receipt.trackDigest !== this.trackDigest) continue;
           // Receipts are relayed: a peer may pass on an older one; each validator's newest counts.
           const key = `${check.signed.receipt.validator}:${check.signed.receipt.holderDigest}`;
           const seen = byKey.get(key);

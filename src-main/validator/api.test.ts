@@ -11,7 +11,7 @@ import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTrack, type Track } from '../../shared/protocol/track';
+import { makeTrack, trackDigest, type Track } from '../../shared/protocol/track';
 import type { Receipt } from '../../shared/protocol/receipt';
 import { ValidatorStatusSchema } from '../../shared/protocol/validator-status';
 import { createLogger } from '../log/logger';
@@ -55,6 +55,7 @@ describe('validator API input checks', () => {
       const r: Receipt = {
         v: 1,
         track: track.id,
+        trackDigest: trackDigest(track),
         validator: pair.address,
         round: 0,
         taskSeedCommitment: 'c'.repeat(64),

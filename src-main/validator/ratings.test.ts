@@ -24,6 +24,7 @@ function receipt(
   return {
     v: 1,
     track: 'cifar10-binary-v1',
+    trackDigest: 'e'.repeat(64),
     validator,
     round,
     taskSeedCommitment: hex('c'),

@@ -11,6 +11,7 @@ const NOW = 1_800_000_000_000;
 const receipt = (over: Partial<Receipt> = {}): Receipt => ({
   v: 1,
   track: 't',
+  trackDigest: 'a'.repeat(64),
   validator: 'bob',
   round: 30,
   taskSeedCommitment: 'c'.repeat(64),
@@ -28,6 +29,7 @@ const receipt = (over: Partial<Receipt> = {}): Receipt => ({
 });
 const context = (stored = false): AdmissionContext => ({
   track: 't',
+  trackDigest: 'a'.repeat(64),
   currentRound: 30,
   now: NOW,
   isValidator: (hotkey) => hotkey === 'bob',
@@ -43,6 +45,9 @@ describe('admissionRefusal', () => {
 
   it('refuses another track, a future date, a round not begun and a signer without a permit', () => {
     expect(admissionRefusal(receipt({ track: 'u' }), context())).toMatch(/another track/);
+    expect(admissionRefusal(receipt({ trackDigest: 'b'.repeat(64) }), context())).toBe(
+      'receipt from bob judged under another version of t (bbbbbbbb, here aaaaaaaa)',
+    );
     expect(admissionRefusal(receipt({ issuedAt: NOW + MAX_CLOCK_SKEW_MS + 1 }), context())).toMatch(
       /dated in the future/,
     );

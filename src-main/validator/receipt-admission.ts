@@ -1,6 +1,6 @@
 /**
  * The checks a peer's receipt must pass before this validator spends a signature verification on
- * it: its track, its time and round, and a signer that holds a validator permit here. Quotas
+ * it: its track and the track's version, its time and round, and a signer that holds a validator permit here. Quotas
  * (receipt-quotas.ts) and the signature come after, in that order: a lookup costs far less than a
  * signature, and a flood must not buy a verification per receipt.
  */
@@ -17,6 +17,8 @@ export const MAX_CLOCK_SKEW_MS = 10 * 60_000;
 
 export interface AdmissionContext {
   readonly track: string;
+  /** The digest of this validator's version of the track. */
+  readonly trackDigest: string;
   readonly currentRound: number;
   /** Date.now() */
   readonly now: number;
@@ -27,6 +29,8 @@ export interface AdmissionContext {
 /** Why the receipt is refused unread, or null when it may go on to the quotas and signature. */
 export function admissionRefusal(r: Receipt, c: AdmissionContext): string | null {
   if (r.track !== c.track) return `receipt for another track (${r.track})`;
+  if (r.trackDigest !== c.trackDigest)
+    return `receipt from ${r.validator} judged under another version of ${r.track} (${r.trackDigest.slice(0, 8)}, here ${c.trackDigest.slice(0, 8)})`;
   if (r.issuedAt > c.now + MAX_CLOCK_SKEW_MS)
     return `receipt from ${r.validator} dated in the future`;
   if (r.round > c.currentRound + 1)

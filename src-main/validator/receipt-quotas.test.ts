@@ -14,6 +14,7 @@ function receipt(over: Partial<Receipt> = {}): Receipt {
   return {
     v: 1,
     track: 'cifar10-binary-v1',
+    trackDigest: 'e'.repeat(64),
     validator: ss58('V'),
     round: 3,
     taskSeedCommitment: hex(0xc),

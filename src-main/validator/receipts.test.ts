@@ -30,6 +30,7 @@ function receipt(over: Partial<Receipt> = {}, validator = alice.address): Receip
   return ReceiptSchema.parse({
     v: 1,
     track: 'cifar10-binary-v1',
+    trackDigest: 'e'.repeat(64),
     validator,
     round: 42,
     taskSeedCommitment: hex('c'),

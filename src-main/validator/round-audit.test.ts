@@ -16,6 +16,7 @@ function receipt(validator: string, round: number, commitment: string, digest = 
   return {
     v: 1,
     track: 'cifar10-binary-v1',
+    trackDigest: 'e'.repeat(64),
     validator,
     round,
     taskSeedCommitment: commitment,

@@ -46,6 +46,7 @@ describe('validatorStatus', () => {
   const receipt = (by: KeyringPair, i: number, verdict: 'accept' | 'reject'): Receipt => ({
     v: 1,
     track: 'cifar10-binary',
+    trackDigest: 'e'.repeat(64),
     validator: by.address,
     round: 3,
     taskSeedCommitment: 'c'.repeat(64),

@@ -59,6 +59,7 @@ function signed(
     receipt: {
       v: 1,
       track: 'cifar10-binary-v1',
+      trackDigest: 'e'.repeat(64),
       validator: ss58('V'),
       round: 3,
       taskSeedCommitment: hex('c'),

@@ -230,6 +230,7 @@ function receipt(
   return signReceipt(validator, {
     v: 1,
     track: track.id,
+    trackDigest: trackDigest(track),
     validator: validator.address,
     round: ROUND,
     taskSeedCommitment: 'c'.repeat(64),
@@ -440,6 +441,10 @@ describe('receipts from peers', () => {
     ['which has not begun', () => receipt(bob, dave, 'd'.repeat(64), { round: ROUND + 2 })],
     ['older than 24 rounds', () => receipt(bob, dave, 'd'.repeat(64), { round: ROUND - 25 })],
     ['another track', () => receipt(bob, dave, 'd'.repeat(64), { track: 'another-track' })],
+    [
+      'judged under another version',
+      () => receipt(bob, dave, 'd'.repeat(64), { trackDigest: 'f'.repeat(64) }),
+    ],
     [
       'bad receipt signature',
       () => {

@@ -415,6 +415,7 @@ export class ValidatorNode {
     const receipt: Receipt = {
       v: 1,
       track: this.deps.track.id,
+      trackDigest: this.trackDigest,
       validator: this.hotkey,
       round,
       taskSeedCommitment: seedCommitment(secret),
@@ -464,6 +465,7 @@ export class ValidatorNode {
     const touched = new Set<string>();
     const admission = {
       track: this.deps.track.id,
+      trackDigest: this.trackDigest,
       currentRound: this.currentRound,
       now: Date.now(),
       isValidator: (hotkey: string) => this.isValidator(hotkey),

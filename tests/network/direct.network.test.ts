@@ -17,7 +17,7 @@ import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { programDigest } from '../../shared/algorithm/canonical';
 import { parseProgramOrThrow, printProgram } from '../../shared/algorithm/dsl';
-import { LINEAR_BASELINE, makeTrack } from '../../shared/protocol/track';
+import { LINEAR_BASELINE, makeTrack, trackDigest } from '../../shared/protocol/track';
 import { SIGNED_HEADERS } from '../../shared/protocol/request';
 import { startLocalnet, type Localnet } from '../../src-main/chain/localnet';
 import { submit as submitTx } from '../../src-main/chain/tx';
@@ -377,6 +377,7 @@ describe('direct mining on a local network', () => {
       signReceipt(pair, {
         v: 1,
         track: track.id,
+        trackDigest: trackDigest(track),
         validator: pair.address,
         round: health.round,
         taskSeedCommitment: 'c'.repeat(64),
