@@ -19,7 +19,11 @@ import { programDigest } from '../../shared/algorithm/canonical';
 import { trainStepCost } from '../../shared/algorithm/cost';
 import { parseProgramOrThrow } from '../../shared/algorithm/dsl';
 import { checkProgram, type Program } from '../../shared/algorithm/program';
-import { LINEAR_BASELINE, type Track } from '../../shared/protocol/track';
+import {
+  LINEAR_BASELINE,
+  LINEAR_WITH_BIAS_BASELINE,
+  type Track,
+} from '../../shared/protocol/track';
 import type { SearchConfig } from '../../shared/search/config';
 import type { TaskData } from '../../shared/task/types';
 import type { Logger } from '../log/logger';
@@ -80,7 +84,10 @@ export interface SeedPlan {
   readonly summary: string;
 }
 
-const GENESIS_NAMES = new Map([[digestOf(LINEAR_BASELINE), 'linear model']]);
+const GENESIS_NAMES = new Map([
+  [digestOf(LINEAR_BASELINE), 'linear model'],
+  [digestOf(LINEAR_WITH_BIAS_BASELINE), 'linear model with a bias'],
+]);
 
 function digestOf(text: string): string {
   return programDigest(parseProgramOrThrow(text));

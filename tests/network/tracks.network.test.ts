@@ -4,7 +4,8 @@
  * given to them), and a miner that learns the track from their GET /v1/tracks:
  * - a claim for another track (the built-in CIFAR-10 one, which a miner that does not ask claims
  *   on) is refused by every validator, saying which track it judges;
- * - the 2-layer NN, a genuine improvement on the linear genesis program there, becomes the state
+ * - the 2-layer NN, a genuine improvement on the genesis program there (linear regression with a
+ *   bias), becomes the state
  *   of the art by quorum, and the weights on chain follow it.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,7 +18,6 @@ import { programDigest } from '../../shared/algorithm/canonical';
 import { parseProgramOrThrow, printProgram } from '../../shared/algorithm/dsl';
 import {
   CIFAR10_BINARY,
-  LINEAR_BASELINE,
   TEACHER_REGRESSION,
   makeTrack,
   trackDigest,
@@ -59,7 +59,7 @@ describe('the regression track on a local network', () => {
   const work = mkdtempSync(path.join(tmpdir(), 'sota-tracks-'));
   const overrides = { ...TEST_TRACK_OVERRIDES, id: TEACHER_REGRESSION.id };
   const track = makeTrack(overrides);
-  const genesis = programDigest(parseProgramOrThrow(LINEAR_BASELINE));
+  const genesis = programDigest(parseProgramOrThrow(track.genesis));
   let net: Localnet;
   let netuid: number;
   let validators: Validator[];
@@ -182,7 +182,7 @@ describe('the regression track on a local network', () => {
     );
     for (const { receipt } of view.receipts) {
       expect(receipt.verdict).toBe('accept');
-      // Scores of the teacher tasks: the NN fits a ReLU teacher far better than a line.
+      // Scores of the teacher tasks: the NN fits a ReLU teacher better than a line does.
       expect(receipt.challengerScore).toBeGreaterThan(receipt.holderScore + track.margin);
     }
     for (const v of validators) {
