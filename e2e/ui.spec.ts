@@ -143,6 +143,41 @@ test('solo mining: start, see the statistics change, stop', async ({ page, node 
   await expect(page.getByTestId('stat-state')).toContainText(/stopped/i, { timeout: 60_000 });
 });
 
+test('solo mining on the regression track: the picker, what its scores mean, a state of its own', async ({
+  page,
+  node,
+}) => {
+  await page.goto(node.url);
+  await page.getByTestId('nav-mining').click();
+  await page.getByTestId('mode-solo').click();
+  const picker = page.getByTestId('track-picker');
+  await expect(picker).toHaveValue('cifar10-binary-v1');
+  await picker.selectOption({ label: 'Regression on a hidden neural network' });
+  await expect(page.locator('.field-help').first()).toContainText(
+    'Predict the output of a random 2-layer neural network',
+  );
+  await page.getByTestId('threads').fill('1');
+  await page.getByTestId('start').click();
+  await expect(page.getByTestId('stat-state')).toContainText(/running/i, { timeout: 60_000 });
+  await expect(page.getByTestId('track')).toContainText(
+    'You are working on Regression on a hidden neural network (regression-relu-teacher-v1)',
+  );
+  await expect(page.getByTestId('track')).toContainText('0.50 is predicting 0');
+  await expect(page.getByTestId('stat-best').locator('xpath=..')).toContainText(
+    'Fit score on your search tasks (0.50 is predicting 0, 1.00 is a perfect fit)',
+  );
+  // The choice holds while the run goes on.
+  await expect(picker).toBeDisabled();
+  await expect(picker).toHaveValue('regression-relu-teacher-v1');
+  const best = page.getByTestId('stat-best');
+  await expect
+    .poll(async () => Number(await best.innerText()), { timeout: 30_000 })
+    .toBeGreaterThan(0);
+  await shot(page, '04b-mining-regression');
+  await page.getByTestId('stop').click();
+  await expect(page.getByTestId('stat-state')).toContainText(/stopped/i, { timeout: 60_000 });
+});
+
 test('leaderboard: without a network it says so', async ({ page, node }) => {
   await page.goto(node.url);
   await page.getByTestId('nav-leaderboard').click();

@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import type { CommandName, Commands } from './contract';
+import { TrackSchema } from '../protocol/track';
 
 const none = z.void();
 /** A key's, a wallet's or a hotkey's name. */
@@ -45,6 +46,7 @@ export const COMMAND_ARGS: ArgsSchemas = {
     threads: z.number().int().min(1).max(4096),
     poolUrl: z.string().max(2048).optional(),
     fresh: z.boolean().optional(),
+    track: TrackSchema.shape.id.optional(),
   }),
   'mining.threads': z.strictObject({ threads: z.number().int().min(1).max(4096) }),
   'mining.pause': none,

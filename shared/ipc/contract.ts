@@ -6,6 +6,7 @@
  * Nothing here may carry a secret back to the UI: a mnemonic goes in once (wallet.import) and only
  * its address ever comes out.
  */
+import type { TrackTask } from '../protocol/track';
 import type { ValidatorStatus } from '../protocol/validator-status';
 import type { SearchProgress } from '../search/progress';
 
@@ -94,12 +95,14 @@ export const IDLE_MINING_STATUS: MiningStatus = {
 /** The track a direct miner claims on (read from the validators' GET /v1/tracks). */
 export interface TrackView {
   readonly id: string;
+  /** What the track's programs learn, and so what its scores mean (TrackTask: family, teacher). */
+  readonly task: TrackTask;
   /** What submissions name: the digest of every field of the track. */
   readonly digest: string;
-  /** Validators that announce this version, of those asked. */
+  /** Validators that announce this version, of those asked (0 of 0 when mining solo). */
   readonly agreeing: number;
   readonly asked: number;
-  /** How much a claim must beat the record by, in accuracy on the hidden tasks. */
+  /** How much a claim must beat the record by, in the track's score on the hidden tasks. */
   readonly margin: number;
   /** Why some validators would refuse claims on it, in plain words; null when all agree. */
   readonly disagreement: string | null;
@@ -377,9 +380,17 @@ export interface Commands {
   /**
    * poolUrl: the pool to work for (pool mode only). fresh: do not continue the search saved in
    * the data folder for this mode (it is overwritten at the next save), as `mine --fresh`.
+   * track: the id of the track to search for (solo: a built-in one; direct: as the validators run
+   * it); the CIFAR-10 one by default. The pool decides its own.
    */
   'mining.start': {
-    args: { mode: MiningMode; threads: number; poolUrl?: string; fresh?: boolean };
+    args: {
+      mode: MiningMode;
+      threads: number;
+      poolUrl?: string;
+      fresh?: boolean;
+      track?: string;
+    };
     result: MiningStatus;
   };
   /** Searches on this many of the run's threads from now on (1 to threadsMax), without a stop. */

@@ -14,20 +14,27 @@ import {
   type MiningMode,
   type MiningStatus,
   type SubmissionView,
+  type TrackView,
 } from '../../shared/ipc/contract';
-import { trackDigest } from '../../shared/protocol/track';
+import {
+  BUILT_IN_TRACKS,
+  CIFAR10_BINARY,
+  builtInTrack,
+  trackDigest,
+  type Track,
+} from '../../shared/protocol/track';
 import { parseSearchConfig, type SearchConfig } from '../../shared/search/config';
 import type { TaskData } from '../../shared/task/types';
 import { SubtensorClient } from '../chain/client';
 import { formatTao } from '../chain/context';
 import { loadTrackTasks } from '../dataset/track-tasks';
-import { loadSearchTasks } from '../dataset/tasks';
 import { PowerGate } from '../desktop/power-gate';
 import { DirectClient } from '../miner/direct-client';
 import { DirectMiner, type DirectEvent } from '../miner/direct-miner';
 import { MiningSession } from '../miner/mining-session';
 import { PoolMiningSession } from '../miner/pool-mining-session';
 import { recordFromClient, type RecordSource } from '../miner/record-source';
+import { miningStateFolder } from '../miner/state-folder';
 import type { SearchOrchestrator } from '../search/orchestrator';
 import { loadProbeTasks } from '../validator/probe-tasks';
 import { CpuMeter } from './cpu-meter';
@@ -70,15 +77,20 @@ export interface MiningDeps {
   readonly recheckUpdates: () => void;
 }
 
+/** Direct mining's line to the network: the claimer, the chain client and the track's tasks. */
+interface DirectConnection {
+  readonly miner: DirectMiner;
+  readonly client: SubtensorClient;
+  readonly address: string;
+  readonly record: RecordSource;
+  readonly track: Track;
+  readonly tasks: TaskData[];
+}
+
 export class MiningControl {
   private search: SearchOrchestrator | null = null;
   /** Direct mode: the claim logic, its chain connection and the address claims are signed by. */
-  private direct: {
-    miner: DirectMiner;
-    client: SubtensorClient;
-    address: string;
-    record: RecordSource;
-  } | null = null;
+  private direct: DirectConnection | null = null;
   private mining: MiningStatus = IDLE_MINING_STATUS;
   private submissions: SubmissionView[] = [];
   private poolRun: { session: PoolMiningSession; done: Promise<void> } | null = null;
@@ -104,8 +116,8 @@ export class MiningControl {
   }
 
   readonly handlers: Handlers<MiningCommand> = {
-    'mining.start': async ({ mode, threads, poolUrl, fresh }) =>
-      this.startMining(mode, threads, poolUrl, fresh === true),
+    'mining.start': async ({ mode, threads, poolUrl, fresh, track }) =>
+      this.startMining(mode, threads, poolUrl, fresh === true, track),
     'mining.threads': async ({ threads }) => {
       const search = this.search;
       if (!search || this.mining.state === 'starting')
@@ -195,6 +207,7 @@ export class MiningControl {
     threads: number,
     poolUrl?: string,
     fresh = false,
+    trackId: string = CIFAR10_BINARY.id,
   ): Promise<MiningStatus> {
     if (this.busy())
       throw new NodeCommandError('BUSY', 'Mining is already running; stop it first.');
@@ -210,6 +223,13 @@ export class MiningControl {
         'Direct mining needs a network and a subnet: start the node with --network and --netuid.',
       );
     const pool = mode === 'pool' ? checkPoolUrl(poolUrl) : null;
+    // Solo searches a built-in track; direct mode learns the track from the validators.
+    const soloTrack = mode === 'solo' ? builtInTrack(trackId) : undefined;
+    if (mode === 'solo' && !soloTrack)
+      throw new NodeCommandError(
+        'BAD_TRACK',
+        `There is no track called ${trackId}: choose one of ${BUILT_IN_TRACKS.map((t) => t.id).join(', ')}.`,
+      );
     this.submissions = [];
     this.publish({
       state: 'starting',
@@ -227,7 +247,13 @@ export class MiningControl {
       cpuPercent: null,
     });
     // The heavy part (dataset, chain) runs after the answer, reported through status events.
-    const launching = pool ? this.launchPool(pool, threads) : this.launch(mode, threads, fresh);
+    const launching = pool
+      ? this.launchPool(pool, threads)
+      : this.launch(
+          mode === 'direct' ? { mode, trackId } : { mode: 'solo', track: soloTrack! },
+          threads,
+          fresh,
+        );
     void launching.catch((err: unknown) => {
       const message = err instanceof Error ? err.message : String(err);
       this.ctx.log.error('mining could not start', { error: message });
@@ -237,22 +263,32 @@ export class MiningControl {
     return this.status();
   }
 
-  private async launch(mode: MiningMode, threads: number, fresh: boolean): Promise<void> {
+  private async launch(
+    run: { mode: 'solo'; track: Track } | { mode: 'direct'; trackId: string },
+    threads: number,
+    fresh: boolean,
+  ): Promise<void> {
+    const { mode } = run;
     const config = this.ctx.o.searchConfig ?? parseSearchConfig({});
     // One download at a time: a start while Settings downloads waits for that download.
     await this.deps.datasetSettled();
-    const tasks = await loadSearchTasks(config, {
-      dir: this.ctx.o.cifarDir,
-      dataDir: this.ctx.o.dataDir,
-    });
-    if (mode === 'direct') this.direct = await this.connectDirect(config, tasks);
+    let track: Track;
+    let tasks: TaskData[];
+    if (run.mode === 'direct') {
+      this.direct = await this.connectDirect(config, run.trackId);
+      ({ track, tasks } = this.direct);
+    } else {
+      track = run.track;
+      this.publish({ track: trackView(track, { agreeing: 0, asked: 0, disagreement: null }) });
+      tasks = await loadTrackTasks(track, config, 'search', this.where());
+    }
     const cpu = new CpuMeter();
     let session: MiningSession;
     try {
       session = await MiningSession.prepare({
         config,
         tasks,
-        stateDir: path.join(this.ctx.o.dataDir, mode),
+        stateDir: path.join(this.ctx.o.dataDir, miningStateFolder(mode, track)),
         threads,
         fresh,
         record: this.direct?.record,
@@ -307,15 +343,13 @@ export class MiningControl {
     });
   }
 
-  private async connectDirect(
-    config: SearchConfig,
-    tasks: readonly TaskData[],
-  ): Promise<{
-    miner: DirectMiner;
-    client: SubtensorClient;
-    address: string;
-    record: RecordSource;
-  }> {
+  /** Where the CIFAR-10 files are found or downloaded to. */
+  private where(): { dir?: string; dataDir: string } {
+    return { dir: this.ctx.o.cifarDir, dataDir: this.ctx.o.dataDir };
+  }
+
+  /** Connects, learns the track the validators run, and builds its tasks and the claimer. */
+  private async connectDirect(config: SearchConfig, trackId: string): Promise<DirectConnection> {
     const keystore = await this.ctx.openKeystore();
     const key = keystore.list().find((k) => k.kind !== 'public');
     if (!key) throw new NodeCommandError('NO_KEY', 'Direct mining needs a key: add one first.');
@@ -339,26 +373,20 @@ export class MiningControl {
         netuid: this.ctx.netuid!,
         pair,
         log: this.ctx.log.child('direct'),
+        trackId,
       });
+      const track = direct.track;
       this.publish({
-        track: {
-          id: direct.track.id,
-          digest: trackDigest(direct.track),
+        track: trackView(track, {
           agreeing: survey.agreeing.length,
           asked: survey.asked,
-          margin: direct.track.margin,
           disagreement: note,
-        },
+        }),
       });
-      const probeTasks = await loadProbeTasks(direct.track, {
-        dir: this.ctx.o.cifarDir,
-        dataDir: this.ctx.o.dataDir,
-      });
+      const tasks = await loadTrackTasks(track, config, 'search', this.where());
+      const probeTasks = await loadProbeTasks(track, this.where());
       // A claim stands on tasks the search never saw (the search's best flatters itself).
-      const claimTasks = await loadTrackTasks(direct.track, config, 'selection', {
-        dir: this.ctx.o.cifarDir,
-        dataDir: this.ctx.o.dataDir,
-      });
+      const claimTasks = await loadTrackTasks(track, config, 'selection', this.where());
       const miner = new DirectMiner({
         direct,
         config,
@@ -374,6 +402,8 @@ export class MiningControl {
         client,
         address: pair.address,
         record: recordFromClient(direct, this.ctx.network!, this.ctx.netuid!),
+        track,
+        tasks,
       };
     } catch (err) {
       await client.close();
@@ -482,4 +512,18 @@ export class MiningControl {
     // Nothing is followed any more: a restart that waited for it may go ahead.
     this.deps.recheckUpdates();
   }
+}
+
+/** The track as the Mining screen shows it. */
+function trackView(
+  track: Track,
+  agreement: Pick<TrackView, 'agreeing' | 'asked' | 'disagreement'>,
+): TrackView {
+  return {
+    id: track.id,
+    task: track.task,
+    digest: trackDigest(track),
+    margin: track.margin,
+    ...agreement,
+  };
 }

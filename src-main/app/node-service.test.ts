@@ -199,6 +199,17 @@ describe('malformed calls', () => {
     await expect(node.call('mining.threads', { threads: 1 })).rejects.toMatchObject({
       code: 'NOT_RUNNING',
     });
+    expect(await refused('mining.start', { mode: 'solo', threads: 1, track: 'Bad Id!' })).toMatch(
+      /track/,
+    );
+    await expect(
+      node.call('mining.start', { mode: 'solo', threads: 1, track: 'mnist-v1' }),
+    ).rejects.toMatchObject({
+      code: 'BAD_TRACK',
+      message: expect.stringContaining(
+        'There is no track called mnist-v1: choose one of cifar10-binary-v1, regression-relu-teacher-v1',
+      ),
+    });
     // The node still answers a good call, and logged no argument of the bad ones.
     expect(await node.call('mining.status', undefined)).toMatchObject({ state: 'idle' });
     expect(lines.join('\n')).not.toContain('x'.repeat(100));

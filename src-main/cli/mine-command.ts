@@ -23,6 +23,7 @@ import { createLogger } from '../log/logger';
 import { DirectMiner, type DirectEvent } from '../miner/direct-miner';
 import { recordFromChain, recordFromClient, type RecordSource } from '../miner/record-source';
 import { MiningSession } from '../miner/mining-session';
+import { miningStateFolder } from '../miner/state-folder';
 import { defaultDataDir } from '../dataset/locate';
 import { readProgramFile } from '../search/program-file';
 import { connectMiner, type NetworkOptions } from './submit-command';
@@ -81,16 +82,6 @@ function soloTrack(id: string | undefined): Track {
       `unknown track ${id}: solo mining knows ${BUILT_IN_TRACKS.map((t) => t.id).join(', ')}`,
     );
   return track;
-}
-
-/**
- * Where a run's search state is kept: one folder per mode, and per track apart from the CIFAR-10
- * one (whose folders keep their first names), so that a population scored on one track's tasks is
- * never resumed on another's.
- */
-function stateFolder(opts: MineOptions, track: Track): string {
-  const mode = opts.direct ? 'direct' : 'solo';
-  return track.id === CIFAR10_BINARY.id ? mode : `${mode}-${track.id}`;
 }
 
 export async function runMine(opts: MineOptions, io: MineIo): Promise<MineSummary> {
@@ -166,7 +157,10 @@ export async function runMine(opts: MineOptions, io: MineIo): Promise<MineSummar
       });
     }
   }
-  const stateDir = path.join(opts.dataDir ?? defaultDataDir(), stateFolder(opts, track));
+  const stateDir = path.join(
+    opts.dataDir ?? defaultDataDir(),
+    miningStateFolder(opts.direct ? 'direct' : 'solo', track),
+  );
   const tty = Boolean(io.out.isTTY);
   let lastPlainLine = 0;
   const show = (p: SearchProgress) => {

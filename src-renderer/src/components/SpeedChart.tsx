@@ -4,6 +4,7 @@
  */
 import { useCallback, useMemo } from 'react';
 import type uPlot from 'uplot';
+import type { TrackWords } from '../../../shared/protocol/track-words';
 import { isFiniteNumber } from '../format';
 import type { ChartPoint } from '../store';
 import {
@@ -30,7 +31,12 @@ function toData(points: readonly ChartPoint[], target: number | null): uPlot.Ali
 }
 
 /** The chart's options; with a target, a fifth series draws it (and names it in the legend). */
-function chartOptions(width: number, host: HTMLElement, withTarget: boolean): uPlot.Options {
+function chartOptions(
+  width: number,
+  host: HTMLElement,
+  withTarget: boolean,
+  words: Pick<TrackWords, 'scoreName' | 'halfName'>,
+): uPlot.Options {
   const color = (name: string, fallback: string): string => cssColor(host, name, fallback);
   const muted = color('--muted', '#8b98a5');
   const grid = color('--grid', 'rgba(128,128,128,0.15)');
@@ -67,7 +73,7 @@ function chartOptions(width: number, host: HTMLElement, withTarget: boolean): uP
         value: scoreValue,
       },
       {
-        label: 'Guessing',
+        label: words.halfName,
         scale: 'best',
         stroke: muted,
         width: 1,
@@ -91,7 +97,7 @@ function chartOptions(width: number, host: HTMLElement, withTarget: boolean): uP
       timeAxis(muted, grid, 70),
       axis('speed', 'Algorithms per second'),
       {
-        ...axis('best', 'Score (accuracy)', 1),
+        ...axis('best', `Score (${words.scoreName})`, 1),
         values: (_u, ticks, _axis, _space, step) => ticks.map((t) => t.toFixed(decimalsFor(step))),
       },
     ],
@@ -102,24 +108,31 @@ function chartOptions(width: number, host: HTMLElement, withTarget: boolean): uP
 export function SpeedChart({
   points,
   target = null,
+  words,
 }: {
   points: readonly ChartPoint[];
   /** The score a claim needs (direct mode), drawn as a line; null when there is none. */
   target?: number | null;
+  /** What the track's scores mean (axis label, caption). */
+  words: TrackWords;
 }) {
   const data = useMemo(() => toData(points, target), [points, target]);
   // A chart with or without the target's series: made again when a target comes or goes.
   const withTarget = target !== null;
   const makeOptions = useCallback(
-    (width: number, host: HTMLElement) => chartOptions(width, host, withTarget),
-    [withTarget],
+    (width: number, host: HTMLElement) =>
+      chartOptions(width, host, withTarget, {
+        scoreName: words.scoreName,
+        halfName: words.halfName,
+      }),
+    [withTarget, words.scoreName, words.halfName],
   );
   const host = useUPlot(makeOptions, data, HEIGHT);
 
   return (
     <figure className="chart" data-testid="chart" data-points={points.length}>
       <figcaption className="visually-hidden">
-        Speed and best score over time ({points.length} updates); 0.50 is guessing
+        Speed and best score over time ({points.length} updates); {words.half}
         {target !== null && `; a claim needs ${target.toFixed(4)}`}
       </figcaption>
       <div ref={host} className="chart-canvas" aria-hidden="true" />

@@ -1,4 +1,5 @@
 import type { MiningStatus } from '../../../shared/ipc/contract';
+import type { TrackWords } from '../../../shared/protocol/track-words';
 import { formatCount, formatDuration, formatPercent, formatScore, formatSpeed } from '../format';
 
 /** A short word for the state, and a sentence under it in plain words. */
@@ -19,7 +20,7 @@ const PAUSED_FOR: Record<NonNullable<MiningStatus['pausedFor']>, string> = {
 };
 
 /** The live numbers of a run, in plain words. */
-export function StatsGrid({ status }: { status: MiningStatus }) {
+export function StatsGrid({ status, words }: { status: MiningStatus; words: TrackWords }) {
   const p = status.progress;
   const hasBest = p !== null && p.bestProgram !== null;
   return (
@@ -74,7 +75,7 @@ export function StatsGrid({ status }: { status: MiningStatus }) {
         label="Best score so far"
         testId="stat-best"
         value={hasBest ? formatScore(p.bestFitness) : '–'}
-        help="Accuracy on your search tasks (0.50 is guessing, 1.00 is every image right)"
+        help={`${capitalize(words.scoreName)} on your search tasks (${words.half}, ${words.whole})`}
       />
     </dl>
   );
@@ -102,4 +103,8 @@ function Stat({
       {help && <dd className="stat-help">{help}</dd>}
     </div>
   );
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

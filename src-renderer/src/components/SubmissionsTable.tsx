@@ -1,4 +1,5 @@
 import type { SubmissionView } from '../../../shared/ipc/contract';
+import type { TrackWords } from '../../../shared/protocol/track-words';
 import { formatDateTime, formatScore, shortDigest } from '../format';
 
 const STATUS_LABELS: Record<SubmissionView['status'], string> = {
@@ -9,14 +10,20 @@ const STATUS_LABELS: Record<SubmissionView['status'], string> = {
 };
 
 /** What this node has sent to the validators, newest first. */
-export function SubmissionsTable({ submissions }: { submissions: readonly SubmissionView[] }) {
+export function SubmissionsTable({
+  submissions,
+  words,
+}: {
+  submissions: readonly SubmissionView[];
+  words: TrackWords;
+}) {
   const rows = [...submissions].sort((a, b) => b.at.localeCompare(a.at));
   return (
     <div className="table-wrap">
       <p className="muted">
-        Your score is the claim&apos;s accuracy on 20 check tasks of yours that the search never saw
-        (0.50 is guessing). Validators judge it again on hidden tasks, where both it and the record
-        score a little differently; the leaderboard shows their figures.
+        Your score is the claim&apos;s {words.scoreName} on 20 check tasks of yours that the search
+        never saw ({words.half}). Validators judge it again on hidden tasks, where both it and the
+        record score a little differently; the leaderboard shows their figures.
       </p>
       <table className="table" data-testid="submissions">
         <thead>

@@ -1,4 +1,5 @@
 import type { MiningStatus } from '../../../shared/ipc/contract';
+import type { TrackWords } from '../../../shared/protocol/track-words';
 import { formatScore, formatSignedScore } from '../format';
 import { Address, Digest } from './Names';
 
@@ -7,7 +8,13 @@ import { Address, Digest } from './Names';
  * (the validators judge on hidden ones, so their figures differ a little). Says "you" when the
  * person holds the record.
  */
-export function TargetNote({ target }: { target: NonNullable<MiningStatus['target']> }) {
+export function TargetNote({
+  target,
+  words,
+}: {
+  target: NonNullable<MiningStatus['target']>;
+  words: TrackWords;
+}) {
   const margin = target.needed - target.holderScore;
   return (
     <p className="target" data-testid="target">
@@ -33,8 +40,8 @@ export function TargetNote({ target }: { target: NonNullable<MiningStatus['targe
         </>
       )}{' '}
       <span className="muted">
-        Scores are accuracy on 10 image tasks: 0.50 is guessing. Validators score again on tasks
-        nobody has seen, so their figures differ a little from yours.
+        Scores are {words.scoreName} on your {words.tasks}: {words.half}. Validators score again on
+        tasks nobody has seen, so their figures differ a little from yours.
       </span>
     </p>
   );

@@ -14,6 +14,9 @@ import { EmptyNote, ErrorNote, Loading } from '../components/StatusNotes';
 import { SubmissionsTable } from '../components/SubmissionsTable';
 import { TargetNote } from '../components/TargetNote';
 import { TrackNote } from '../components/TrackNote';
+import { TrackPicker } from '../components/TrackPicker';
+import { CIFAR10_BINARY } from '../../../shared/protocol/track';
+import { trackWords, type TrackWords } from '../../../shared/protocol/track-words';
 import { clampThreads, ThreadsField } from '../components/ThreadsField';
 import { errorMessage, formatCount, formatTaoExact, isFiniteNumber } from '../format';
 import { routeHref } from '../router';
@@ -68,7 +71,9 @@ export function MiningScreen() {
         <>
           <LiveView status={mining.data} />
           {/* Solo sends nothing anywhere: claims exist only in direct mode. */}
-          {mining.data.mode === 'direct' && <SubmissionsPanel />}
+          {mining.data.mode === 'direct' && (
+            <SubmissionsPanel words={trackWords(mining.data.track?.task ?? CIFAR10_BINARY.task)} />
+          )}
         </>
       )}
     </section>
@@ -85,11 +90,13 @@ function MiningPanel({ status, info }: { status: MiningStatus; info: NodeInfo })
   const [threads, setThreads] = useState<number | null>(null);
   const [poolUrl, setPoolUrl] = useState('');
   const [fresh, setFresh] = useState(false);
+  const [trackId, setTrackId] = useState<string>(CIFAR10_BINARY.id);
   const [busy, setBusy] = useState<MiningAction | null>(null);
   const [commandError, setCommandError] = useState<string | null>(null);
 
   const active = status.state !== 'idle' && status.state !== 'stopped' && status.state !== 'error';
   const shownMode = (active ? status.mode : null) ?? mode ?? status.mode ?? 'solo';
+  const shownTrack = (active ? status.track?.id : null) ?? trackId;
   const shownThreads = clampThreads(
     (active ? status.threads : null) ?? threads ?? info.defaultThreads,
     info.cores,
@@ -117,7 +124,7 @@ function MiningPanel({ status, info }: { status: MiningStatus; info: NodeInfo })
           ? await bridge.call('mining.start', {
               mode: shownMode,
               threads: shownThreads,
-              ...(shownMode === 'pool' ? { poolUrl } : { fresh }),
+              ...(shownMode === 'pool' ? { poolUrl } : { fresh, track: shownTrack }),
             })
           : action === 'pause'
             ? await bridge.call('mining.pause')
@@ -137,6 +144,13 @@ function MiningPanel({ status, info }: { status: MiningStatus; info: NodeInfo })
       <div className="mining-setup">
         <ModePicker value={shownMode} onChange={setMode} disabled={active || busy !== null} />
         <div>
+          {shownMode !== 'pool' && (
+            <TrackPicker
+              value={shownTrack}
+              onChange={setTrackId}
+              disabled={active || busy !== null}
+            />
+          )}
           <ThreadsField
             value={shownThreads}
             // While a search runs, its threads can go down and back up to what it started with.
@@ -225,11 +239,13 @@ function MiningPanel({ status, info }: { status: MiningStatus; info: NodeInfo })
 function LiveView({ status }: { status: MiningStatus }) {
   const history = useStore((s) => s.history);
   const p = status.progress;
+  // Until a start says which track the search works on, the default one's words.
+  const words = trackWords(status.track?.task ?? CIFAR10_BINARY.task);
   return (
     <>
-      <StatsGrid status={status} />
-      {status.track && <TrackNote track={status.track} />}
-      {status.target && <TargetNote target={status.target} />}
+      <StatsGrid status={status} words={words} />
+      {status.track && <TrackNote track={status.track} mode={status.mode ?? 'solo'} />}
+      {status.target && <TargetNote target={status.target} words={words} />}
       {status.claimNote && (
         <p className="claim-note" data-testid="claim-note">
           {status.claimNote}
@@ -239,7 +255,7 @@ function LiveView({ status }: { status: MiningStatus }) {
         <div className="panel-header">
           <h3 id="chart-title">Speed and best score</h3>
         </div>
-        <SpeedChart points={history} target={status.target?.needed ?? null} />
+        <SpeedChart points={history} target={status.target?.needed ?? null} words={words} />
       </section>
       <BestProgram
         program={p?.bestProgram ?? null}
@@ -358,7 +374,7 @@ function PoolEarningsPanel({ pool }: { pool: PoolView }) {
 }
 
 /** The node's submissions, refreshed every few seconds while this screen is open. */
-function SubmissionsPanel() {
+function SubmissionsPanel({ words }: { words: TrackWords }) {
   const submissions = useStore((s) => s.submissions);
   const loadSubmissions = useStore((s) => s.loadSubmissions);
 
@@ -385,7 +401,7 @@ function SubmissionsPanel() {
           automatically and appears here.
         </EmptyNote>
       ) : (
-        <SubmissionsTable submissions={submissions.data} />
+        <SubmissionsTable submissions={submissions.data} words={words} />
       )}
     </section>
   );
