@@ -33,6 +33,7 @@ import {
   eventually,
   freePort,
   newKeyFile,
+  validatorsServed,
   validatorArgs,
   TEST_TRACK_OVERRIDES,
   writeTestValidatorConfig,
@@ -157,15 +158,8 @@ describe('direct mining on a local network', () => {
         return { ...v, process: validatorProcess(v) };
       }),
     );
-    await Promise.all(validators.map((v) => v.process.waitForLine(/validator ready/, 120_000)));
     // Every validator sees the other two (permit and endpoint on chain).
-    await eventually('three validators with endpoints in the metagraph', async () => {
-      const mg = await c.metagraph(netuid);
-      const served = validators.filter((v) =>
-        mg.neurons.some((n) => n.hotkey === v.pair.address && n.validatorPermit && n.axon),
-      );
-      return served.length === 3 ? true : undefined;
-    });
+    await validatorsServed(c, netuid, validators);
   }, 240_000);
 
   afterAll(async () => {

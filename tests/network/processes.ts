@@ -131,6 +131,25 @@ export async function eventually<T>(
   }
 }
 
+/**
+ * Waits until every validator has started and is seen on chain with a permit and an endpoint
+ * (what a miner and the peers need to reach it).
+ */
+export async function validatorsServed(
+  client: SubtensorClient,
+  netuid: number,
+  validators: ReadonlyArray<{ pair: KeyringPair; process: NodeProcess }>,
+): Promise<void> {
+  await Promise.all(validators.map((v) => v.process.waitForLine(/validator ready/, 120_000)));
+  await eventually(`${validators.length} validators with endpoints in the metagraph`, async () => {
+    const mg = await client.metagraph(netuid);
+    const served = validators.filter((v) =>
+      mg.neurons.some((n) => n.hotkey === v.pair.address && n.validatorPermit && n.axon),
+    );
+    return served.length === validators.length ? true : undefined;
+  });
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();

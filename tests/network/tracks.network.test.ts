@@ -33,6 +33,7 @@ import {
   eventually,
   freePort,
   newKeyFile,
+  validatorsServed,
   validatorArgs,
 } from './processes';
 
@@ -117,14 +118,7 @@ describe('the regression track on a local network', () => {
         };
       }),
     );
-    await Promise.all(validators.map((v) => v.process.waitForLine(/validator ready/, 120_000)));
-    await eventually('two validators with endpoints in the metagraph', async () => {
-      const mg = await c.metagraph(netuid);
-      const served = validators.filter((v) =>
-        mg.neurons.some((n) => n.hotkey === v.pair.address && n.validatorPermit && n.axon),
-      );
-      return served.length === 2 ? true : undefined;
-    });
+    await validatorsServed(c, netuid, validators);
   }, 240_000);
 
   afterAll(async () => {
