@@ -174,7 +174,7 @@ test('direct mining: paste a key, press Start, reach a verdict, lead the leaderb
   await expect(page.getByTestId('target')).toBeVisible({ timeout: 120_000 });
   // The track comes from the validator too (its GET /v1/tracks), with how many run it.
   await expect(page.getByTestId('track')).toContainText(
-    /Claims go to the track cifar10-binary-v1 \(version .+\), run by 1 of the 1 validators asked/,
+    /Claims go to the track cifar10-binary-v1 \(Image classification, version .+\), run by 1 of the 1 validators asked/,
   );
   // And the search stands on it, with the NN of the earlier search (the miner's own best).
   await expect(page.getByTestId('evolving-from')).toContainText(
@@ -194,6 +194,10 @@ test('direct mining: paste a key, press Start, reach a verdict, lead the leaderb
   // The person's own key is "you", the record has a number and its score on hidden tasks.
   await expect(holder.getByTitle(minerAddress)).toContainText('you (', { timeout: 30_000 });
   await expect(holder).toContainText('Record #1');
+  // Which problem the record is on, as the validator announces it.
+  await expect(page.getByTestId('leaderboard-track')).toContainText(
+    'The record on Image classification (cifar10-binary-v1)',
+  );
   await expect(page.getByTestId('leaderboard-holder-score')).toContainText(/0\.\d{4} vs 0\.\d{4}/);
   await expect(page.getByTestId('leaderboard-history')).toBeVisible();
   await expect(page.getByTestId('record-chart')).toHaveAttribute('data-points', '1');

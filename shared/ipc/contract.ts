@@ -178,6 +178,11 @@ export interface LeaderboardEntry {
 export interface Leaderboard {
   /** Where it came from (a validator's URL), or null when no validator could be reached. */
   readonly source: string | null;
+  /**
+   * The track the record is held on, as that validator announces it (its digest checked against
+   * its content), so the screen can say what its scores mean; null if it announces none.
+   */
+  readonly track: { readonly id: string; readonly task: TrackTask } | null;
   readonly holder: {
     readonly digest: string;
     readonly miner: string | null;

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { DEFAULT_MAX_DSL_BYTES } from '../../shared/algorithm/dsl';
 import type { Leaderboard, PoolListingView } from '../../shared/ipc/contract';
 import { ValidatorStatusSchema } from '../../shared/protocol/validator-status';
+import { TracksAnswerSchema, checkAnnouncedTrack } from '../../shared/protocol/track';
 import { axonUrl, hasReachableAxon, isValidator } from '../chain/metagraph';
 import { getOkJson } from '../net/http-client';
 import { discoverPools, listingView } from '../pool/discover';
@@ -57,7 +58,13 @@ const RatingsAnswer = z.object({
   miners: z.array(RatingRow).transform((rows) => rows.slice(0, MAX_RATINGS_SHOWN)),
   validators: z.array(RatingRow).transform((rows) => rows.slice(0, MAX_RATINGS_SHOWN)),
 });
-const NO_LEADERBOARD: Leaderboard = { source: null, holder: null, history: [], ratings: null };
+const NO_LEADERBOARD: Leaderboard = {
+  source: null,
+  track: null,
+  holder: null,
+  history: [],
+  ratings: null,
+};
 
 export class NetworkViews {
   /** The node's line to the chain, started when the UI first asks (see watch). */
@@ -130,8 +137,15 @@ export class NetworkViews {
               this.ctx.log.debug('no ratings from this validator', { url, error: String(err) });
               return null;
             });
+          const track = await getOkJson(`${url}/v1/tracks`, { timeoutMs: PEER_TIMEOUT_MS })
+            .then((r) => announcedTrack(r))
+            .catch((err: unknown) => {
+              this.ctx.log.debug('no track from this validator', { url, error: String(err) });
+              return null;
+            });
           return {
             source: url,
+            track,
             ratings,
             holder: body.holder,
             history: body.history.map(({ receipts, ...h }) => ({
@@ -146,4 +160,12 @@ export class NetworkViews {
       return NO_LEADERBOARD;
     });
   }
+}
+
+/** The first track a validator's GET /v1/tracks announces, if valid and matching its digest. */
+function announcedTrack(body: unknown): Leaderboard['track'] {
+  const first = TracksAnswerSchema.parse(body).tracks[0];
+  if (!first) return null;
+  const check = checkAnnouncedTrack(first);
+  return check.ok ? { id: check.track.id, task: check.track.task } : null;
 }

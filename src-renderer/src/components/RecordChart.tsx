@@ -2,9 +2,10 @@
  * The record over time: each new record's score on the validators' hidden tasks, held until the
  * next one (a step line to now), with guessing (0.50) drawn for scale. Drawn by uPlot.
  */
-import { useMemo } from 'react';
+import { useCallback, useMemo } from 'react';
 import uPlot from 'uplot';
 import type { LeaderboardEntry } from '../../../shared/ipc/contract';
+import type { TrackWords } from '../../../shared/protocol/track-words';
 import { isFiniteNumber } from '../format';
 import {
   cssColor,
@@ -30,7 +31,11 @@ function toData(entries: readonly LeaderboardEntry[], nowSeconds: number): uPlot
   return [t, score, level(t, GUESSING)];
 }
 
-function chartOptions(width: number, host: HTMLElement): uPlot.Options {
+function chartOptions(
+  width: number,
+  host: HTMLElement,
+  words: Pick<TrackWords, 'scoreName' | 'halfName'>,
+): uPlot.Options {
   const muted = cssColor(host, '--muted', '#8b98a5');
   const grid = cssColor(host, '--grid', 'rgba(128,128,128,0.15)');
   return {
@@ -50,12 +55,12 @@ function chartOptions(width: number, host: HTMLElement): uPlot.Options {
         points: { show: true, size: 6 },
         value: scoreValue,
       },
-      { label: 'Guessing', stroke: muted, width: 1, dash: [4, 4], value: scoreValue },
+      { label: words.halfName, stroke: muted, width: 1, dash: [4, 4], value: scoreValue },
     ],
     axes: [
       timeAxis(muted, grid, 80),
       {
-        label: 'Score (accuracy)',
+        label: `Score (${words.scoreName})`,
         stroke: muted,
         grid: { stroke: grid, width: 1 },
         ticks: { stroke: grid, width: 1 },
@@ -66,15 +71,27 @@ function chartOptions(width: number, host: HTMLElement): uPlot.Options {
   };
 }
 
-export function RecordChart({ entries }: { entries: readonly LeaderboardEntry[] }) {
+export function RecordChart({
+  entries,
+  words,
+}: {
+  entries: readonly LeaderboardEntry[];
+  /** What the track's scores mean (axis label, legend, caption). */
+  words: TrackWords;
+}) {
   const data = useMemo(() => toData(entries, Date.now() / 1000), [entries]);
-  const host = useUPlot(chartOptions, data, HEIGHT);
+  const makeOptions = useCallback(
+    (width: number, host: HTMLElement) =>
+      chartOptions(width, host, { scoreName: words.scoreName, halfName: words.halfName }),
+    [words.scoreName, words.halfName],
+  );
+  const host = useUPlot(makeOptions, data, HEIGHT);
   const latest = [...entries].sort((a, b) => b.becameAt - a.becameAt)[0];
   return (
     <figure className="chart chart-small" data-testid="record-chart" data-points={entries.length}>
       <figcaption className="visually-hidden">
         The record over time: {entries.length} records
-        {latest && `, the newest scoring ${latest.challengerScore.toFixed(4)}`}; 0.50 is guessing
+        {latest && `, the newest scoring ${latest.challengerScore.toFixed(4)}`}; {words.half}
       </figcaption>
       <div ref={host} className="chart-canvas" aria-hidden="true" />
     </figure>

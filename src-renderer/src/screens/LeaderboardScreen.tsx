@@ -4,6 +4,8 @@ import { Digest, KeyName, ScoreVersus } from '../components/Names';
 import { RecordChart } from '../components/RecordChart';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { EmptyNote, ErrorNote, Loading } from '../components/StatusNotes';
+import { CIFAR10_BINARY } from '../../../shared/protocol/track';
+import { trackWords } from '../../../shared/protocol/track-words';
 import { formatDateTime, formatPercent } from '../format';
 import { useStore } from '../store';
 
@@ -66,9 +68,15 @@ function LeaderboardBody({
       </EmptyNote>
     );
   }
+  // A validator that announces no track is taken to run the default one.
+  const words = trackWords(leaderboard.track?.task ?? CIFAR10_BINARY.task);
   return (
     <>
       {error && <ErrorNote title="Could not refresh" message={error} />}
+      <p className="muted" data-testid="leaderboard-track">
+        The record on <strong>{words.title}</strong> ({leaderboard.track?.id ?? CIFAR10_BINARY.id}):{' '}
+        {words.summary}
+      </p>
       <CurrentHolder holder={leaderboard.holder} history={leaderboard.history} />
       <section className="panel" aria-labelledby="history-title">
         <div className="panel-header">
@@ -82,10 +90,11 @@ function LeaderboardBody({
         ) : (
           <>
             <p className="muted">
-              Scores are accuracy on the validators&apos; hidden image tasks (0.50 is guessing); a
-              new record must beat the one before it there by the subnet&apos;s margin.
+              Scores are {words.scoreName} on the validators&apos; hidden {words.tasks} (
+              {words.half}); a new record must beat the one before it there by the subnet&apos;s
+              margin.
             </p>
-            <RecordChart entries={leaderboard.history} />
+            <RecordChart entries={leaderboard.history} words={words} />
             <HistoryTable entries={leaderboard.history} />
           </>
         )}
