@@ -15,7 +15,7 @@ import { SubmissionsTable } from '../components/SubmissionsTable';
 import { TargetNote } from '../components/TargetNote';
 import { TrackNote } from '../components/TrackNote';
 import { TrackPicker } from '../components/TrackPicker';
-import { CIFAR10_BINARY } from '../../../shared/protocol/track';
+import { BUILT_IN_TRACKS, CIFAR10_BINARY } from '../../../shared/protocol/track';
 import { trackWords, type TrackWords } from '../../../shared/protocol/track-words';
 import { clampThreads, ThreadsField } from '../components/ThreadsField';
 import { errorMessage, formatCount, formatTaoExact, isFiniteNumber } from '../format';
@@ -205,7 +205,8 @@ function MiningPanel({ status, info }: { status: MiningStatus; info: NodeInfo })
               Start fresh: do not continue the search saved on this computer (it is replaced)
             </label>
           )}
-          {!info.datasetReady && (
+          {/* Pools and image tracks need CIFAR-10; teacher tracks make their own tasks. */}
+          {!info.datasetReady && (shownMode === 'pool' || !isTeacherTrack(shownTrack)) && (
             <p className="field-help">
               The first start downloads the CIFAR-10 image dataset (about 160 MB), which can take a
               few minutes.
@@ -405,4 +406,8 @@ function SubmissionsPanel({ words }: { words: TrackWords }) {
       )}
     </section>
   );
+}
+
+function isTeacherTrack(id: string): boolean {
+  return BUILT_IN_TRACKS.find((t) => t.id === id)?.task.family === 'teacher';
 }
