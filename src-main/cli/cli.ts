@@ -198,6 +198,11 @@ export function buildCli(): Command {
     )
     .option('--secret <hex...>', 'round secrets to re-run (as printed), one round each')
     .option(
+      '--track <id>',
+      `a built-in track (${BUILT_IN_TRACKS.map((t) => t.id).join(', ')}; default cifar10-binary-v1)`,
+      trackId,
+    )
+    .option(
       '--threads <n>',
       'worker threads (default 2: both programs side by side)',
       wholeNumber(1),
@@ -212,6 +217,7 @@ export function buildCli(): Command {
         secret?: string[];
         threads?: number;
         cifarDir?: string;
+        track?: string;
         json?: boolean;
       }) => {
         const log = (line: string) => process.stderr.write(`${line}\n`);

@@ -98,6 +98,31 @@ describe('judge command', () => {
     JUDGE_TIMEOUT_MS,
   );
 
+  it(
+    "judges on a teacher track's hidden tasks with no CIFAR-10 folder, against its genesis",
+    async () => {
+      const report = await runJudge(
+        {
+          program: NN,
+          holder: 'examples/logistic_regression.dsl',
+          secrets: [secret],
+          threads: 1,
+          cifarDir: '/nonexistent',
+          track: 'regression-relu-teacher-v1',
+          json: true,
+        },
+        () => {},
+      );
+      const [v] = report.verdicts;
+      expect(v!.accepted).toBe(true);
+      expect(v!.tasks.map((t) => t.pair)).toEqual(Array(10).fill('nonlinear teacher'));
+      await expect(
+        runJudge({ program: NN, holder: LINEAR, track: 'mnist-v1', json: true }, () => {}),
+      ).rejects.toThrow(/unknown track mnist-v1: judge knows/);
+    },
+    JUDGE_TIMEOUT_MS,
+  );
+
   it('names the file of a bad program before touching any data', async () => {
     const base = { holder: LINEAR, cifarDir: '/nonexistent', json: true };
     const bad = tempFile(

@@ -14,7 +14,12 @@ import { InvalidArgumentError } from 'commander';
 import { programDigest } from '../../shared/algorithm/canonical';
 import { printProgram } from '../../shared/algorithm/dsl';
 import { verdictOnScores } from '../../shared/protocol/receipt';
-import { makeTrack, type Track } from '../../shared/protocol/track';
+import {
+  BUILT_IN_TRACKS,
+  CIFAR10_BINARY,
+  builtInTrack,
+  type Track,
+} from '../../shared/protocol/track';
 import { CIFAR10_CLASS_NAMES } from '../../shared/task/pairs';
 import { isTeacherTask, type TaskId, type TeacherTaskId } from '../../shared/task/types';
 import { checkCost, JudgeError, readProgram } from '../../src-worker/verify/judge';
@@ -40,6 +45,8 @@ export interface JudgeCommandOptions {
   /** Verification worker threads; default 2. */
   readonly threads?: number;
   readonly cifarDir?: string;
+  /** A built-in track (default CIFAR-10 binary): its hidden tasks, margin and budget. */
+  readonly track?: string;
   /** Quiet progress (stdout carries one JSON line). */
   readonly json: boolean;
 }
@@ -156,7 +163,11 @@ export async function runJudge(
   log: (line: string) => void,
 ): Promise<JudgeReport> {
   const started = performance.now();
-  const track = makeTrack();
+  const track = builtInTrack(opts.track ?? CIFAR10_BINARY.id);
+  if (!track)
+    throw new Error(
+      `unknown track ${opts.track}: judge knows ${BUILT_IN_TRACKS.map((t) => t.id).join(', ')}`,
+    );
   const secrets = roundSecrets(opts);
   // Both files read and checked before any data is touched: a typo fails in milliseconds.
   const challenger = await readForJudging(opts.program, track);
@@ -167,12 +178,16 @@ export async function runJudge(
       ? e.message
       : `${e.which === 'holder' ? opts.holder : opts.program}: ${e.message}`;
 
-  // On a machine without CIFAR-10 this downloads it into the cache (checksummed), as `eval` does.
-  const cifarDir = await resolveCifar10Dir({
-    dir: opts.cifarDir,
-    download: true,
-    onProgress: (p) => log(formatDownloadProgress(p)),
-  });
+  // On a machine without CIFAR-10 this downloads it into the cache (checksummed), as `eval` does;
+  // a teacher track needs no files.
+  const cifarDir =
+    track.task.family === 'teacher'
+      ? undefined
+      : await resolveCifar10Dir({
+          dir: opts.cifarDir,
+          download: true,
+          onProgress: (p) => log(formatDownloadProgress(p)),
+        });
   const verifier = await Verifier.create({
     track,
     threads: opts.threads ?? DEFAULT_THREADS,
