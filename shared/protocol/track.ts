@@ -31,7 +31,7 @@ export const TrackSchema = z.object({
   task: TrackTaskSchema,
   /** A challenger must beat the holder by at least this much mean score on the hidden tasks. */
   margin: z.number().min(0).max(0.5),
-  /** Hidden tasks per verification (shared/task/projected.ts, buildHiddenTask). */
+  /** Hidden tasks per verification (shared/protocol/hidden-tasks.ts says which, from the secret). */
   hiddenTasks: z.number().int().min(1).max(100),
   /** Training examples per hidden task (CIFAR-10: from the training images, as search tasks). */
   hiddenTrain: z.number().int().min(10).max(8000).multipleOf(2),

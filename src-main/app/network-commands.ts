@@ -23,6 +23,8 @@ const PEER_TIMEOUT_MS = 5000;
 
 /** What a validator's GET /v1/leaderboard holds for the UI; anything else is ignored. */
 const LeaderboardAnswer = z.object({
+  /** The track the record is held on (its id); absent from validators of earlier releases. */
+  track: z.string().max(100).optional(),
   holder: z
     .object({
       digest: z.string().max(128),
@@ -138,7 +140,7 @@ export class NetworkViews {
               return null;
             });
           const track = await getOkJson(`${url}/v1/tracks`, { timeoutMs: PEER_TIMEOUT_MS })
-            .then((r) => announcedTrack(r))
+            .then((r) => announcedTrack(r, body.track))
             .catch((err: unknown) => {
               this.ctx.log.debug('no track from this validator', { url, error: String(err) });
               return null;
@@ -162,10 +164,15 @@ export class NetworkViews {
   }
 }
 
-/** The first track a validator's GET /v1/tracks announces, if valid and matching its digest. */
-function announcedTrack(body: unknown): Leaderboard['track'] {
-  const first = TracksAnswerSchema.parse(body).tracks[0];
-  if (!first) return null;
-  const check = checkAnnouncedTrack(first);
-  return check.ok ? { id: check.track.id, task: check.track.task } : null;
+/**
+ * The track a validator's GET /v1/tracks announces under the id its leaderboard names (the first
+ * valid one when it names none), if its content matches its digest.
+ */
+function announcedTrack(body: unknown, id: string | undefined): Leaderboard['track'] {
+  for (const listed of TracksAnswerSchema.parse(body).tracks) {
+    const check = checkAnnouncedTrack(listed);
+    if (check.ok && (id === undefined || check.track.id === id))
+      return { id: check.track.id, task: check.track.task };
+  }
+  return null;
 }

@@ -21,6 +21,7 @@ import {
   type Track,
 } from '../../shared/protocol/track';
 import { CIFAR10_CLASS_NAMES } from '../../shared/task/pairs';
+import { trackWords, type TrackWords } from '../../shared/protocol/track-words';
 import { isTeacherTask, type TaskId, type TeacherTaskId } from '../../shared/task/types';
 import { checkCost, JudgeError, readProgram } from '../../src-worker/verify/judge';
 import { resolveCifar10Dir } from '../dataset/tasks';
@@ -97,7 +98,14 @@ export interface JudgeReport {
   readonly sameProgram: boolean;
   readonly track: Pick<
     Track,
-    'id' | 'margin' | 'hiddenTasks' | 'hiddenTrain' | 'hiddenValid' | 'features' | 'evalSeed'
+    | 'id'
+    | 'task'
+    | 'margin'
+    | 'hiddenTasks'
+    | 'hiddenTrain'
+    | 'hiddenValid'
+    | 'features'
+    | 'evalSeed'
   >;
   readonly seconds: number;
 }
@@ -252,7 +260,7 @@ export async function runJudge(
         });
       }
     }
-    const { id, margin, hiddenTasks, hiddenTrain, hiddenValid, features, evalSeed } = track;
+    const { id, task, margin, hiddenTasks, hiddenTrain, hiddenValid, features, evalSeed } = track;
     return {
       verdicts,
       accepted: verdicts.filter((v) => v.accepted).length,
@@ -260,7 +268,7 @@ export async function runJudge(
       holder: { file: opts.holder, digest: holder.digest, fingerprint: holderPrint },
       identical: challengerPrint === holderPrint,
       sameProgram: challenger.digest === holder.digest,
-      track: { id, margin, hiddenTasks, hiddenTrain, hiddenValid, features, evalSeed },
+      track: { id, task, margin, hiddenTasks, hiddenTrain, hiddenValid, features, evalSeed },
       seconds: (performance.now() - started) / 1000,
     };
   } finally {
@@ -270,16 +278,19 @@ export async function runJudge(
 
 const score = (x: number | null): string => (x === null ? '—' : x.toFixed(4));
 
-function formatRound(v: RoundVerdict, rounds: number): string[] {
+function formatRound(v: RoundVerdict, rounds: number, words: TrackWords): string[] {
   const lines = [`round ${v.round} of ${rounds} (secret ${v.secret})`];
   if (v.tasks.length > 0) {
-    const names = v.tasks.map((t) => `${t.pair}, projection seed ${t.seed}`);
-    const width = Math.max(...names.map((n) => n.length), 'mean accuracy'.length);
+    const names = v.tasks.map(
+      (t) => `${t.pair}, ${isTeacherTask(t) ? 'seed' : 'projection seed'} ${t.seed}`,
+    );
+    const mean = `mean ${words.scoreName}`;
+    const width = Math.max(...names.map((n) => n.length), mean.length);
     const row = (name: string, c: string, h: string) =>
       `  ${name.padEnd(width)}  ${c.padStart(10)}  ${h.padStart(8)}`;
     lines.push(row('hidden task', 'challenger', 'holder'));
     v.tasks.forEach((t, i) => lines.push(row(names[i]!, score(t.challenger), score(t.holder))));
-    lines.push(row('mean accuracy', score(v.challenger), score(v.holder)));
+    lines.push(row(mean, score(v.challenger), score(v.holder)));
     const better = v.tasks.filter((t) => t.challenger > t.holder).length;
     lines.push(
       `  ${v.accepted ? 'accepted' : 'rejected'}: ${v.reason}; ` +
@@ -300,19 +311,31 @@ export function formatJudgeReport(r: JudgeReport): string {
         'such a claim as a copy of the holder'
       : 'no: they make different predictions (behaviour fingerprints differ)';
   const rounds = r.verdicts.length;
+  const words = trackWords(t.task);
+  const test =
+    t.task.family === 'teacher'
+      ? [
+          `the test    each round draws ${t.hiddenTasks} hidden tasks of track ${t.id} (a random ` +
+            `${t.task.teacher} teacher of ${t.features} inputs);`,
+          `            both programs learn each task from ${t.hiddenTrain} examples and are ` +
+            `scored on ${t.hiddenValid} more by ${words.scoreName}: 1 − (2/π)·atan(RMS error)`,
+        ]
+      : [
+          `the test    each round draws ${t.hiddenTasks} hidden tasks of track ${t.id} (a CIFAR-10 class pair,`,
+          `            ${t.features} random projected features); both programs learn each task from ` +
+            `${t.hiddenTrain} training`,
+          `            images and are scored by accuracy: the share of ${t.hiddenValid} test images ` +
+            `classified right`,
+        ];
   return [
     `challenger  ${r.challenger.file} (digest ${r.challenger.digest.slice(0, 16)}…)`,
     `holder      ${r.holder.file} (digest ${r.holder.digest.slice(0, 16)}…)`,
     `identical   ${identical}`,
-    `the test    each round draws ${t.hiddenTasks} hidden tasks of track ${t.id} (a CIFAR-10 class pair,`,
-    `            ${t.features} random projected features); both programs learn each task from ` +
-      `${t.hiddenTrain} training`,
-    `            images and are scored by accuracy: the share of ${t.hiddenValid} test images ` +
-      `classified right`,
+    ...test,
     '',
-    ...r.verdicts.flatMap((v) => [...formatRound(v, rounds), '']),
+    ...r.verdicts.flatMap((v) => [...formatRound(v, rounds, words), '']),
     `accepted in ${r.accepted} of ${rounds} round${rounds === 1 ? '' : 's'} (the challenger must ` +
-      `beat the holder by ${t.margin} mean accuracy on hidden tasks; accuracy 0.50 is guessing)`,
+      `beat the holder by ${t.margin} mean ${words.scoreName} on hidden tasks; ${words.half})`,
     `re-run a round on the same hidden tasks with --secret <its secret>; took ${r.seconds.toFixed(1)} s`,
   ].join('\n');
 }

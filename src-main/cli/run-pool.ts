@@ -100,6 +100,12 @@ export async function runPoolUntilSignal(o: PoolConfig): Promise<void> {
       log: log.child('direct'),
     });
     if (note) log.warn(note);
+    // A pool's work units are CIFAR-10 tasks (shared/pool/units.ts): it cannot work for a track
+    // of another family, and says so rather than claim on tasks the validators do not judge.
+    if (directClient.track.task.family !== 'cifar10-binary')
+      throw new Error(
+        `the validators run ${directClient.track.id}, a ${directClient.track.task.family} track: pools work on CIFAR-10 tracks only`,
+      );
     // The holder is scored on the tasks the pool claims by: the check tasks when there are any.
     const tasks = await loadSearchTasks(
       config,

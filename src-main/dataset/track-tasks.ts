@@ -28,6 +28,12 @@ export async function loadTrackTasks(
   where: Where = {},
 ): Promise<TaskData[]> {
   const { count, firstSeed, train, valid } = config.tasks;
+  // The search's engines are built for the config's feature size (16): a track of another size
+  // cannot be searched with these settings, and says so before anything runs.
+  if (track.features !== config.tasks.features)
+    throw new RangeError(
+      `the track has ${track.features} features per example; this search is set up for ${config.tasks.features}`,
+    );
   if (track.task.family === 'teacher') {
     const first = TEACHER_SEED_RANGES.search.first + firstSeed + (window === 'search' ? 0 : count);
     const n = window === 'search' ? count : SELECTION_TASKS;

@@ -25,7 +25,7 @@ import type { SubtensorClient } from '../chain/client';
 import { axonUrl, hasReachableAxon, isValidator } from '../chain/metagraph';
 import type { Logger } from '../log/logger';
 import { getOkJson, signedRequest } from '../net/http-client';
-import { checkReceipt } from '../validator/receipts';
+import { parseReceipt, receiptSignatureHolds } from '../validator/receipts';
 
 export interface ValidatorEndpoint {
   readonly hotkey: string;
@@ -351,13 +351,17 @@ export async function trackFromValidators(
             : ' (none was asked)'),
       );
     const track = makeTrack();
+    const version = `${track.id} (${trackDigest(track).slice(0, 8)})`;
+    const runOthers = survey.others.some((o) => o.reason.startsWith('does not run'));
     return {
       track,
       survey,
       note:
         survey.asked === 0
           ? null
-          : `No validator said which track it runs; using the built-in ${track.id} (${trackDigest(track).slice(0, 8)}).`,
+          : runOthers
+            ? `No validator asked runs ${trackId}; using the built-in ${version}, which they will refuse claims on: choose the track they run.`
+            : `No validator said which track it runs; using the built-in ${version}.`,
     };
   }
   const disagreeing = survey.others.filter((o) => o.digest !== null);
@@ -490,10 +494,11 @@ export class DirectClient {
         } | null;
         const listed = Array.isArray(body?.receipts) ? body.receipts : [];
         for (const value of listed) {
-          const check = checkReceipt(value);
-          if (!check.ok) continue;
-          // A verdict reached under another version of the track does not count toward ours.
-          if (check.signed.receipt.trackDigest !== this.trackDigest) continue;
+          const check = parseReceipt(value);
+          // A verdict reached under another version of the track does not count toward ours;
+          // that is looked at before the signature, the costly part.
+          if (!check.ok || check.signed.receipt.trackDigest !== this.trackDigest) continue;
+          if (!receiptSignatureHolds(check.signed)) continue;
           // Receipts are relayed: a peer may pass on an older one; each validator's newest counts.
           const key = `${check.signed.receipt.validator}:${check.signed.receipt.holderDigest}`;
           const seen = byKey.get(key);

@@ -204,7 +204,7 @@ export async function saveSearch(
   // fixed), so each is written once, not again at every save.
   for (const b of snapshot.hallOfFame) {
     const header = [
-      `# fitness ${b.fitness} (mean validation accuracy on ${config.tasks.count} search tasks, eval seed ${config.evalSeed})`,
+      `# fitness ${b.fitness} (mean validation score on ${config.tasks.count} search tasks, eval seed ${config.evalSeed}: accuracy, or the fit score of a regression track)`,
       `# digest ${b.digest}`,
       `# found ${b.foundAt} after ${b.individuals} individuals`,
     ].join('\n');

@@ -218,7 +218,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   const ratings = new RatingsBook(() => {
     const holders = new Map(store.sotaHistory(track.id).map((s) => [s.digest, s.miner]));
     return {
-      receipts: allReceipts(store),
+      receipts: allReceipts(store, ownDigest),
       holderMiner: (digest) => holders.get(digest) ?? null,
       validators: node.validators().map((v) => ({ hotkey: v.hotkey, stake: v.stake })),
       quorum: track.quorum,
@@ -330,10 +330,12 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
 }
 
 /** Every receipt the store holds, page by page (oldest first). */
-function* allReceipts(store: ValidatorStore): Generator<Receipt> {
+/** Every stored receipt judged under this version of the track (its digest), page by page. */
+function* allReceipts(store: ValidatorStore, trackDigestHere: string): Generator<Receipt> {
   let page = store.receiptsPage(null, MAX_RECEIPT_PAGE);
   for (;;) {
-    for (const signed of page.receipts) yield signed.receipt;
+    for (const signed of page.receipts)
+      if (signed.receipt.trackDigest === trackDigestHere) yield signed.receipt;
     if (!page.next) return;
     page = store.receiptsPage(page.next, MAX_RECEIPT_PAGE);
   }

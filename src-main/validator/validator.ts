@@ -607,7 +607,12 @@ export class ValidatorNode {
   private checkQuorum(digest: string, holderDigest: string): void {
     const holder = this.holder();
     if (holderDigest !== holder.digest) return;
-    const receipts = this.deps.store.receiptsFor(digest, holderDigest).map((s) => s.receipt);
+    // Only verdicts reached under this version of the track count (a receipt stored before a
+    // change of the track's fields, or by an earlier release, names another digest or none).
+    const receipts = this.deps.store
+      .receiptsFor(digest, holderDigest)
+      .map((s) => s.receipt)
+      .filter((r) => r.trackDigest === this.trackDigest);
     const weights: ValidatorWeight[] = this.validators().map((n) => ({
       hotkey: n.hotkey,
       stake: n.stake,

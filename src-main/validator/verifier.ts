@@ -2,9 +2,11 @@
  * The validator's verifier: re-runs a claimed improvement against the current holder on the
  * round's hidden tasks, on worker threads, under a time and a memory limit.
  *
- * - Hidden tasks train on CIFAR-10 training images and score on the pair's test images (which the
- *   search never sees), with ids drawn from the round's secret (shared/protocol/hidden-tasks.ts,
- *   shared/task/projected.ts buildHiddenTask); they are built once per round
+ * - Hidden tasks come from the track's family, with ids drawn from the round's secret
+ *   (shared/protocol/hidden-tasks.ts): CIFAR-10 ones train on the training images and score on
+ *   the pair's test images, which the search never sees (shared/task/projected.ts,
+ *   buildHiddenTask); teacher ones take seeds no search uses (shared/task/teacher.ts). They are
+ *   built once per round
  *   secret, copied into shared memory once, and the last two rounds are kept (a round boundary
  *   may fall between a submission's arrival and its verdict).
  * - Challenger and holder are scored as two jobs in parallel on the same tasks. A job that runs
@@ -70,10 +72,10 @@ export interface VerifierOptions {
 }
 
 export interface Verdict {
-  /** Mean validation accuracy of each program over the hidden tasks. */
+  /** Mean validation score of each program over the hidden tasks (the track's metric). */
   readonly challengerScore: number;
   readonly holderScore: number;
-  /** Per-task accuracies, in the order of `tasks`. */
+  /** Per-task scores, in the order of `tasks`. */
   readonly challengerPerTask: readonly number[];
   readonly holderPerTask: readonly number[];
   /** The hidden tasks both were scored on. */

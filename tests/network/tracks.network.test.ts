@@ -141,7 +141,7 @@ describe('the regression track on a local network', () => {
       log: silentLogger,
     });
     expect(direct.track).toEqual(CIFAR10_BINARY);
-    expect(note).toMatch(/No validator said which track it runs/);
+    expect(note).toMatch(/No validator asked runs cifar10-binary-v1; using the built-in/);
     const outcomes = await direct.submit(nn);
     expect(outcomes.map((o) => o.status)).toEqual([400, 400]);
     for (const o of outcomes)

@@ -1,4 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
+import { CIFAR10_BINARY, builtInTrack } from '../../../shared/protocol/track';
+import { trackWords } from '../../../shared/protocol/track-words';
 import type { ValidatorStatus } from '../../../shared/protocol/validator-status';
 import { Address, Digest, ScoreVersus } from '../components/Names';
 import { ScreenHeader } from '../components/ScreenHeader';
@@ -128,12 +130,14 @@ function Overview({ status }: { status: ValidatorStatus }) {
 }
 
 function Verdicts({ status }: { status: ValidatorStatus }) {
+  // The validator names its track by id; a variant of a built-in track reads as the built-in one.
+  const words = trackWords((builtInTrack(status.track) ?? CIFAR10_BINARY).task);
   return (
     <section className="panel" aria-labelledby="validator-verdicts">
       <div className="panel-header">
         <h3 id="validator-verdicts">Latest verdicts</h3>
         <span className="muted">
-          scores: accuracy on this round’s hidden tasks (0.50 is guessing)
+          scores: {words.scoreName} on this round’s hidden tasks ({words.half})
         </span>
       </div>
       {status.verdicts.length === 0 ? (

@@ -14,7 +14,8 @@
  *   uniform gaussian: (a, b) -> f64 from the evaluation's random stream
  *   fillUniform fillGaussian: (byteOffset, count, a, b) -> () fill memory from the stream
  * Exports: setup(); loop(x, y, n, record, mode) for training (mode 0, returns n or -(k+1)) and
- * validation (mode 1, returns the correct count); task(...) = setup, training, validation in one
+ * validation (mode 1, returns the correct count; an rms-error module returns 0 and stores its sum
+ * of squared errors just below the state); task(...) = setup, training, validation in one
  * call. A nonzero `record` is where each example's s1 is written (after the sigmoid in training).
  */
 import { OPS } from '../../../shared/algorithm/ops';
@@ -110,7 +111,7 @@ function setupFunction(p: Program, layout: Layout, stateBytes: number): ByteWrit
  * loop(x, y, n, record, mode): the first n examples of a split, in order. Training mode runs
  * Predict, the sigmoid (accuracy tasks only), the early-stop check and Learn, and returns n, or
  * -(k+1) when example k stopped it. Validation mode runs Predict and returns how many 0/1
- * predictions were correct (accuracy), or returns n and stores the sum of squared errors as an
+ * predictions were correct (accuracy), or returns 0 and stores the sum of squared errors as an
  * f64 at `errorSumBytes(stateBytes)` (rms-error). Predict is emitted once for both modes, which
  * keeps modules small and compiling fast.
  */
@@ -198,7 +199,7 @@ export function errorSumBytes(stateBytes: number): number {
 /**
  * task(xT, yT, nT, xV, yV, nV, record): Setup, training on nT examples, then validation on nV
  * examples, in one call from JavaScript (each call into a new instance goes through V8's slow
- * generic wrapper). Returns the correct count, or -(k+1) if training stopped at example k.
+ * generic wrapper). Returns validation's result (above), or -(k+1) if training stopped at example k.
  * Predictions are recorded from `record` on: nT training ones, then nV validation ones.
  */
 function taskFunction(): ByteWriter {
