@@ -503,6 +503,20 @@ describe('quorum', () => {
     expect(node.holder().miner).toBeNull();
   });
 
+  it('does not count a stored receipt judged under another version of the track', async () => {
+    const node = await started();
+    const better = program('0.003', 0.75);
+    chain.commit(dave, better.digest, 990);
+    await node.submit(dave.address, better.text, better.digest);
+    await node.idle();
+    // Bob's accept was stored before the track changed (admission would refuse it now): with it,
+    // this validator and Bob would hold the quorum (the test above). Carol's reject makes the node
+    // look at the claim again.
+    store.addReceipt(receipt(bob, dave, better.digest, { trackDigest: 'f'.repeat(64) }));
+    node.receiveReceipts([receipt(carol, dave, better.digest, { verdict: 'reject' })]);
+    expect(node.holder().miner).toBeNull();
+  });
+
   it('fetches a holder judged only by its peers, from one that holds a program with that digest', async () => {
     const node = await started();
     const better = program('0.003', 0.75);
