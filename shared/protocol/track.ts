@@ -8,7 +8,6 @@
 import { blake2b } from '@noble/hashes/blake2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { z } from 'zod';
-import type { TaskMetric } from '../task/types';
 import { canonicalJson } from './canonical-json';
 
 /**
@@ -143,10 +142,7 @@ export function makeTrack(overrides: Partial<Track> = {}): Track {
   return TrackSchema.parse({ ...base, ...overrides });
 }
 
-/** How a track's tasks are scored. */
-export function trackMetric(track: Pick<Track, 'task'>): TaskMetric {
-  return track.task.family === 'teacher' ? 'rms-error' : 'accuracy';
-}
+export { trackMetric } from './track-metric';
 
 /** BLAKE2b-256 of the track's canonical JSON: names every field a claim is judged by. */
 export function trackDigest(track: Track): string {
