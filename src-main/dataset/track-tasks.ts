@@ -11,7 +11,7 @@ import { heldoutTaskIds, searchTaskIds } from '../../shared/task/pairs';
 import { TEACHER_SEED_RANGES, buildTeacherTask, teacherTaskIds } from '../../shared/task/teacher';
 import type { TaskData, TeacherKind } from '../../shared/task/types';
 import type { Track } from '../../shared/protocol/track';
-import { loadTasks, type LoadTasksOptions } from './tasks';
+import { loadSearchTasks, loadTasks, type LoadTasksOptions } from './tasks';
 
 export type TaskWindow = 'search' | 'selection';
 
@@ -44,7 +44,7 @@ export async function loadTrackTasks(
     });
   }
   const ids = window === 'search' ? searchTaskIds(count, firstSeed) : selectionTaskIds(config);
-  return loadTasks(ids, { ...where, download: true, features: track.features, train, valid });
+  return loadSearchTasks(config, where, ids);
 }
 
 /**

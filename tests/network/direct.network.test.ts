@@ -32,6 +32,7 @@ import {
   NodeProcess,
   eventually,
   freePort,
+  getJson,
   newKeyFile,
   validatorsServed,
   validatorArgs,
@@ -56,12 +57,6 @@ interface Validator {
 
 interface SotaAnswer {
   holder: { digest: string; miner: string | null; program: string };
-}
-
-async function getJson<T>(url: string): Promise<T> {
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
-  return (await res.json()) as T;
 }
 
 /** A validator's Prometheus counter or gauge (GET /metrics), summed over the label sets matched. */

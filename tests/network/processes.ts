@@ -150,6 +150,13 @@ export async function validatorsServed(
   });
 }
 
+/** A node's JSON answer to a GET, or an error naming the URL and status. */
+export async function getJson<T>(url: string): Promise<T> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+  return (await res.json()) as T;
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();

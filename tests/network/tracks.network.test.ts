@@ -32,6 +32,7 @@ import {
   TEST_TRACK_OVERRIDES,
   eventually,
   freePort,
+  getJson,
   newKeyFile,
   validatorsServed,
   validatorArgs,
@@ -48,12 +49,6 @@ interface Validator {
   pair: KeyringPair;
   url: string;
   process: NodeProcess;
-}
-
-async function getJson<T>(url: string): Promise<T> {
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
-  return (await res.json()) as T;
 }
 
 describe('the regression track on a local network', () => {

@@ -46,8 +46,6 @@ import {
   type Touched,
 } from './function-code';
 
-export { IMPORTED_FUNCTIONS } from './function-code';
-
 /** Emits one instruction with its op's emitter (ops/). */
 function emitInstruction(f: FunctionCode, ins: Instruction): void {
   const name = OPS[ins.op]?.name;
